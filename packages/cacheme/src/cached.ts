@@ -1,0 +1,42 @@
+import { Store, type Fetcher } from './store/store.js'
+import { specOf, type StoreSpec } from './store/spec.js'
+import type { StoreOptions, Ttl } from './store/options.js'
+import type { CheckFetcherParams, TemplateParams } from './types.js'
+
+/**
+ * A typed cache store over a key template: `cached('comment:<<id>>', fetchComment, '5m')`.
+ * The build plugin turns inline calls into module-level stores; without it, this runs the same.
+ */
+export function cached<const S extends string, P extends object, T>(
+  template: S,
+  fetcher: ((params: P) => T | Promise<T>) & CheckFetcherParams<S, P>,
+  ttlOrOptions?: Ttl | StoreOptions<T>,
+): Store<P, T>
+export function cached<const S extends string, T>(
+  template: S,
+  fetcher: () => T | Promise<T>,
+  ttlOrOptions?: Ttl | StoreOptions<T>,
+): Store<TemplateParams<S>, T>
+/** Explicit value type: `cached<Comment>('comment:<<id>>', fetchComment, 300)`. */
+export function cached<T>(
+  template: string,
+  fetcher: (params: any) => T | Promise<T>,
+  ttlOrOptions?: Ttl | StoreOptions<T>,
+): Store<Record<string, string | number>, T>
+export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
+  return new Store(specOf(template), fetcher, ttlOrOptions)
+}
+
+/**
+ * @internal The compiler's output: a store whose static part was computed at build time.
+ * With a fetcher it is complete; without, call sites bind theirs with `.with(fetcher, options)`.
+ */
+export function __cachemeStore(spec: StoreSpec, fetcher?: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
+  return new Store(spec, fetcher ?? missingFetcher(spec.template), ttlOrOptions)
+}
+
+function missingFetcher(template: string): Fetcher<unknown, never> {
+  return () => {
+    throw new Error(`cacheme: store '${template}' was used without a fetcher; bind one with .with(fetcher)`)
+  }
+}

@@ -1,0 +1,77 @@
+import type { Backend, WriteEntry } from '../backends/backend.js'
+import { MemoryBackend } from '../backends/memory.js'
+import { RedisBackend } from '../backends/redis.js'
+import { MicrotaskBatcher } from './batcher.js'
+import type { CacheOp, Logger } from './logger.js'
+import { openConnection, validateClientOptions, type ClientOptions } from './options.js'
+import { Pipeline } from '../pipeline.js'
+
+/**
+ * A connection to where values live (Redis, Redis Cluster or the embedded memory backend),
+ * with what every store on it shares: the prefix, the logger, in-flight fetches and batching.
+ */
+export class Client {
+  readonly prefix: string
+  readonly backend: Backend
+  /** Where the client points, without secrets: `redis://:***@host:6379`, `memory (...)`. */
+  readonly description: string
+  /** In-process singleflight: one promise per key being loaded. */
+  readonly flights = new Map<string, Promise<unknown>>()
+  private readonly logger: Logger | undefined
+  private readonly lookups: MicrotaskBatcher<string, Buffer | null>
+  private readonly writes: MicrotaskBatcher<WriteEntry, void>
+  private closed = false
+
+  constructor(options?: ClientOptions) {
+    const o = validateClientOptions(options)
+    const connection = openConnection(o)
+    this.prefix = o.prefix ?? 'cacheme'
+    this.logger = o.logger
+    this.description = connection.description
+    this.backend = connection.redis ? new RedisBackend(connection.redis, connection.owned) : new MemoryBackend()
+    this.lookups = new MicrotaskBatcher((keys) => this.backend.mget(keys))
+    this.writes = new MicrotaskBatcher<WriteEntry, void>(async (entries) => {
+      await this.backend.write(entries)
+      return []
+    })
+  }
+
+  /** Looks a key up; lookups made in the same tick share one round trip per node. */
+  lookup(key: string): Promise<Buffer | null> {
+    return this.lookups.add(key)
+  }
+
+  /** Writes a value; writes made in the same tick share one round trip per node. */
+  write(entry: WriteEntry): Promise<void> {
+    return this.writes.add(entry)
+  }
+
+  log(store: string, key: string, op: CacheOp): void {
+    if (!this.logger) return
+    try {
+      this.logger.log(store, key.slice(this.prefix.length + 1), op)
+    } catch {
+      // A broken logger must not break the cache.
+    }
+  }
+
+  /** A pipeline: lookups queued with `store.getP()` go out together on `execute()`. */
+  pipeline(): Pipeline {
+    return new Pipeline(this)
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Releases every connection and timer this client opened. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.backend.close()
+  }
+}
+
+export function createClient(options?: ClientOptions): Client {
+  return new Client(options)
+}

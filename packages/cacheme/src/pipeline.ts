@@ -1,0 +1,58 @@
+import type { Client } from './client/client.js'
+
+interface Queued {
+  key: string
+  settle: (found: Buffer | null) => Promise<unknown>
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * Lookups queued by `store.getP()`, possibly of different stores, sent in one round trip per
+ * node by `execute()`. Each queued promise settles with its own value or error.
+ */
+export class Pipeline {
+  private readonly queued: Queued[] = []
+  private state: 'open' | 'running' | 'done' = 'open'
+
+  constructor(readonly client: Client) {}
+
+  /** @internal Used by `store.getP()`. */
+  enqueue<T>(key: string, settle: (found: Buffer | null) => Promise<T>): Promise<T> {
+    if (this.state !== 'open') {
+      throw new Error(`cacheme: this pipeline has already been executed; create a new one with pipeline()`)
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ key, settle, resolve: resolve as (value: unknown) => void, reject })
+    })
+  }
+
+  get size(): number {
+    return this.queued.length
+  }
+
+  /** Sends every queued lookup; resolves when every queued promise has settled. */
+  async execute(): Promise<void> {
+    if (this.state !== 'open') {
+      throw new Error(`cacheme: this pipeline has already been executed; a pipeline runs once`)
+    }
+    this.state = 'running'
+    const keys = [...new Set(this.queued.map((q) => q.key))]
+    let found: Map<string, Buffer | null>
+    try {
+      const values = await this.client.backend.mget(keys)
+      found = new Map(keys.map((key, i) => [key, values[i] ?? null]))
+    } catch {
+      // The cache is unavailable: every lookup falls back to its fetcher.
+      found = new Map()
+    }
+    await Promise.all(this.queued.map(async (q) => {
+      try {
+        q.resolve(await q.settle(found.get(q.key) ?? null))
+      } catch (error) {
+        q.reject(error)
+      }
+    }))
+    this.state = 'done'
+  }
+}

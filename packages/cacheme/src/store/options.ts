@@ -1,0 +1,106 @@
+import type { Client } from '../client/client.js'
+import { resolveCodec, type Codec, type CodecOption } from '../codec/codec.js'
+import { parseTtl } from '../template/parse-duration.js'
+import { describeValue } from '../template/parse-template.js'
+
+export type Version = string | number
+export type Ttl = number | string
+
+/** Distributed herd protection: `false` turns it off. */
+export interface LockOptions {
+  /** How long a fetch holds the lock before others may take over; extended while it runs. Default 5s. */
+  ttl?: Ttl
+  /** How long a caller waits for another process's fetch before trying the lock again. Default: the lock TTL. */
+  wait?: Ttl
+}
+
+export interface StoreOptions<T = unknown> {
+  ttl?: Ttl
+  /** The key version: a value, or a function called whenever a key is built. Default 1. */
+  version?: Version | (() => Version)
+  /** Default: the template text. */
+  name?: string
+  /** In-process dedupe of concurrent loads of one key. Default true. */
+  singleflight?: boolean
+  lock?: false | LockOptions
+  codec?: CodecOption<T>
+  /** Default: the client set by `configure()`, resolved when an operation runs. */
+  client?: Client
+}
+
+export interface NormalizedOptions<T> {
+  ttlMs: number
+  version: Version | (() => Version)
+  name: string
+  singleflight: boolean
+  lock: false | { ttlMs: number; waitMs: number }
+  codec: Codec<T>
+  client: Client | undefined
+}
+
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client']
+export const DEFAULT_LOCK_TTL_MS = 5000
+
+export function normalizeOptions<T>(
+  ttlOrOptions: Ttl | StoreOptions<T> | undefined,
+  template: string,
+  fixed: { ttlMs?: number; name?: string; version?: Version } = {},
+): NormalizedOptions<T> {
+  const options: StoreOptions<T> =
+    ttlOrOptions === undefined ? {}
+    : typeof ttlOrOptions === 'number' || typeof ttlOrOptions === 'string' ? { ttl: ttlOrOptions }
+    : ttlOrOptions
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`cacheme: the third argument of cached('${template}', ...) must be a TTL or an options object, got ${describeValue(ttlOrOptions)}`)
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) {
+      throw new TypeError(`cacheme: unknown option '${key}' for '${template}'; expected one of ${KNOWN.join(', ')}`)
+    }
+  }
+  const name = options.name ?? fixed.name ?? template
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(`cacheme: name of '${template}' must be a non-empty string, got ${describeValue(name)}`)
+  }
+  const version = options.version ?? fixed.version ?? 1
+  if (typeof version !== 'function') checkVersion(version, name)
+  if (options.singleflight !== undefined && typeof options.singleflight !== 'boolean') {
+    throw new TypeError(`cacheme: singleflight of '${name}' must be true or false, got ${describeValue(options.singleflight)}`)
+  }
+  const client = options.client
+  if (client !== undefined && (client === null || typeof client !== 'object' || typeof (client as Client).lookup !== 'function')) {
+    throw new TypeError(`cacheme: client of '${name}' must come from createClient() or configure(), got ${describeValue(client)}`)
+  }
+  return {
+    ttlMs: options.ttl !== undefined ? parseTtl(options.ttl, `ttl of '${name}'`) : (fixed.ttlMs ?? 0),
+    version,
+    name,
+    singleflight: options.singleflight ?? true,
+    lock: normalizeLock(options.lock, name),
+    codec: resolveCodec(options.codec, name),
+    client,
+  }
+}
+
+function normalizeLock(lock: unknown, name: string): NormalizedOptions<unknown>['lock'] {
+  if (lock === false) return false
+  if (lock === undefined || lock === true) return { ttlMs: DEFAULT_LOCK_TTL_MS, waitMs: DEFAULT_LOCK_TTL_MS }
+  if (lock === null || typeof lock !== 'object' || Array.isArray(lock)) {
+    throw new TypeError(`cacheme: lock of '${name}' must be false or { ttl, wait }, got ${describeValue(lock)}`)
+  }
+  for (const key of Object.keys(lock)) {
+    if (key !== 'ttl' && key !== 'wait') throw new TypeError(`cacheme: unknown lock option '${key}' for '${name}'; expected ttl, wait`)
+  }
+  const { ttl, wait } = lock as LockOptions
+  const ttlMs = ttl === undefined ? DEFAULT_LOCK_TTL_MS : parseTtl(ttl, `lock.ttl of '${name}'`)
+  if (ttlMs <= 0) throw new TypeError(`cacheme: lock.ttl of '${name}' must be greater than 0, got ${describeValue(ttl)}`)
+  const waitMs = wait === undefined ? ttlMs : parseTtl(wait, `lock.wait of '${name}'`)
+  return { ttlMs, waitMs }
+}
+
+export function checkVersion(version: unknown, name: string): Version {
+  if ((typeof version === 'string' && version.length > 0) || (typeof version === 'number' && Number.isFinite(version))) {
+    return version
+  }
+  throw new TypeError(`cacheme: version of '${name}' must be a non-empty string or a finite number, got ${describeValue(version)}`)
+}

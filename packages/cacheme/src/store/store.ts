@@ -1,0 +1,216 @@
+import type { Client } from '../client/client.js'
+import { defaultClient } from '../client/default-client.js'
+import { encodeParam } from '../template/encode-param.js'
+import { describeValue } from '../template/parse-template.js'
+import type { Pipeline } from '../pipeline.js'
+import { withAbort } from './abort.js'
+import { fill, type FillRequest } from './fill.js'
+import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
+import type { StoreSpec } from './spec.js'
+
+export type Params = Record<string, string | number>
+export type Fetcher<P, T> = (params: P) => T | Promise<T>
+
+export interface GetOptions {
+  /** Rejects this caller with an AbortError when aborted; a shared fetch goes on for the others. */
+  signal?: AbortSignal
+}
+
+/** A typed cache over one key template. Create one with `cached()`. */
+export class Store<P extends object = Params, T = unknown> {
+  readonly name: string
+  /** @internal */ readonly spec: StoreSpec
+  /** @internal */ readonly options: NormalizedOptions<T>
+  private readonly fetcher: Fetcher<P, T>
+
+  constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
+    if (typeof fetcher !== 'function') {
+      throw new TypeError(`cacheme: the fetcher of '${spec.template}' must be a function (params) => value, got ${describeValue(fetcher)}`)
+    }
+    this.spec = spec
+    this.fetcher = fetcher
+    this.options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version })
+    this.name = this.options.name
+  }
+
+  /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
+  with<Q extends object, U>(fetcher: Fetcher<Q, U>, ttlOrOptions?: Ttl | StoreOptions<U>): Store<Q, U> {
+    return new Store(this.spec, fetcher, ttlOrOptions)
+  }
+
+  /** The full Redis key: `${prefix}:${rendered template}:v${version}`. */
+  key(params: P): string {
+    return this.keyOn(this.client(), params)
+  }
+
+  /** The cached value, or fetch, store and return it. */
+  get(params: P, options?: GetOptions): Promise<T> {
+    let flight: Promise<T>
+    try {
+      const client = this.client()
+      const key = this.keyOn(client, params)
+      flight = this.options.singleflight ? this.shared(client, key, () => this.load(client, key, params)) : this.load(client, key, params)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const signal = options?.signal
+    if (signal === undefined) return flight
+    if (!(signal instanceof AbortSignal)) {
+      return Promise.reject(new TypeError(`cacheme: signal of ${this.name}.get() must be an AbortSignal, got ${describeValue(signal)}`))
+    }
+    return withAbort(flight, signal)
+  }
+
+  /** Values in input order: duplicates fetched once, lookups in one round trip per node. */
+  async getMany(paramsList: readonly P[]): Promise<T[]> {
+    if (!Array.isArray(paramsList)) {
+      throw new TypeError(`cacheme: ${this.name}.getMany() takes an array of params, got ${describeValue(paramsList)}`)
+    }
+    const client = this.client()
+    const keys = paramsList.map((params) => this.keyOn(client, params))
+    const flights = new Map<string, Promise<T>>()
+    const toLoad: { key: string; params: P }[] = []
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (flights.has(key)) continue
+      const existing = this.options.singleflight ? (client.flights.get(key) as Promise<T> | undefined) : undefined
+      if (existing) flights.set(key, existing)
+      else toLoad.push({ key, params: paramsList[i]! })
+    }
+    if (toLoad.length > 0) {
+      const lookup = this.readMany(client, toLoad.map((l) => l.key))
+      for (const { key, params } of toLoad) {
+        const load = () => lookup.then((found) => this.settle(client, key, params, found.get(key) ?? null))
+        flights.set(key, this.options.singleflight ? this.shared(client, key, load) : load())
+      }
+    }
+    return Promise.all(keys.map((key) => flights.get(key)!))
+  }
+
+  /** Queues a lookup on `pipeline`; the promise settles after `pipeline.execute()`. */
+  getP(pipeline: Pipeline, params: P): Promise<T> {
+    const client = this.client()
+    if (pipeline === null || typeof pipeline !== 'object' || typeof pipeline.enqueue !== 'function') {
+      throw new TypeError(`cacheme: ${this.name}.getP() takes a pipeline from client.pipeline() or pipeline(), got ${describeValue(pipeline)}`)
+    }
+    if (pipeline.client !== client) {
+      throw new Error(`cacheme: ${this.name}.getP() got a pipeline of another client (${pipeline.client.description}) than the store's (${client.description})`)
+    }
+    const key = this.keyOn(client, params)
+    return pipeline.enqueue<T>(key, (found) => {
+      const settle = () => this.settle(client, key, params, found)
+      return this.options.singleflight ? this.shared(client, key, settle) : settle()
+    })
+  }
+
+  /** Fetches now, stores and returns the fresh value. */
+  async refresh(params: P): Promise<T> {
+    const client = this.client()
+    const key = this.keyOn(client, params)
+    return fill(this.fillRequest(client, key, params))
+  }
+
+  async set(params: P, value: T): Promise<void> {
+    const client = this.client()
+    const key = this.keyOn(client, params)
+    await client.write({ key, value: this.options.codec.encode(value), ttlMs: this.options.ttlMs, index: this.indexKey(client, this.version()) })
+  }
+
+  async invalidate(params: P): Promise<void> {
+    const client = this.client()
+    const key = this.keyOn(client, params)
+    await client.backend.del([key], this.indexKey(client, this.version()))
+  }
+
+  /** Deletes every key of this store for `version` (default: current); resolves to how many. */
+  async invalidateAll(version?: Version): Promise<number> {
+    const client = this.client()
+    const v = version === undefined ? this.version() : checkVersion(version, this.name)
+    return client.backend.deleteIndexed(this.indexKey(client, v))
+  }
+
+  private client(): Client {
+    return this.options.client ?? defaultClient()
+  }
+
+  private version(): Version {
+    const { version } = this.options
+    return typeof version === 'function' ? checkVersion(version(), this.name) : version
+  }
+
+  private keyOn(client: Client, params: P): string {
+    const version = this.version()
+    return `${client.prefix}:${this.spec.render(params as Record<string, unknown>)}:v${encodeParam(version, 'version', this.spec.template)}`
+  }
+
+  private indexKey(client: Client, version: Version): string {
+    return `${client.prefix}:~index:${this.spec.template}:v${encodeParam(version, 'version', this.spec.template)}`
+  }
+
+  private shared(client: Client, key: string, load: () => Promise<T>): Promise<T> {
+    const existing = client.flights.get(key) as Promise<T> | undefined
+    if (existing) return existing
+    const flight = load()
+    client.flights.set(key, flight)
+    const done = () => {
+      if (client.flights.get(key) === flight) client.flights.delete(key)
+    }
+    flight.then(done, done)
+    return flight
+  }
+
+  private async load(client: Client, key: string, params: P): Promise<T> {
+    let found: Buffer | null
+    try {
+      found = await client.lookup(key)
+    } catch {
+      client.log(this.name, key, 'ERROR')
+      return this.callFetcher(client, key, params)
+    }
+    return this.settle(client, key, params, found)
+  }
+
+  /** A hit decodes; a miss or an undecodable value fetches and stores. */
+  private settle(client: Client, key: string, params: P, found: Buffer | null): Promise<T> {
+    if (found !== null) {
+      try {
+        const value = this.options.codec.decode(found)
+        client.log(this.name, key, 'HIT')
+        return Promise.resolve(value)
+      } catch {
+        client.log(this.name, key, 'ERROR')
+      }
+    } else {
+      client.log(this.name, key, 'MISS')
+    }
+    return fill(this.fillRequest(client, key, params))
+  }
+
+  private async readMany(client: Client, keys: string[]): Promise<Map<string, Buffer | null>> {
+    const found = new Map<string, Buffer | null>()
+    try {
+      const values = await client.backend.mget(keys)
+      keys.forEach((key, i) => found.set(key, values[i] ?? null))
+    } catch {
+      for (const key of keys) client.log(this.name, key, 'ERROR')
+    }
+    return found
+  }
+
+  private async callFetcher(client: Client, key: string, params: P): Promise<T> {
+    client.log(this.name, key, 'FETCH')
+    return this.fetcher(params)
+  }
+
+  private fillRequest(client: Client, key: string, params: P): FillRequest<T> {
+    return {
+      client,
+      store: this.name,
+      key,
+      index: this.indexKey(client, this.version()),
+      ttlMs: this.options.ttlMs,
+      codec: this.options.codec,
+      fetch: () => this.fetcher(params),
+    }
+  }
+}
