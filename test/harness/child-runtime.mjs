@@ -1,0 +1,43 @@
+// The child side of test/harness/children.ts. A child script does:
+//
+//   import { serve, emit } from '<relative path>/test/harness/child-runtime.mjs'
+//   import { configure, cached } from 'cacheme'
+//   serve({ async get({ id }) { ... return value } })
+//
+// `serve` answers the parent's requests with the handler's result (or its error) and tells the
+// parent it is ready; `emit(type, data)` sends an event the parent can await with `waitFor`.
+
+/** Converts a value for IPC (structured clone, which keeps Error fields poorly). */
+function errorPayload(error) {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
+  return { name: 'Error', message: String(error) }
+}
+
+export function emit(type, data) {
+  process.send?.({ kind: 'event', type, data })
+}
+
+export function serve(handlers) {
+  if (!process.send) throw new Error('child-runtime: this script must be started by test/harness/children.ts (no IPC channel)')
+  process.on('message', async (message) => {
+    if (!message || typeof message !== 'object') return
+    if (message.kind === 'exit') {
+      try {
+        await handlers.exit?.()
+      } finally {
+        process.disconnect()
+      }
+      return
+    }
+    if (message.kind !== 'request') return
+    const handler = handlers[message.name]
+    try {
+      if (typeof handler !== 'function') throw new Error(`child-runtime: no handler '${message.name}'; have ${Object.keys(handlers).join(', ')}`)
+      const result = await handler(message.args)
+      process.send({ kind: 'reply', id: message.id, result })
+    } catch (error) {
+      process.send({ kind: 'reply', id: message.id, error: errorPayload(error) })
+    }
+  })
+  process.send({ kind: 'ready' })
+}
