@@ -1,0 +1,37 @@
+// `npm start`: the playground page and the example app side by side; Ctrl-C stops both.
+import { startApp } from './server/app-process.js'
+import { startWebServer } from './server/web-server.js'
+
+function portFromEnv(name: string, fallback: number): number {
+  const text = process.env[name]
+  if (text === undefined || text === '') return fallback
+  const port = Number(text)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`${name} must be a port number 0..65535, got ${JSON.stringify(text)}`)
+  return port
+}
+
+const host = process.env.PLAYGROUND_HOST || '127.0.0.1'
+const web = await startWebServer({ port: portFromEnv('PLAYGROUND_PORT', 5173), host })
+const app = await startApp({ port: portFromEnv('APP_PORT', 3000), host, output: process.stdout })
+
+console.log(`
+  cacheme playground   ${web.url}
+  example app          ${app.url}   (try ${app.url}books, ${app.url}books/1/page)
+
+  Ctrl-C stops both.
+`)
+
+let stopping = false
+async function stop(): Promise<void> {
+  if (stopping) return
+  stopping = true
+  await Promise.allSettled([web.close(), app.stop()])
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)
+app.exited.then((code) => {
+  if (stopping) return
+  console.error(`the example app exited (code ${code}); stopping the playground`)
+  void web.close().then(() => process.exit(1))
+})
