@@ -1,4 +1,4 @@
-import { describeValue } from './parse-template.js'
+import { describeValue, parseTemplate } from './parse-template.js'
 
 const PLAIN = /^[A-Za-z0-9_.-]+$/
 
@@ -32,18 +32,33 @@ export function renderKeyPart(
 ): string {
   if (values === null || typeof values !== 'object') {
     if (params.length === 0 && values === undefined) return literals[0]!
-    throw new TypeError(
-      `cacheme: params for '${template}' must be an object with ${params.map((p) => `'${p}'`).join(', ') || 'no properties'}, got ${describeValue(values)}`,
-    )
+    throw paramsError(params, values, template)
   }
   let out = literals[0]!
-  for (let i = 0; i < params.length; i++) {
-    const name = params[i]!
-    const value = values[name]
-    if (value === undefined) {
-      throw new TypeError(`cacheme: missing param '${name}' for '${template}'; got params ${JSON.stringify(Object.keys(values))}`)
-    }
-    out += encodeParam(value as string | number, name, template) + literals[i + 1]!
-  }
+  for (let i = 0; i < params.length; i++) out += keyParam(values, params[i]!, template) + literals[i + 1]!
   return out
+}
+
+/**
+ * One param of a compiled key builder (the compiler's `__cachemeParam`): the encoded value of
+ * `values[name]`, with the same errors as `renderKeyPart`. `name` null checks `values` only and
+ * returns '' (templates without placeholders).
+ */
+export function keyParam(values: unknown, name: string | null, template: string): string {
+  if (values === null || typeof values !== 'object') {
+    if (name === null && values === undefined) return ''
+    throw paramsError(parseTemplate(template).params, values, template)
+  }
+  if (name === null) return ''
+  const value = (values as Record<string, unknown>)[name]
+  if (value === undefined) {
+    throw new TypeError(`cacheme: missing param '${name}' for '${template}'; got params ${JSON.stringify(Object.keys(values))}`)
+  }
+  return encodeParam(value as string | number, name, template)
+}
+
+function paramsError(params: readonly string[], values: unknown, template: string): TypeError {
+  return new TypeError(
+    `cacheme: params for '${template}' must be an object with ${params.map((p) => `'${p}'`).join(', ') || 'no properties'}, got ${describeValue(values)}`,
+  )
 }

@@ -1,0 +1,124 @@
+import { DurationError, parseTtl } from 'cacheme/template'
+import type { Literal, Property, Value } from './site.js'
+
+/** A finding about an options argument, at a range of the module. */
+export interface OptionProblem {
+  message: string
+  start: number
+  end: number
+}
+
+/** A static field of a store's spec, as written, for conflict messages. */
+export interface Known<T> {
+  value: T
+  /** Source text of the literal, or a phrase when absent (`no ttl`). */
+  text: string
+}
+
+/**
+ * What the compiler can know about `cached()`'s third argument. Spec fields (ttl, name,
+ * version) given as literals go into the hoisted spec; other literal options can be hoisted
+ * with the store; the rest stays at the call site, evaluated there as written.
+ */
+export interface OptionFacts<N> {
+  ttlMs?: number
+  name?: string
+  version?: string | number
+  /** Each field's value when it is known at build time (a literal, or absent: its default). */
+  known: { ttl?: Known<number>; name?: Known<string>; version?: Known<string> }
+  /** Literal options other than spec fields (singleflight, lock, codec). */
+  hoistable: Property<N>[]
+  /** Options whose values are only known at run time. */
+  dynamic: Property<N>[]
+  /** The whole argument stays at the call site (not an object literal we can split). */
+  opaque: boolean
+  problems: OptionProblem[]
+}
+
+const CODECS = new Set(['msgpack', 'json'])
+
+export function analyseOptions<N>(options: Value<N> | undefined, template: string): OptionFacts<N> {
+  const facts: OptionFacts<N> = { known: {}, hoistable: [], dynamic: [], opaque: false, problems: [] }
+  if (options === undefined) return withDefaults(facts, template, { ttl: true, name: true, version: true })
+  if (options.kind === 'literal') {
+    readTtl(facts, options, template)
+    return withDefaults(facts, template, { name: true, version: true })
+  }
+  if (options.kind !== 'object' || hasDuplicateKeys(options.properties)) {
+    facts.opaque = true
+    return facts
+  }
+  const absent = { ttl: true, name: true, version: true }
+  for (const property of options.properties) {
+    const { key, value } = property
+    if (key === 'ttl' || key === 'name' || key === 'version') absent[key] = false
+    if (key === 'ttl' && value.kind === 'literal') readTtl(facts, value, template)
+    else if (key === 'name' && value.kind === 'literal' && typeof value.value === 'string' && value.value !== '') {
+      facts.name = value.value
+      facts.known.name = { value: value.value, text: sourceOf(value.value) }
+    } else if (key === 'version' && value.kind === 'literal' && isVersion(value.value)) {
+      facts.version = value.value
+      facts.known.version = { value: String(value.value), text: sourceOf(value.value) }
+    } else if (isHoistableOption(key, value, template, facts.problems)) facts.hoistable.push(property)
+    else facts.dynamic.push(property)
+  }
+  return withDefaults(facts, template, absent)
+}
+
+/** The properties of an options object that the call site still passes when spec fields are hoisted. */
+export function callSiteProperties<N>(facts: OptionFacts<N>, options: Value<N>): Property<N>[] {
+  if (options.kind !== 'object') return []
+  return options.properties.filter((p) => facts.hoistable.includes(p) || facts.dynamic.includes(p))
+}
+
+function readTtl<N>(facts: OptionFacts<N>, value: Extract<Value<N>, { kind: 'literal' }>, template: string): void {
+  const ms = ttlOf(value, `ttl of '${template}'`, facts.problems)
+  if (ms === undefined) return
+  facts.ttlMs = ms
+  facts.known.ttl = { value: ms, text: sourceOf(value.value) }
+}
+
+function ttlOf<N>(value: Value<N>, what: string, problems: OptionProblem[]): number | undefined {
+  if (value.kind !== 'literal') return undefined
+  try {
+    return parseTtl(value.value, what)
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error
+    problems.push({ message: error.message, start: value.start, end: value.end })
+    return undefined
+  }
+}
+
+function isHoistableOption<N>(key: string, value: Value<N>, template: string, problems: OptionProblem[]): boolean {
+  if (key === 'singleflight') return value.kind === 'literal' && typeof value.value === 'boolean'
+  if (key === 'codec') return value.kind === 'literal' && typeof value.value === 'string' && CODECS.has(value.value)
+  if (key !== 'lock') return false
+  if (value.kind === 'literal') return value.value === false
+  if (value.kind !== 'object' || hasDuplicateKeys(value.properties)) return false
+  let valid = true
+  for (const { key: lockKey, value: lockValue } of value.properties) {
+    if ((lockKey !== 'ttl' && lockKey !== 'wait') || lockValue.kind !== 'literal') return false
+    const ms = ttlOf(lockValue, `lock.${lockKey} of '${template}'`, problems)
+    if (ms === undefined || (lockKey === 'ttl' && ms <= 0)) valid = false
+  }
+  return valid
+}
+
+function withDefaults<N>(facts: OptionFacts<N>, template: string, absent: { ttl?: boolean; name?: boolean; version?: boolean }): OptionFacts<N> {
+  if (absent.ttl) facts.known.ttl = { value: 0, text: 'none (no expiry)' }
+  if (absent.name) facts.known.name = { value: template, text: `'${template}' (the default)` }
+  if (absent.version) facts.known.version = { value: '1', text: '1 (the default)' }
+  return facts
+}
+
+function isVersion(value: Literal): value is string | number {
+  return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value))
+}
+
+function hasDuplicateKeys(properties: readonly { key: string }[]): boolean {
+  return new Set(properties.map((p) => p.key)).size !== properties.length
+}
+
+function sourceOf(value: Literal): string {
+  return typeof value === 'string' ? `'${value}'` : String(value)
+}

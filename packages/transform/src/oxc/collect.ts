@@ -1,0 +1,158 @@
+import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
+import { createScope, declarePattern, hoistTarget, resolve, type Scope } from './scope.js'
+
+export type Node = { type: string; start: number; end: number; [key: string]: any }
+
+/** The `cached()` calls of a module whose callee is `cached` imported from 'cacheme' and not shadowed. */
+export interface Collected {
+  sites: CallSite<Node>[]
+  /** End offset of the last top-level import: where hoisted stores go. */
+  afterImports: number
+}
+
+const SKIPPED_KEYS = new Set(['type', 'start', 'end', 'range', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'decorators'])
+const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction'])
+
+export function collectCallSites(program: Node): Collected {
+  const cachedNames = new Set<string>()
+  const namespaces = new Set<string>()
+  let afterImports = 0
+  for (const statement of program.body as Node[]) {
+    if (statement.type !== 'ImportDeclaration') continue
+    afterImports = statement.end
+    if (statement.source.value !== 'cacheme' || statement.importKind === 'type') continue
+    for (const specifier of statement.specifiers as Node[]) {
+      if (specifier.type === 'ImportNamespaceSpecifier') namespaces.add(specifier.local.name)
+      else if (specifier.type === 'ImportSpecifier' && specifier.importKind !== 'type' && nameOf(specifier.imported) === 'cached') {
+        cachedNames.add(specifier.local.name)
+      }
+    }
+  }
+  if (cachedNames.size === 0 && namespaces.size === 0) return { sites: [], afterImports }
+
+  const candidates: { call: Node; scope: Scope; callee: string }[] = []
+  const moduleScope = createScope(undefined, true)
+
+  const visit = (node: Node, scope: Scope): void => {
+    if (SKIPPED_TYPES.has(node.type)) return
+    switch (node.type) {
+      case 'ImportDeclaration':
+        for (const specifier of node.specifiers as Node[]) scope.names.add(specifier.local.name)
+        return
+      case 'TSImportEqualsDeclaration':
+        scope.names.add(node.id.name)
+        return
+      case 'VariableDeclaration':
+        for (const declarator of node.declarations as Node[]) {
+          declarePattern(node.kind === 'var' ? hoistTarget(scope) : scope, declarator.id)
+        }
+        break
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+      case 'TSEnumDeclaration':
+        if (node.id) scope.names.add(node.id.name)
+        break
+      case 'TSModuleDeclaration':
+        if (node.id?.type === 'Identifier') scope.names.add(node.id.name)
+        break
+      case 'CallExpression': {
+        const callee = calleeName(node.callee, cachedNames, namespaces)
+        if (callee !== undefined) candidates.push({ call: node, scope, callee })
+        break
+      }
+    }
+    let inner = scope
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
+      inner = createScope(scope, true)
+      if (node.type === 'FunctionExpression' && node.id) inner.names.add(node.id.name)
+      for (const param of node.params as Node[]) declarePattern(inner, param)
+    } else if (node.type === 'ClassExpression' && node.id) {
+      inner = createScope(scope, false)
+      inner.names.add(node.id.name)
+    } else if (node.type === 'CatchClause') {
+      inner = createScope(scope, false)
+      declarePattern(inner, node.param)
+    } else if (node.type === 'StaticBlock' || node.type === 'TSModuleBlock') {
+      inner = createScope(scope, true)
+    } else if (node.type === 'BlockStatement' || node.type === 'SwitchStatement' || node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
+      inner = createScope(scope, false)
+    }
+    for (const key in node) {
+      if (SKIPPED_KEYS.has(key)) continue
+      const child = node[key]
+      if (child === null || typeof child !== 'object') continue
+      if (Array.isArray(child)) {
+        for (const item of child) if (item !== null && typeof item === 'object' && typeof item.type === 'string') visit(item, inner)
+      } else if (typeof child.type === 'string') visit(child, inner)
+    }
+  }
+  visit(program, moduleScope)
+
+  const sites = candidates.filter(({ scope, callee }) => resolve(scope, callee) === 'module').map(({ call, scope }) => siteOf(call, scope))
+  return { sites, afterImports }
+}
+
+function nameOf(node: Node): string {
+  return node.type === 'Identifier' ? node.name : String(node.value)
+}
+
+/** The binding the callee reads (`cached`, or the namespace of `ns.cached`), if it can be cacheme's. */
+function calleeName(callee: Node, cachedNames: Set<string>, namespaces: Set<string>): string | undefined {
+  const target = unwrap(callee)
+  if (target.type === 'Identifier') return cachedNames.has(target.name) ? target.name : undefined
+  if (target.type !== 'MemberExpression' || target.object.type !== 'Identifier' || !namespaces.has(target.object.name)) return undefined
+  const property = target.computed ? (target.property.type === 'Literal' ? target.property.value : undefined) : target.property.name
+  return property === 'cached' ? target.object.name : undefined
+}
+
+function siteOf(call: Node, scope: Scope): CallSite<Node> {
+  const args = call.arguments as Node[]
+  const leaveAsIs = args.length < 2 || args.length > 3 || args.some((a) => a.type === 'SpreadElement') || call.optional === true
+  const site: CallSite<Node> = { node: call, start: call.start, end: call.end, template: templateOf(args[0], call), leaveAsIs }
+  if (args[1] && args[1].type !== 'SpreadElement') site.fetcher = valueOf(args[1], scope)
+  if (args[2] && args[2].type !== 'SpreadElement') site.options = valueOf(args[2], scope)
+  return site
+}
+
+function templateOf(arg: Node | undefined, call: Node): TemplateArg {
+  if (!arg) return { kind: 'dynamic', start: call.start, end: call.end }
+  const inner = unwrap(arg)
+  if (inner.type === 'Literal' && typeof inner.value === 'string') return { kind: 'literal', text: inner.value, start: inner.start, end: inner.end }
+  if (inner.type === 'TemplateLiteral' && inner.expressions.length === 0 && typeof inner.quasis[0].value.cooked === 'string') {
+    return { kind: 'literal', text: inner.quasis[0].value.cooked, start: inner.start, end: inner.end }
+  }
+  return { kind: 'dynamic', start: arg.start, end: arg.end }
+}
+
+function valueOf(arg: Node, scope: Scope): Value<Node> {
+  const { start, end } = arg
+  const node = unwrap(arg)
+  if (node.type === 'Literal' && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean')) {
+    return { kind: 'literal', value: node.value, node: arg, start, end }
+  }
+  if (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') {
+    return { kind: 'literal', value: -node.argument.value, node: arg, start, end }
+  }
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0 && typeof node.quasis[0].value.cooked === 'string') {
+    return { kind: 'literal', value: node.quasis[0].value.cooked, node: arg, start, end }
+  }
+  if (node.type === 'Identifier' && node.name !== 'undefined') {
+    return { kind: 'reference', name: node.name, binding: resolve(scope, node.name), node: arg, start, end }
+  }
+  if (node.type === 'ObjectExpression') {
+    const properties: Property<Node>[] = []
+    for (const property of node.properties as Node[]) {
+      if (property.type !== 'Property' || property.kind !== 'init' || property.method || property.computed) return { kind: 'other', node: arg, start, end }
+      if (property.key.type !== 'Identifier' && !(property.key.type === 'Literal' && typeof property.key.value === 'string')) return { kind: 'other', node: arg, start, end }
+      properties.push({ key: nameOf(property.key), value: valueOf(property.value, scope), node: property, start: property.start, end: property.end })
+    }
+    return { kind: 'object', properties, node: arg, start, end }
+  }
+  return { kind: 'other', node: arg, start, end }
+}
+
+function unwrap(node: Node): Node {
+  let n = node
+  while (n.type === 'ParenthesizedExpression' || (n.type === 'TSAsExpression' && n.typeAnnotation?.typeName?.name === 'const')) n = n.expression
+  return n
+}

@@ -1,0 +1,104 @@
+import MagicString, { type SourceMap } from 'magic-string'
+import { parseSync } from 'oxc-parser'
+import { commentText, type RuntimeName } from './core/emit.js'
+import type { Diagnostic } from './core/diagnostic.js'
+import { lineLocator } from './core/lines.js'
+import { NameAllocator } from './core/names.js'
+import { planModule, type ModulePlan, type SiteEdit } from './core/plan.js'
+import type { DefinitionRegistry } from './core/registry.js'
+import { collectCallSites, type Node } from './oxc/collect.js'
+import { printEmit } from './oxc/print.js'
+
+export interface TransformOptions {
+  /** The build's definitions, for conflicts across modules (see `createTransformer()`). */
+  registry?: DefinitionRegistry
+  /** Generate a source map (default true). */
+  sourceMap?: boolean
+}
+
+export interface TransformResult {
+  code: string
+  map: SourceMap | null
+  /** Errors and warnings with file:line:col; with any error, `code` is the input unchanged. */
+  diagnostics: Diagnostic[]
+}
+
+/** Files whose text can't contain a call of cacheme's `cached()`. */
+export function mayContainCalls(code: string): boolean {
+  return code.includes('cached') && code.includes('cacheme')
+}
+
+/**
+ * Rewrites the `cached()` calls of one module (JS, TS, JSX or TSX, by `id`'s extension) into
+ * module-level stores. Returns null when there is nothing to do.
+ */
+export function transform(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
+  if (typeof code !== 'string') throw new TypeError(`@cacheme/transform: code must be a string, got ${typeof code}`)
+  if (typeof id !== 'string' || id === '') throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
+  if (!mayContainCalls(code)) {
+    options.registry?.forget(id)
+    return null
+  }
+  const parsed = parseSync(id, code, { lang: langOf(id), sourceType: 'module' })
+  if (parsed.errors.length > 0) return null
+  const { sites, afterImports } = collectCallSites(parsed.program as unknown as Node)
+  const locate = lineLocator(code)
+  const plan = planModule(sites, { file: id, code, locate, registry: options.registry })
+  if (plan.edits.length === 0 && plan.diagnostics.length === 0) return null
+  if (plan.edits.length === 0 || plan.diagnostics.some((d) => d.severity === 'error')) {
+    return { code, map: null, diagnostics: plan.diagnostics }
+  }
+  const s = new MagicString(code)
+  const runtime = runtimeNames(code)
+  s.appendLeft(afterImports, hoistedText(plan, code, runtime))
+  for (const edit of plan.edits) applyEdit(s, edit)
+  return {
+    code: s.toString(),
+    map: options.sourceMap === false ? null : s.generateMap({ source: id, file: id, includeContent: true, hires: 'boundary' }),
+    diagnostics: plan.diagnostics,
+  }
+}
+
+function langOf(id: string): 'js' | 'jsx' | 'ts' | 'tsx' {
+  const path = id.replace(/[?#].*$/, '')
+  if (/\.[cm]?tsx$/.test(path)) return 'tsx'
+  if (/\.[cm]?ts$/.test(path)) return 'ts'
+  if (/\.jsx$/.test(path)) return 'jsx'
+  return 'js'
+}
+
+function runtimeNames(code: string): Record<RuntimeName, string> {
+  const names = new NameAllocator(code)
+  return { __cachemeStore: names.allocate('__cachemeStore'), __cachemeParam: names.allocate('__cachemeParam') }
+}
+
+function hoistedText(plan: ModulePlan<Node>, code: string, runtime: Record<RuntimeName, string>): string {
+  const specifiers = (Object.keys(runtime) as RuntimeName[]).map((name) => (runtime[name] === name ? name : `${name} as ${runtime[name]}`))
+  let text = `\nimport { ${specifiers.join(', ')} } from 'cacheme';`
+  for (const store of plan.stores) {
+    text += `\n/* ${commentText(store.template)} */\nconst ${store.id} = ${printEmit(store.init, code, runtime)};`
+  }
+  return text
+}
+
+/** Edits around the kept arguments only, so every token the user wrote maps back exactly. */
+function applyEdit(s: MagicString, edit: SiteEdit<Node>): void {
+  const { site } = edit
+  if (edit.kind === 'store') {
+    s.overwrite(site.start, site.end, edit.store)
+    return
+  }
+  s.overwrite(site.start, edit.fetcher.start, `${edit.store}.with(`)
+  const { options } = edit
+  const closing = site.end - 1
+  if (options.kind === 'none') {
+    if (edit.fetcher.end < closing) s.remove(edit.fetcher.end, closing)
+  } else if (options.kind === 'some') {
+    const all = options.value.properties
+    for (const removed of options.removed) {
+      const i = all.indexOf(removed)
+      if (i < all.length - 1) s.remove(removed.start, all[i + 1]!.start)
+      else s.remove(all[i - 1]!.end, removed.end)
+    }
+  }
+}
