@@ -40,7 +40,7 @@ export class Pipeline {
     const keys = [...new Set(this.queued.map((q) => q.key))]
     let found: Map<string, Buffer | null>
     try {
-      const values = await this.client.backend.mget(keys)
+      const values = await this.client.lookupMany(keys)
       found = new Map(keys.map((key, i) => [key, values[i] ?? null]))
     } catch {
       // The cache is unavailable: every lookup falls back to its fetcher.

@@ -21,4 +21,40 @@ export interface Backend {
   /** Deletes every key recorded in `index` and the index itself; resolves to how many existed. */
   deleteIndexed(index: string): Promise<number>
   close(): Promise<void>
+  /**
+   * Cross-process herd protection, when the backend is shared by processes (Redis). Absent on
+   * the in-process memory backend, where singleflight alone keeps one fetch per key.
+   */
+  readonly lock?: LockCapability
+}
+
+/** What taking the lock found: it is ours, or the key holds a value or another holder's marker. */
+export type AcquireResult = { acquired: true } | { acquired: false; current: Buffer; pttlMs: number }
+
+/**
+ * The lock lives in the value key itself (a marker), so lock and value share a hash slot and
+ * each step is one atomic script. Notices go out on a channel named like the key.
+ */
+export interface LockCapability {
+  /** Takes the lock if the key is missing or holds exactly `replace` (an undecodable value). */
+  acquire(key: string, marker: Buffer, ttlMs: number, replace: Buffer | null): Promise<AcquireResult>
+  /** Pushes the lock's expiry while the marker is still ours; false once it is not. */
+  extend(key: string, marker: Buffer, ttlMs: number): Promise<boolean>
+  /** Writes the value if the marker is still ours and publishes `notice` either way; true if written. */
+  commit(key: string, marker: Buffer, value: Buffer, ttlMs: number, notice: Buffer): Promise<boolean>
+  /** Deletes the marker if still ours (never another's) and publishes `notice` if given. */
+  release(key: string, marker: Buffer, notice: Buffer | null): Promise<boolean>
+  /** Records a committed key in its store's index (for invalidateAll). */
+  recordIndex(entry: Omit<WriteEntry, 'value'>): Promise<void>
+  /** Opens a dedicated connection for the key channels. */
+  openSubscriber(): Promise<SubscriberConnection>
+}
+
+/** A connection in subscriber mode: key channels in, messages out. */
+export interface SubscriberConnection {
+  /** Resolves once the server has acknowledged the subscription. */
+  subscribe(channel: string): Promise<void>
+  unsubscribe(channel: string): Promise<void>
+  onMessage(listener: (channel: string, message: Buffer) => void): void
+  close(): void
 }

@@ -1,10 +1,13 @@
 import type { Cluster, Redis, ChainableCommander } from 'ioredis'
 import type { Backend, WriteEntry } from './backend.js'
 import { groupByNode } from './node-groups.js'
+import { RedisLock } from './redis-lock.js'
 
 type PipelineResult = [error: Error | null, result: unknown][] | null
 
 const INDEX_CHUNK = 500
+/** How long close() waits for QUIT before dropping the connection (a hung server never answers). */
+const QUIT_TIMEOUT_MS = 1000
 
 /**
  * Redis and Redis Cluster storage. Multi-key work is split into one pipeline per master
@@ -12,12 +15,14 @@ const INDEX_CHUNK = 500
  */
 export class RedisBackend implements Backend {
   readonly kind: 'redis' | 'cluster'
+  readonly lock: RedisLock
 
   constructor(
     readonly redis: Redis | Cluster,
     private readonly owned: boolean,
   ) {
     this.kind = (redis as Cluster).isCluster ? 'cluster' : 'redis'
+    this.lock = new RedisLock(redis, (entries) => this.addToIndexes(entries))
   }
 
   async mget(keys: readonly string[]): Promise<(Buffer | null)[]> {
@@ -73,15 +78,15 @@ export class RedisBackend implements Backend {
 
   async close(): Promise<void> {
     if (!this.owned) return
-    try {
-      await this.redis.quit()
-    } catch {
-      this.redis.disconnect()
-    }
+    let timer: NodeJS.Timeout | undefined
+    const gaveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, QUIT_TIMEOUT_MS) })
+    await Promise.race([this.redis.quit().catch(() => {}), gaveUp])
+    clearTimeout(timer)
+    this.redis.disconnect()
   }
 
   /** Records keys in their store's index (a sorted set scored by expiry) and prunes expired ones. */
-  private async addToIndexes(entries: readonly WriteEntry[]): Promise<void> {
+  private async addToIndexes(entries: readonly Omit<WriteEntry, 'value'>[]): Promise<void> {
     const now = Date.now()
     const byIndex = new Map<string, (string | number)[]>()
     for (const { key, ttlMs, index } of entries) {

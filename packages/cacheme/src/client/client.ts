@@ -2,8 +2,11 @@ import type { Backend, WriteEntry } from '../backends/backend.js'
 import { MemoryBackend } from '../backends/memory.js'
 import { RedisBackend } from '../backends/redis.js'
 import { MicrotaskBatcher } from './batcher.js'
+import { RedisGuard } from './guard.js'
 import type { CacheOp, Logger } from './logger.js'
 import { openConnection, validateClientOptions, type ClientOptions } from './options.js'
+import { resolveTimeout } from './timeout.js'
+import { SubscriberHub } from '../herd/hub.js'
 import { Pipeline } from '../pipeline.js'
 
 /**
@@ -20,6 +23,8 @@ export class Client {
   private readonly logger: Logger | undefined
   private readonly lookups: MicrotaskBatcher<string, Buffer | null>
   private readonly writes: MicrotaskBatcher<WriteEntry, void>
+  private readonly guard: RedisGuard | undefined
+  private hub: SubscriberHub | undefined
   private closed = false
 
   constructor(options?: ClientOptions) {
@@ -29,11 +34,33 @@ export class Client {
     this.logger = o.logger
     this.description = connection.description
     this.backend = connection.redis ? new RedisBackend(connection.redis, connection.owned) : new MemoryBackend()
-    this.lookups = new MicrotaskBatcher((keys) => this.backend.mget(keys))
+    // The in-process memory backend can't be unavailable: no time budget, no breaker.
+    this.guard = connection.redis ? new RedisGuard(resolveTimeout(o.timeout)) : undefined
+    this.lookups = new MicrotaskBatcher((keys) => this.guarded(() => this.backend.mget(keys)))
     this.writes = new MicrotaskBatcher<WriteEntry, void>(async (entries) => {
-      await this.backend.write(entries)
+      await this.guarded(() => this.backend.write(entries))
       return []
     })
+  }
+
+  /**
+   * Runs a Redis operation within the client's time budget, skipping Redis (rejecting at once)
+   * while its circuit breaker is open after a failure.
+   */
+  readonly guarded = <T>(operation: () => Promise<T>): Promise<T> => {
+    return this.guard ? this.guard.run(operation) : operation()
+  }
+
+  /** Looks many keys up in one round trip per node, within the time budget. */
+  lookupMany(keys: readonly string[]): Promise<(Buffer | null)[]> {
+    return this.guarded(() => this.backend.mget(keys))
+  }
+
+  /** @internal The shared subscriber of the cross-process lock; undefined without one. */
+  herdHub(): SubscriberHub | undefined {
+    const lock = this.backend.lock
+    if (!lock || this.closed) return this.hub
+    return (this.hub ??= new SubscriberHub(() => lock.openSubscriber(), this.guarded))
   }
 
   /** Looks a key up; lookups made in the same tick share one round trip per node. */
@@ -68,6 +95,8 @@ export class Client {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.guard?.close()
+    this.hub?.close()
     await this.backend.close()
   }
 }

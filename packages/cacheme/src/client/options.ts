@@ -2,6 +2,7 @@ import { Redis, Cluster } from 'ioredis'
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis'
 import { describeValue } from '../template/parse-template.js'
 import type { Logger } from './logger.js'
+import { resolveTimeout } from './timeout.js'
 
 export type ClusterSeed = string | { host: string; port: number }
 
@@ -15,9 +16,28 @@ export interface ClientOptions {
   /** Prefix of every key; default `'cacheme'`. */
   prefix?: string
   logger?: Logger
+  /**
+   * Time budget of each Redis operation of a `get` (a number of ms or a duration like '500ms');
+   * past it the call falls back to the fetcher. Default 1000 ms.
+   */
+  timeout?: number | string
 }
 
-const KNOWN = new Set(['redis', 'cluster', 'clusterOptions', 'prefix', 'logger'])
+const KNOWN = new Set(['redis', 'cluster', 'clusterOptions', 'prefix', 'logger', 'timeout'])
+
+/**
+ * Options of the connections the client creates (the user's own instances keep theirs): a
+ * command waiting for a lost connection fails at the next reconnect attempt instead of queueing
+ * for 20 of them, and a command sent before a disconnect is not replayed after it (our time
+ * budget has long since given up on it). Explicit user options win.
+ */
+const OWNED_CONNECTION_DEFAULTS: RedisOptions = { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }
+
+/** Connection errors surface as failed operations (and a fallback); the event itself is noise. */
+function quiet<C extends Redis | Cluster>(connection: C): C {
+  connection.on('error', () => {})
+  return connection
+}
 
 /** A Redis URL with any password replaced, safe for logs and error messages. */
 export function redactUrl(url: string): string {
@@ -52,6 +72,7 @@ export function validateClientOptions(options: unknown): ClientOptions {
   if (o.logger !== undefined && (o.logger === null || typeof o.logger !== 'object' || typeof o.logger.log !== 'function')) {
     throw new TypeError(`cacheme: logger must be an object with a log(store, key, op) method, got ${describeValue(o.logger)}`)
   }
+  if (o.timeout !== undefined) resolveTimeout(o.timeout)
   if (o.redis !== undefined && o.cluster !== undefined) {
     throw new TypeError(`cacheme: give either 'redis' or 'cluster', not both`)
   }
@@ -66,14 +87,14 @@ export function openConnection(options: ClientOptions): ResolvedConnection {
     if (!/^rediss?:\/\//i.test(redis)) {
       throw new TypeError(`cacheme: redis URL must start with redis:// or rediss://, got ${JSON.stringify(redactUrl(redis))}`)
     }
-    return { redis: new Redis(redis, { lazyConnect: false }), owned: true, description: redactUrl(redis) }
+    return { redis: quiet(new Redis(redis, { ...OWNED_CONNECTION_DEFAULTS, lazyConnect: false })), owned: true, description: redactUrl(redis) }
   }
   if (redis !== undefined) {
     if (redis === null || typeof redis !== 'object' || Array.isArray(redis)) {
       throw new TypeError(`cacheme: 'redis' must be a URL, ioredis options or an ioredis instance, got ${describeValue(redis)}`)
     }
     const o = redis as RedisOptions
-    return { redis: new Redis(o), owned: true, description: `redis ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}` }
+    return { redis: quiet(new Redis({ ...OWNED_CONNECTION_DEFAULTS, ...o })), owned: true, description: `redis ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}` }
   }
   if (cluster !== undefined) {
     const nodes = Array.isArray(cluster) ? cluster : cluster?.nodes
@@ -83,7 +104,10 @@ export function openConnection(options: ClientOptions): ResolvedConnection {
     }
     const seeds = nodes.map(parseSeed)
     return {
-      redis: new Cluster(seeds, clusterOptions),
+      redis: quiet(new Cluster(seeds, {
+        ...clusterOptions,
+        redisOptions: { ...OWNED_CONNECTION_DEFAULTS, ...clusterOptions?.redisOptions },
+      })),
       owned: true,
       description: `cluster ${seeds.map((s) => `${s.host}:${s.port}`).join(',')}`,
     }

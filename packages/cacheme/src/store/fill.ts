@@ -1,5 +1,6 @@
 import type { Client } from '../client/client.js'
 import type { Codec } from '../codec/codec.js'
+import { fillUnderLock, type LockSettings } from '../herd/coordinator.js'
 
 /** Everything a miss needs to fetch a value and store it. */
 export interface FillRequest<T> {
@@ -10,10 +11,23 @@ export interface FillRequest<T> {
   ttlMs: number
   codec: Codec<T>
   fetch: () => T | Promise<T>
+  /** Cross-process herd protection of the store; false: none. */
+  lock: false | LockSettings
+}
+
+/**
+ * A miss: fetch the value and store it, once across processes when the backend has a lock
+ * (Redis) and the store uses it. `found` is what the lookup saw: null, a lock marker of another
+ * process, or an undecodable value to replace.
+ */
+export function fill<T>(request: FillRequest<T>, found: Buffer | null = null): Promise<T> {
+  const lock = request.client.backend.lock
+  if (lock && request.lock) return fillUnderLock(request, lock, request.lock, found)
+  return fetchAndStore(request)
 }
 
 /** Calls the fetcher and writes its value. A failed write never fails the caller. */
-export async function fill<T>(request: FillRequest<T>): Promise<T> {
+export async function fetchAndStore<T>(request: FillRequest<T>): Promise<T> {
   const { client, store, key } = request
   client.log(store, key, 'FETCH')
   const value = await request.fetch()
@@ -21,7 +35,7 @@ export async function fill<T>(request: FillRequest<T>): Promise<T> {
   return value
 }
 
-export async function storeValue<T>(request: Omit<FillRequest<T>, 'fetch'>, value: T): Promise<void> {
+export async function storeValue<T>(request: Omit<FillRequest<T>, 'fetch' | 'lock'>, value: T): Promise<void> {
   const { client, key, index, ttlMs, codec, store } = request
   try {
     await client.write({ key, value: codec.encode(value), ttlMs, index })

@@ -4,7 +4,8 @@ import { encodeParam } from '../template/encode-param.js'
 import { describeValue } from '../template/parse-template.js'
 import type { Pipeline } from '../pipeline.js'
 import { withAbort } from './abort.js'
-import { fill, type FillRequest } from './fill.js'
+import { fetchAndStore, fill, type FillRequest } from './fill.js'
+import { isMarker } from '../herd/marker.js'
 import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
 import type { StoreSpec } from './spec.js'
 
@@ -103,30 +104,38 @@ export class Store<P extends object = Params, T = unknown> {
     })
   }
 
-  /** Fetches now, stores and returns the fresh value. */
+  /**
+   * Fetches now, stores and returns the fresh value. Its write replaces a lock marker too, so a
+   * fill in flight elsewhere can no longer store its older value.
+   */
   async refresh(params: P): Promise<T> {
     const client = this.client()
     const key = this.keyOn(client, params)
-    return fill(this.fillRequest(client, key, params))
+    client.flights.delete(key)
+    return fetchAndStore(this.fillRequest(client, key, params))
   }
 
   async set(params: P, value: T): Promise<void> {
     const client = this.client()
     const key = this.keyOn(client, params)
+    client.flights.delete(key)
     await client.write({ key, value: this.options.codec.encode(value), ttlMs: this.options.ttlMs, index: this.indexKey(client, this.version()) })
   }
 
   async invalidate(params: P): Promise<void> {
     const client = this.client()
     const key = this.keyOn(client, params)
-    await client.backend.del([key], this.indexKey(client, this.version()))
+    // Later gets here start afresh instead of joining a load that began before; the DEL also
+    // removes a lock marker, which fences off that load's write.
+    client.flights.delete(key)
+    await client.guarded(() => client.backend.del([key], this.indexKey(client, this.version())))
   }
 
   /** Deletes every key of this store for `version` (default: current); resolves to how many. */
   async invalidateAll(version?: Version): Promise<number> {
     const client = this.client()
     const v = version === undefined ? this.version() : checkVersion(version, this.name)
-    return client.backend.deleteIndexed(this.indexKey(client, v))
+    return client.guarded(() => client.backend.deleteIndexed(this.indexKey(client, v)))
   }
 
   private client(): Client {
@@ -170,9 +179,13 @@ export class Store<P extends object = Params, T = unknown> {
     return this.settle(client, key, params, found)
   }
 
-  /** A hit decodes; a miss or an undecodable value fetches and stores. */
+  /**
+   * A hit decodes; a miss or an undecodable value fetches and stores; a lock marker means
+   * another process is fetching: wait for it.
+   */
   private settle(client: Client, key: string, params: P, found: Buffer | null): Promise<T> {
     if (found !== null) {
+      if (isMarker(found)) return fill(this.fillRequest(client, key, params), found)
       try {
         const value = this.options.codec.decode(found)
         client.log(this.name, key, 'HIT')
@@ -183,13 +196,13 @@ export class Store<P extends object = Params, T = unknown> {
     } else {
       client.log(this.name, key, 'MISS')
     }
-    return fill(this.fillRequest(client, key, params))
+    return fill(this.fillRequest(client, key, params), found)
   }
 
   private async readMany(client: Client, keys: string[]): Promise<Map<string, Buffer | null>> {
     const found = new Map<string, Buffer | null>()
     try {
-      const values = await client.backend.mget(keys)
+      const values = await client.lookupMany(keys)
       keys.forEach((key, i) => found.set(key, values[i] ?? null))
     } catch {
       for (const key of keys) client.log(this.name, key, 'ERROR')
@@ -211,6 +224,7 @@ export class Store<P extends object = Params, T = unknown> {
       ttlMs: this.options.ttlMs,
       codec: this.options.codec,
       fetch: () => this.fetcher(params),
+      lock: this.options.lock,
     }
   }
 }
