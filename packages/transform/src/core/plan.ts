@@ -71,7 +71,7 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
     if (site.leaveAsIs || !site.fetcher) continue
 
     const hoistAll = isModuleLevel(site.fetcher) && !facts.opaque && facts.dynamic.length === 0
-    const specKey = JSON.stringify([template.text, facts.ttlMs ?? 0, facts.name, facts.version])
+    const specKey = JSON.stringify([template.text, facts.ttlMs ?? 0, facts.name, facts.version === undefined ? undefined : String(facts.version)])
     const same = variants.get(specKey) ?? []
     variants.set(specKey, same)
     const hoistKey = hoistAll ? hoistedKey(site, facts, context.code) : undefined

@@ -1,0 +1,9 @@
+import { cached } from 'cacheme'
+import { __cachemeStore, __cachemeParam } from 'cacheme';
+/* user:<<id>> */
+const __cacheme_user_id = __cachemeStore({ template: 'user:<<id>>', params: ['id'], render: (p) => 'user:' + __cachemeParam(p, 'id', 'user:<<id>>') }, (p) => fetchUser(p));
+
+export const users = () => __cacheme_user_id.get({ id: '1' })
+
+const fetchUser = async ({ id }: { id: string }) => ({ id })
+
