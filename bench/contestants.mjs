@@ -1,0 +1,151 @@
+// Every library the benchmark compares, behind one small interface:
+//
+//   const c = await contestant.open({ url, cluster?, prefix, ttlSeconds, fetch })
+//   await c.get(id)            // the cached value of record `id` (fetched on a miss)
+//   await c.getMany?.(ids)     // a batch API where the library has one
+//   await c.close()
+//
+// Each peer runs with Redis only (no in-memory tier: cacheme has none) at its documented best
+// settings. Peers that take an ioredis client get one with enableAutoPipelining (it only helps
+// them under 100 parallel callers); @keyv/redis and the cachified adapter use node-redis, which
+// pipelines same-tick commands by itself.
+import { cached, createClient } from 'cacheme'
+import { Redis, Cluster } from './support/ioredis.mjs'
+import { packr } from './support/value.mjs'
+
+function ioredisOf(url, cluster, options = {}) {
+  if (cluster) return new Cluster(cluster, { ...options, redisOptions: { ...options.redisOptions } })
+  return new Redis(url, options)
+}
+
+/** Cache-aside by hand: GET + msgpack decode; on a miss fetch and SET. */
+function rawContestant(name, options) {
+  return {
+    name,
+    baseline: true,
+    async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+      const redis = ioredisOf(url, cluster, options)
+      const keyOf = (id) => `${prefix}:${id}`
+      return {
+        async get(id) {
+          const key = keyOf(id)
+          const bytes = await redis.getBuffer(key)
+          if (bytes !== null) return packr.unpack(bytes)
+          const value = await fetch(id)
+          if (ttlSeconds > 0) await redis.set(key, packr.pack(value), 'EX', ttlSeconds)
+          else await redis.set(key, packr.pack(value))
+          return value
+        },
+        async getMany(ids) {
+          const keys = ids.map(keyOf)
+          // MGET only works within one slot on a cluster: there, one GET per key (pipelined
+          // per node by auto-pipelining, or sent one by one without it).
+          const found = cluster
+            ? await Promise.all(keys.map((k) => redis.getBuffer(k)))
+            : await redis.mgetBuffer(keys)
+          return Promise.all(found.map((bytes, i) => (bytes !== null ? packr.unpack(bytes) : this.get(ids[i]))))
+        },
+        close: () => redis.quit(),
+      }
+    },
+  }
+}
+
+const cacheme = {
+  name: 'cacheme',
+  async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+    const client = createClient(cluster ? { cluster } : { redis: url })
+    const store = cached(`${prefix}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client })
+    return {
+      get: (id) => store.get({ id }),
+      getMany: (ids) => store.getMany(ids.map((id) => ({ id }))),
+      close: () => client.close(),
+      store,
+      client,
+    }
+  },
+}
+
+const bentocache = {
+  name: 'bentocache',
+  async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+    const { BentoCache, bentostore } = await import('bentocache')
+    const { redisDriver } = await import('bentocache/drivers/redis')
+    const connection = ioredisOf(url, cluster, { enableAutoPipelining: true })
+    const bento = new BentoCache({
+      default: 'redis',
+      prefix,
+      stores: { redis: bentostore().useL2Layer(redisDriver({ connection })) },
+    })
+    const ttl = ttlSeconds > 0 ? `${ttlSeconds}s` : undefined
+    return {
+      get: (id) => bento.getOrSet({ key: String(id), ttl, factory: () => fetch(id) }),
+      close: async () => { await bento.disconnectAll() },
+    }
+  },
+}
+
+const cacheManager = {
+  name: 'cache-manager',
+  async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+    const { createCache } = await import('cache-manager')
+    const { createKeyv, createCluster } = await import('@keyv/redis')
+    const { Keyv } = await import('keyv')
+    const { default: KeyvRedis } = await import('@keyv/redis')
+    const keyv = cluster
+      ? new Keyv({ store: new KeyvRedis(createCluster({ rootNodes: cluster.map((s) => ({ url: `redis://${s}` })) }), { namespace: prefix }), namespace: prefix, useKeyPrefix: false })
+      : createKeyv(url, { namespace: prefix })
+    const cache = createCache({ stores: [keyv] })
+    const ttlMs = ttlSeconds * 1000
+    return {
+      get: (id) => cache.wrap(String(id), () => fetch(id), ttlMs || undefined),
+      getMany: async (ids) => {
+        const found = await cache.mget(ids.map(String))
+        return Promise.all(found.map((v, i) => (v !== undefined ? v : cache.wrap(String(ids[i]), () => fetch(ids[i]), ttlMs || undefined))))
+      },
+      close: () => cache.disconnect(),
+    }
+  },
+}
+
+const cachified = {
+  name: 'cachified',
+  async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+    const { cachified: run } = await import('@epic-web/cachified')
+    const { nodeRedisCacheAdapter } = await import('./support/cachified-redis-adapter.mjs')
+    const { createClient: createRedis, createCluster } = await import('@redis/client')
+    const redis = cluster
+      ? createCluster({ rootNodes: cluster.map((s) => ({ url: `redis://${s}` })) })
+      : createRedis({ url })
+    await redis.connect()
+    const cache = nodeRedisCacheAdapter(redis)
+    const ttl = ttlSeconds > 0 ? ttlSeconds * 1000 : Infinity
+    return {
+      get: (id) => run({ cache, key: `${prefix}:${id}`, ttl, getFreshValue: () => fetch(id) }),
+      close: () => redis.close(),
+    }
+  },
+}
+
+const asyncCacheDedupe = {
+  name: 'async-cache-dedupe',
+  async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+    const { createCache } = await import('async-cache-dedupe')
+    const client = ioredisOf(url, cluster, { enableAutoPipelining: true })
+    const cache = createCache({ ttl: ttlSeconds, storage: { type: 'redis', options: { client } } })
+    cache.define(prefix.replace(/\W/g, '_'), (id) => fetch(id))
+    const call = cache[prefix.replace(/\W/g, '_')]
+    return {
+      get: (id) => call(id),
+      close: () => client.quit(),
+    }
+  },
+}
+
+export const rawPlain = rawContestant('ioredis GET+decode', {})
+export const rawAuto = rawContestant('ioredis auto-pipelined', { enableAutoPipelining: true })
+
+/** In table order: the two baselines, cacheme, then the peers. */
+export const contestants = [rawPlain, rawAuto, cacheme, bentocache, cacheManager, cachified, asyncCacheDedupe]
+export const peers = [bentocache, cacheManager, cachified, asyncCacheDedupe]
+export { cacheme }

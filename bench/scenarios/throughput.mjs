@@ -1,0 +1,46 @@
+import { drive } from '../support/drive.mjs'
+import { percentile, summarize } from '../support/stats.mjs'
+import { bookValue } from '../support/value.mjs'
+
+/**
+ * Hit throughput of every contestant, rounds interleaved (round r of every contestant runs
+ * before round r + 1 of any) so a noisy neighbour on the machine hits them alike.
+ * `keyOf(loop, n, seq)` picks the record each call reads.
+ */
+export async function throughput({ contestants, url, name, keys, keyOf, ttlSeconds, parallel, rounds, roundMs, warmMs, log }) {
+  const opened = []
+  for (const contestant of contestants) {
+    const fetches = { count: 0 }
+    const fetch = async (id) => { fetches.count++; return bookValue(id) }
+    const c = await contestant.open({ url, prefix: `bench:${name}:${slug(contestant.name)}`, ttlSeconds, fetch })
+    // Fill the cache (every key once), then warm the JIT on the measured pattern.
+    for (let from = 0; from < keys; from += parallel) {
+      await Promise.all(Array.from({ length: Math.min(parallel, keys - from) }, (_, i) => c.get(from + i)))
+    }
+    await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs })
+    opened.push({ contestant, c, fetches, ops: [], p99: [], fetchesMeasured: 0 })
+    log(`  ${name}: ${contestant.name} filled and warm`)
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const entry of opened) {
+      const before = entry.fetches.count
+      const { opsPerSec, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs })
+      entry.fetchesMeasured += entry.fetches.count - before
+      entry.ops.push(opsPerSec)
+      entry.p99.push(percentile(latencies, 99))
+    }
+    log(`  ${name}: round ${r + 1}/${rounds} done`)
+  }
+  for (const { c } of opened) await c.close()
+  return opened.map((e) => ({
+    contestant: e.contestant.name,
+    baseline: !!e.contestant.baseline,
+    opsPerSec: summarize(e.ops),
+    p99Ms: summarize(e.p99),
+    fetchesDuringMeasurement: e.fetchesMeasured,
+  }))
+}
+
+export function slug(text) {
+  return text.replace(/[^A-Za-z0-9]+/g, '-')
+}

@@ -1,0 +1,26 @@
+/**
+ * Runs `parallel` async loops that each call `op(loop, n, seq)` back to back for `durationMs`
+ * (`n`: the loop's own call count, `seq`: a counter over every call issued), and returns ops/s
+ * and every call's latency in ms.
+ */
+export async function drive(op, { parallel, durationMs, maxOps = 4_000_000 }) {
+  const latencies = new Float64Array(maxOps)
+  let ops = 0
+  let seq = 0
+  let stop = false
+  const end = performance.now() + durationMs
+  const loop = async (w) => {
+    for (let n = 0; !stop; n++) {
+      const start = performance.now()
+      await op(w, n, seq++)
+      const now = performance.now()
+      if (ops < maxOps) latencies[ops] = now - start
+      ops++
+      if (now >= end) stop = true
+    }
+  }
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: parallel }, (_, w) => loop(w)))
+  const seconds = (performance.now() - t0) / 1000
+  return { opsPerSec: ops / seconds, latencies: latencies.subarray(0, Math.min(ops, maxOps)) }
+}

@@ -1,0 +1,3 @@
+import { register } from 'node:module'
+
+register('./ioredis-hook.mjs', import.meta.url)
