@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { startCountingProxy, type CountingProxy } from '../harness/counting-proxy.js'
+import { startApp, type AppProcess } from '../../playground/dist/server/app-process.js'
+
+async function get(app: AppProcess, path: string) {
+  const response = await fetch(new URL(path, app.url))
+  return { status: response.status, cache: response.headers.get('x-cache'), ops: response.headers.get('x-cache-ops'), body: await response.json() }
+}
+
+async function post(app: AppProcess, path: string, body: unknown) {
+  const response = await fetch(new URL(path, app.url), { method: 'POST', body: JSON.stringify(body) })
+  return { status: response.status, body: await response.json() }
+}
+
+describe('the example app on the embedded memory backend', () => {
+  let app: AppProcess
+  beforeAll(async () => {
+    app = await startApp({ port: 0, host: '127.0.0.1' })
+  })
+  afterAll(() => app?.stop())
+
+  it('prints a banner with the backend and the URL', () => {
+    expect(app.lines.join('\n')).toMatch(/backend\s+memory \(embedded/)
+    expect(app.lines.join('\n')).toContain(`listening  ${app.url}`)
+  })
+
+  it('answers the second GET of an item from the cache, and logs the request with its cache ops', async () => {
+    const first = await get(app, '/books/2')
+    expect(first).toMatchObject({ status: 200, cache: 'MISS', ops: 'book:2:v1 MISS FETCH', body: { id: 2, title: 'Dune' } })
+    const second = await get(app, '/books/2')
+    expect(second).toMatchObject({ status: 200, cache: 'HIT', ops: 'book:2:v1 HIT', body: first.body })
+    await app.waitForLine(/^GET\s+\/books\/2\s+200\s+[\d.]+ ms\s+db×0\s+book:2:v1 HIT$/)
+  })
+
+  it('fetches an item again after a POST changes it', async () => {
+    await get(app, '/books/3')
+    expect((await get(app, '/books/3')).cache).toBe('HIT')
+    expect(await post(app, '/books/3', { title: 'Kindred (25th anniversary edition)' })).toMatchObject({ status: 200 })
+    const after = await get(app, '/books/3')
+    expect(after).toMatchObject({ cache: 'MISS', ops: 'book:3:v1 MISS FETCH', body: { title: 'Kindred (25th anniversary edition)' } })
+  })
+
+  it('invalidates a book\'s comment list when a comment is posted', async () => {
+    const before = await get(app, '/books/4/comments')
+    expect((await get(app, '/books/4/comments')).cache).toBe('HIT')
+    const created = await post(app, '/books/4/comments', { author: 'tester', text: 'Still sharp.' })
+    expect(created.status).toBe(201)
+    const after = await get(app, '/books/4/comments')
+    expect(after.ops).toContain('book:4:comments:v1 MISS FETCH')
+    expect(after.body.comments).toHaveLength(before.body.comments.length + 1)
+  })
+
+  it('rejects bad input with the bad value named', async () => {
+    expect(await get(app, '/books?ids=1,x')).toMatchObject({ status: 400, body: { error: "ids must be a positive integer, got 'x'" } })
+    expect(await post(app, '/books/1', { title: 7 })).toMatchObject({ status: 400, body: { error: "'title' must be a non-empty string, got 7" } })
+  })
+})
+
+describe('the example app on Redis', () => {
+  let proxy: CountingProxy
+  let app: AppProcess
+  beforeAll(async () => {
+    proxy = await startCountingProxy(inject('redis').standalone.port)
+    app = await startApp({
+      port: 0,
+      host: '127.0.0.1',
+      env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, CACHEME_PREFIX: `playground-${randomUUID()}` },
+    })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await proxy?.close()
+  })
+
+  it('names the Redis URL in its banner', () => {
+    expect(app.lines.join('\n')).toMatch(new RegExp(`backend\\s+redis://127\\.0\\.0\\.1:${proxy.port}`))
+  })
+
+  it('looks up a whole list in one round trip', async () => {
+    expect((await get(app, '/books?ids=1,2,3,4,5')).cache).toBe('MISS')
+    proxy.reset()
+    const list = await get(app, '/books?ids=1,2,3,4,5')
+    expect(list.cache).toBe('HIT')
+    expect(list.body.books.map((b: { id: number }) => b.id)).toEqual([1, 2, 3, 4, 5])
+    expect(proxy.roundTrips()).toBe(1)
+  })
+
+  it('reads a book and its comment ids through one pipeline, then the comments in one more round trip', async () => {
+    await get(app, '/books/1/page')
+    proxy.reset()
+    const page = await get(app, '/books/1/page')
+    expect(page.cache).toBe('HIT')
+    expect(page.body.book.id).toBe(1)
+    expect(proxy.roundTrips()).toBe(2)
+  })
+
+  it('fetches an item again after a POST changes it', async () => {
+    await get(app, '/books/6')
+    expect((await get(app, '/books/6')).cache).toBe('HIT')
+    await post(app, '/books/6', { title: 'Hyperion (illustrated)' })
+    expect(await get(app, '/books/6')).toMatchObject({ cache: 'MISS', ops: 'book:6:v1 MISS FETCH', body: { title: 'Hyperion (illustrated)' } })
+  })
+})
