@@ -1,0 +1,53 @@
+import { afterAll, inject } from 'vitest'
+import { startCountingCluster } from '../../harness/counting-cluster.js'
+import { Cluster } from '../../harness/ioredis.js'
+import type { BackendUnderTest } from '../conformance/backend-under-test.js'
+import { expectPttl } from '../conformance/expect-pttl.js'
+import { runConformance } from '../conformance/index.js'
+
+const { seeds, nodes } = inject('redis').cluster
+const raw = new Cluster(seeds, { lazyConnect: true })
+afterAll(() => raw.disconnect())
+
+const cluster: BackendUnderTest = {
+  kind: 'cluster',
+  options: () => ({ cluster: seeds }),
+  connectionForms: () => [
+    { label: "a list of 'host:port' seeds", make: () => ({ options: { cluster: seeds }, owned: true }) },
+    { label: 'a list of { host, port } seeds', make: () => ({ options: { cluster: nodes }, owned: true }) },
+    {
+      label: 'seeds with ioredis cluster options',
+      make: () => ({ options: { cluster: { nodes: seeds, options: { slotsRefreshTimeout: 2000 } } }, owned: true }),
+    },
+    {
+      label: 'an existing ioredis Cluster instance',
+      make: () => {
+        const instance = new Cluster(seeds)
+        return { options: { redis: instance }, owned: false, instance, release: () => instance.disconnect() }
+      },
+    },
+  ],
+  async expectTtl(_client, key, ttlMs, write) {
+    await write()
+    expectPttl(await raw.pttl(key), ttlMs)
+  },
+  counting: {
+    async start() {
+      const counting = await startCountingCluster(seeds)
+      return {
+        options: { cluster: counting.seeds, clusterOptions: counting.clusterOptions },
+        reset: () => counting.reset(),
+        busyNodes: () => counting.busyNodes(),
+        close: () => counting.close(),
+      }
+    },
+  },
+  async nodeOf(key) {
+    if (raw.status !== 'ready') await raw.connect()
+    const slot = (await raw.cluster('KEYSLOT', key)) as number
+    const [address] = (raw.slots as string[][])[slot]!
+    return address!
+  },
+}
+
+runConformance(cluster)
