@@ -1,7 +1,7 @@
 import { isBuiltin } from 'node:module'
 import { build, type Message, type Plugin } from 'esbuild'
 import type { Diagnostic } from './api-types.js'
-import { EXAMPLE_ID, transformExample } from './transform-example.js'
+import { diagnosticOf, EXAMPLE_ID, transformExample } from './transform-example.js'
 
 export type CompileResult = { ok: true; js: string; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
 
@@ -30,7 +30,7 @@ export async function compileExample(source: string): Promise<CompileResult> {
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors
     if (!messages) throw error
-    return { ok: false, diagnostics: [...transformed.diagnostics, ...messages.map(toDiagnostic)] }
+    return { ok: false, diagnostics: [...transformed.diagnostics, ...messages.map(diagnosticOf)] }
   }
 }
 
@@ -43,13 +43,4 @@ const onlyCachemeAndBuiltins: Plugin = {
       return { errors: [{ text: `the playground runs examples with 'cacheme' and node: built-ins only, not '${args.path}'` }] }
     })
   },
-}
-
-function toDiagnostic(message: Message): Diagnostic {
-  return {
-    severity: 'error',
-    message: message.text,
-    line: message.location?.line ?? 1,
-    column: (message.location?.column ?? 0) + 1,
-  }
 }
