@@ -24,7 +24,8 @@ export function sourceEditor(parent: Element, doc: string, onChange: (text: stri
 export function outputView(parent: Element): EditorView {
   return new EditorView({
     parent,
-    extensions: [basicSetup, typescript, EditorState.readOnly.of(true), EditorView.editable.of(false)],
+    // Wrapped: the hoisted store declarations are long single lines.
+    extensions: [basicSetup, typescript, EditorView.lineWrapping, EditorState.readOnly.of(true), EditorView.editable.of(false)],
   })
 }
 
