@@ -1,0 +1,94 @@
+import type * as ts from 'typescript'
+import { commentText } from './core/emit.js'
+import { NameAllocator } from './core/names.js'
+import { planModule, type SiteEdit } from './core/plan.js'
+import { DefinitionRegistry } from './core/registry.js'
+import { collectCallSites, unwrap } from './ts/collect.js'
+import { printEmit } from './ts/print.js'
+
+/** What ts-patch passes a program transformer (`{ "transform": "@cacheme/transform/tsc" }`). */
+export interface TransformerExtras {
+  ts: typeof ts
+  addDiagnostic(diagnostic: ts.Diagnostic): number | void
+}
+
+/** Diagnostic code of cacheme's build errors and warnings (shown as `TS9871`). */
+export const DIAGNOSTIC_CODE = 9871
+
+const registries = new WeakMap<ts.Program, DefinitionRegistry>()
+
+/**
+ * The ts-patch transformer: rewrites `cached()` calls into module-level stores while tsc emits,
+ * reporting malformed templates, TTLs and conflicting definitions as compiler errors.
+ */
+export default function cachemeTransformer(program: ts.Program, _config: unknown, extras: TransformerExtras): ts.TransformerFactory<ts.SourceFile> {
+  if (!extras || typeof extras.addDiagnostic !== 'function' || !extras.ts) {
+    throw new TypeError('@cacheme/transform/tsc: expected to be loaded by ts-patch as a program transformer ({ "transform": "@cacheme/transform/tsc" })')
+  }
+  const { ts: tsi, addDiagnostic } = extras
+  const checker = program.getTypeChecker()
+  let registry = registries.get(program)
+  if (!registry) registries.set(program, (registry = new DefinitionRegistry()))
+  const definitions = registry
+
+  return (context) => (sourceFile) => {
+    const original = tsi.getParseTreeNode(sourceFile, tsi.isSourceFile) ?? sourceFile
+    const text = original.text
+    if (!text.includes('cached') || !text.includes('cacheme')) return sourceFile
+    const sites = collectCallSites(tsi, original, checker)
+    if (sites.length === 0) return sourceFile
+    const locate = (offset: number) => {
+      const { line, character } = original.getLineAndCharacterOfPosition(offset)
+      return { line: line + 1, column: character + 1 }
+    }
+    const plan = planModule(sites, { file: original.fileName, code: text, locate, registry: definitions })
+    for (const d of plan.diagnostics) {
+      addDiagnostic({
+        file: original,
+        start: d.start,
+        length: d.length,
+        messageText: d.message,
+        category: d.severity === 'error' ? tsi.DiagnosticCategory.Error : tsi.DiagnosticCategory.Warning,
+        code: DIAGNOSTIC_CODE,
+        source: 'cacheme',
+      })
+    }
+    if (plan.edits.length === 0 || plan.diagnostics.some((d) => d.severity === 'error')) return sourceFile
+
+    const f = tsi.factory
+    const runtime = f.createIdentifier(new NameAllocator(text).allocate('__cacheme'))
+    const edits = new Map<ts.Node, SiteEdit<ts.Node>>(plan.edits.map((e) => [e.site.node, e]))
+    const visit = (node: ts.Node): ts.Node => {
+      const edit = edits.get(node)
+      return edit ? rewrite(edit) : tsi.visitEachChild(node, visit, context)
+    }
+    const rewrite = (edit: SiteEdit<ts.Node>): ts.Expression => {
+      if (edit.kind === 'store') return f.createIdentifier(edit.store)
+      const args = [visit(edit.fetcher.node) as ts.Expression]
+      const { options } = edit
+      if (options.kind === 'whole') args.push(visit(options.value.node) as ts.Expression)
+      if (options.kind === 'some') {
+        const literal = unwrap(tsi, options.value.node as ts.Expression) as ts.ObjectLiteralExpression
+        args.push(f.updateObjectLiteralExpression(literal, options.kept.map((p) => visit(p.node) as ts.ObjectLiteralElementLike)))
+      }
+      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(edit.store), 'with'), undefined, args)
+    }
+
+    const hoisted: ts.Statement[] = [
+      f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(runtime)), f.createStringLiteral('cacheme', true)),
+    ]
+    for (const store of plan.stores) {
+      const declaration = f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList([f.createVariableDeclaration(store.id, undefined, undefined, printEmit(tsi, store.init, runtime, visit))], tsi.NodeFlags.Const),
+      )
+      hoisted.push(tsi.addSyntheticLeadingComment(declaration, tsi.SyntaxKind.MultiLineCommentTrivia, ` ${commentText(store.template)} `, true))
+    }
+    const statements = sourceFile.statements.map((s) => visit(s) as ts.Statement)
+    let at = 0
+    statements.forEach((s, i) => {
+      if (tsi.isImportDeclaration(s)) at = i + 1
+    })
+    return f.updateSourceFile(sourceFile, [...statements.slice(0, at), ...hoisted, ...statements.slice(at)])
+  }
+}

@@ -1,0 +1,2 @@
+import unplugin from './index.js'
+export default unplugin.rspack
