@@ -17,11 +17,15 @@ export function cached<const S extends string, T>(
   fetcher: () => T | Promise<T>,
   ttlOrOptions?: Ttl | StoreOptions<T>,
 ): Store<TemplateParams<S>, T>
-/** Explicit value type: `cached<Comment>('comment:<<id>>', fetchComment, 300)`. */
-export function cached<T>(
+/**
+ * Explicit value type: `cached<Comment>('comment:<<id>>', fetchComment, 300)`.
+ * T is never inferred here (NoInfer, default never): without an explicit T this overload
+ * matches nothing, so a fetcher whose params don't fit the template stays an error.
+ */
+export function cached<T = never>(
   template: string,
-  fetcher: (params: any) => T | Promise<T>,
-  ttlOrOptions?: Ttl | StoreOptions<T>,
+  fetcher: (params: any) => NoInfer<T> | Promise<NoInfer<T>>,
+  ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>>,
 ): Store<Record<string, string | number>, T>
 export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
   return new Store(specOf(template), fetcher, ttlOrOptions)
