@@ -1,7 +1,7 @@
 // Builds the example app with esbuild and cacheme's build plugin into app/dist/server.js.
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import cacheme from './cacheme-esbuild.js'
+import cacheme from 'unplugin-cacheme/esbuild'
 
 const appDir = fileURLToPath(new URL('../../app/', import.meta.url)) // compiled to dist/app/
 

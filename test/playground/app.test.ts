@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startCountingProxy, type CountingProxy } from '../harness/counting-proxy.js'
 import { startApp, type AppProcess } from '../../playground/dist/server/app-process.js'
@@ -12,6 +13,14 @@ async function post(app: AppProcess, path: string, body: unknown) {
   const response = await fetch(new URL(path, app.url), { method: 'POST', body: JSON.stringify(body) })
   return { status: response.status, body: await response.json() }
 }
+
+it('is built through unplugin-cacheme: every inline cached() call became a module-level store', async () => {
+  const built = await readFile(new URL('../../playground/app/dist/server.js', import.meta.url), 'utf8')
+  expect(built).toContain('__cachemeStore({ template: "book:<<id>>"')
+  expect(built).toContain('__cachemeStore({ template: "comment:<<id>>"')
+  expect(built).toContain('__cachemeStore({ template: "book:<<bookID>>:comments"')
+  expect(built).not.toMatch(/\bcached\(/)
+})
 
 describe('the example app on the embedded memory backend', () => {
   let app: AppProcess

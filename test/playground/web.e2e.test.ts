@@ -29,7 +29,7 @@ describe('the playground page in Chromium', () => {
   beforeAll(async () => {
     web = await startWebServer({ port: 0, host: '127.0.0.1' })
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
-    page = await browser.newPage({ viewport: { width: 1440, height: 1020 } })
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     await page.goto(web.url)
     await waitForText(page, '#emit-status', /^(transformed|nothing to transform)$/)
   })
