@@ -1,0 +1,85 @@
+// A process using one cacheme store `item:<<id>>`, driven by the parent test over IPC.
+// env: REDIS_URL or CLUSTER_SEEDS (comma-separated), PREFIX, FETCH_MS (default 200),
+// LOCK_TTL (default '5s'), LOCK_WAIT, TIMEOUT_MS, COUNTER ('redis' | 'local').
+import { createRequire } from 'node:module'
+import { setTimeout as delay } from 'node:timers/promises'
+import { serve, emit } from '../../../harness/child-runtime.mjs'
+import { createClient, cached } from 'cacheme'
+
+const env = process.env
+const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const ops = {}
+const logger = { log(_store, _key, op) { ops[op] = (ops[op] ?? 0) + 1 } }
+const client = createClient({
+  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
+  prefix: env.PREFIX,
+  logger,
+  ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
+})
+
+// The fetch counter lives in Redis (shared by the processes), or in this process when the
+// test takes Redis away.
+const { Redis, Cluster } = createRequire(import.meta.resolve('cacheme'))('ioredis')
+const counterConnection = env.COUNTER === 'local' ? undefined : seeds ? new Cluster(seeds) : new Redis(env.REDIS_URL)
+let localCount = 0
+const countFetch = () => counterConnection ? counterConnection.incr(`${env.PREFIX}:fetches`) : ++localCount
+
+let fetchMs = Number(env.FETCH_MS ?? 200)
+let failWith
+const lock = { ttl: env.LOCK_TTL ?? '5s', ...(env.LOCK_WAIT ? { wait: env.LOCK_WAIT } : {}) }
+const store = cached('item:<<id>>', async ({ id }) => {
+  const n = await countFetch()
+  emit('fetching', { id, n, pid: process.pid })
+  await delay(fetchMs)
+  if (failWith) {
+    emit('failing', { at: Date.now() })
+    throw new Error(failWith)
+  }
+  return { id, n, by: process.pid }
+}, { ttl: 60, lock, client })
+
+const started = new Map()
+
+serve({
+  configure(options) {
+    if (options.fetchMs !== undefined) fetchMs = options.fetchMs
+    if ('failWith' in options) failWith = options.failWith
+  },
+  get({ id }) {
+    return store.get({ id })
+  },
+  /** `n` concurrent gets of one key; every outcome is reported, with when the last one settled. */
+  async burst({ id, n }) {
+    const outcomes = await Promise.allSettled(Array.from({ length: n }, () => store.get({ id })))
+    return {
+      values: outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value),
+      errors: outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason?.message ?? o.reason)),
+      lastSettledAt: Date.now(),
+    }
+  },
+  /** Starts a get and returns at once; `finish` awaits it. */
+  start({ id, name }) {
+    const pending = store.get({ id })
+    pending.catch(() => {})
+    started.set(name, pending)
+  },
+  finish({ name }) {
+    return started.get(name)
+  },
+  invalidate({ id }) {
+    return store.invalidate({ id })
+  },
+  refresh({ id }) {
+    return store.refresh({ id })
+  },
+  key({ id }) {
+    return store.key({ id })
+  },
+  ops() {
+    return { ...ops }
+  },
+  async exit() {
+    await client.close()
+    counterConnection?.disconnect()
+  },
+})

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto'
+import { afterEach, describe, expect, test } from 'vitest'
+import { startChildren, type Child } from '../../harness/children.js'
+import type { Cluster, Redis } from '../../harness/ioredis.js'
+import { connectionEnv, eventually, inspector, markersLeft, subscribers, type Topology } from './redis-checks.js'
+
+const CHILD = new URL('./children/store-child.mjs', import.meta.url)
+const PROCESSES = 4
+const GETS_PER_PROCESS = 250
+
+interface Burst {
+  values: { id: number; n: number; by: number }[]
+  errors: string[]
+  lastSettledAt: number
+}
+
+let children: Child[] = []
+let redis: Redis | Cluster | undefined
+let prefix = ''
+
+async function setUp(topology: Topology, env: Record<string, string> = {}): Promise<void> {
+  prefix = `herd-${randomUUID()}`
+  redis = inspector(topology)
+  children = await startChildren(PROCESSES, CHILD, { env: { ...connectionEnv(topology), PREFIX: prefix, ...env } })
+}
+
+async function fetchCount(): Promise<number> {
+  return Number(await redis!.get(`${prefix}:fetches`))
+}
+
+async function totalOps(op: string, of: Child[] = children): Promise<number> {
+  const all = await Promise.all(of.map((c) => c.request<Record<string, number>>('ops')))
+  return all.reduce((sum, ops) => sum + (ops[op] ?? 0), 0)
+}
+
+// After each test: no lock marker left, every key channel unsubscribed, and every child that
+// closes its client exits by itself.
+afterEach(async () => {
+  try {
+    if (redis && prefix) {
+      const key = `${prefix}:item:1:v1`
+      expect(await markersLeft(redis, prefix)).toEqual([])
+      await eventually(`no subscriber left on ${key}`, async () => (await subscribers(redis!, key)) === 0)
+    }
+    const exits = await Promise.all(children.map((c) => c.exit()))
+    for (const exit of exits) expect(exit).toEqual({ code: 0, signal: null })
+  } finally {
+    await Promise.all(children.map((c) => c.kill()))
+    children = []
+    redis?.disconnect()
+    redis = undefined
+  }
+})
+
+describe.each<Topology>(['standalone', 'cluster'])('herd protection on %s', (topology) => {
+  test(`${PROCESSES} processes × ${GETS_PER_PROCESS} concurrent gets of one cold key fetch once`, async () => {
+    await setUp(topology)
+    const bursts = await Promise.all(children.map((c) => c.request<Burst>('burst', { id: 1, n: GETS_PER_PROCESS }, 30_000)))
+    expect(await fetchCount()).toBe(1)
+    const values = bursts.flatMap((b) => b.values)
+    expect(bursts.flatMap((b) => b.errors)).toEqual([])
+    expect(values).toHaveLength(PROCESSES * GETS_PER_PROCESS)
+    expect(new Set(values.map((v) => JSON.stringify(v))).size).toBe(1)
+    expect(values[0]!.n).toBe(1)
+    expect(await totalOps('FETCH')).toBe(1)
+    expect(await totalOps('WAIT')).toBe(PROCESSES - 1)
+    // Afterwards, a plain hit everywhere.
+    const again = await Promise.all(children.map((c) => c.request<{ n: number }>('get', { id: 1 })))
+    expect(again.map((v) => v.n)).toEqual(Array(PROCESSES).fill(1))
+    expect(await fetchCount()).toBe(1)
+  })
+
+  test('a failing fetch rejects every waiter in every process with its message, promptly', async () => {
+    await setUp(topology)
+    await Promise.all(children.map((c) => c.request('configure', { failWith: 'backend exploded' })))
+    const failing = Promise.race(children.map((c) => c.waitFor('failing', 30_000)))
+    const bursts = await Promise.all(children.map((c) => c.request<Burst>('burst', { id: 1, n: GETS_PER_PROCESS }, 30_000)))
+    const failedAt = (await failing).data as { at: number }
+    const errors = bursts.flatMap((b) => b.errors)
+    expect(errors).toHaveLength(PROCESSES * GETS_PER_PROCESS)
+    expect(new Set(errors)).toEqual(new Set(['backend exploded']))
+    expect(await fetchCount()).toBe(1)
+    const latency = Math.max(...bursts.map((b) => b.lastSettledAt)) - failedAt.at
+    console.log(`[herd ${topology}] failed fetch: all ${errors.length} callers rejected ${latency} ms after the fetcher threw`)
+    // Nothing was cached: the next call fetches again.
+    await children[0]!.request('configure', { failWith: null })
+    expect((await children[0]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
+  })
+})
+
+test('SIGKILL of the lock holder mid-fetch: the others take over after the lock TTL, every caller resolves', async () => {
+  await setUp('standalone', { LOCK_TTL: '1s', FETCH_MS: '300' })
+  const firstFetch = Promise.race(children.map((c) => c.waitFor('fetching', 30_000).then(() => c)))
+  const bursts = children.map((c) => c.request<Burst>('burst', { id: 1, n: GETS_PER_PROCESS }, 30_000))
+  const holder = await firstFetch
+  await holder.kill('SIGKILL')
+  const survivors = children.filter((c) => c !== holder)
+  const results = await Promise.allSettled(bursts)
+  const survivorResults = results.filter((_, i) => children[i] !== holder)
+  for (const result of survivorResults) {
+    expect(result.status).toBe('fulfilled')
+    const burst = (result as PromiseFulfilledResult<Burst>).value
+    expect(burst.errors).toEqual([])
+    expect(burst.values).toHaveLength(GETS_PER_PROCESS)
+    expect(new Set(burst.values.map((v) => v.n))).toEqual(new Set([2]))
+  }
+  expect(await fetchCount()).toBe(2)
+  expect(await totalOps('FETCH', survivors)).toBe(1)
+  children = survivors
+})
+
+describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', (topology) => {
+  // Child 0 fetches slowly; child 1 invalidates or refreshes while that fetch is in flight.
+  async function slowFetchInFlight(): Promise<void> {
+    await children[0]!.request('configure', { fetchMs: 1500 })
+    await children[1]!.request('configure', { fetchMs: 10 })
+    const fetching = children[0]!.waitFor('fetching', 30_000)
+    await children[0]!.request('start', { id: 1, name: 'slow' })
+    await fetching
+  }
+
+  test('an invalidate during an in-flight fetch is not overwritten by its older value', async () => {
+    await setUp(topology)
+    await slowFetchInFlight()
+    await children[1]!.request('invalidate', { id: 1 })
+    const old = await children[0]!.request<{ n: number }>('finish', { name: 'slow' })
+    expect(old.n).toBe(1)
+    const next = await children[1]!.request<{ n: number }>('get', { id: 1 })
+    expect(next.n).toBe(2)
+    expect((await children[0]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
+  })
+
+  test('a refresh during an in-flight fetch is not overwritten by its older value', async () => {
+    await setUp(topology)
+    await slowFetchInFlight()
+    const fresh = await children[1]!.request<{ n: number }>('refresh', { id: 1 })
+    expect(fresh.n).toBe(2)
+    expect((await children[0]!.request<{ n: number }>('finish', { name: 'slow' })).n).toBe(1)
+    for (const child of children) expect((await child.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
+  })
+
+  test('in one process, a get after invalidate does not join the older in-flight load', async () => {
+    await setUp(topology)
+    await slowFetchInFlight()
+    await children[0]!.request('invalidate', { id: 1 })
+    await children[0]!.request('configure', { fetchMs: 10 })
+    expect((await children[0]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
+    expect((await children[0]!.request<{ n: number }>('finish', { name: 'slow' })).n).toBe(1)
+    expect((await children[1]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
+  })
+})
