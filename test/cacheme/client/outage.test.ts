@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type Server, type Socket } from 'node:net'
+import { afterEach, expect, test } from 'vitest'
+import { startChild, type Child } from '../../harness/children.js'
+import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
+import { eventually } from '../herd/redis-checks.js'
+
+// Runs in a child process: an unhandled rejection there would kill it and fail the requests.
+const CHILD = new URL('../herd/children/store-child.mjs', import.meta.url)
+const TIMEOUT_MS = 300
+
+let child: Child | undefined
+let server: RedisServer | undefined
+
+afterEach(async () => {
+  try {
+    // A child whose Redis is gone or hung still exits by itself after client.close().
+    if (child) expect(await child.exit()).toEqual({ code: 0, signal: null })
+  } finally {
+    await child?.kill()
+    child = undefined
+    await server?.stop()
+    server = undefined
+  }
+})
+
+function startStoreChild(url: string): Promise<Child> {
+  return startChild(CHILD, {
+    env: { REDIS_URL: url, PREFIX: `outage-${randomUUID()}`, COUNTER: 'local', FETCH_MS: '1', TIMEOUT_MS: String(TIMEOUT_MS) },
+  })
+}
+
+async function ops(): Promise<Record<string, number>> {
+  return child!.request<Record<string, number>>('ops')
+}
+
+test('redis-server stopped during a stream of gets: no get fails; started again: hits resume', async () => {
+  server = await startRedisServer()
+  child = await startStoreChild(server.url)
+  let failures = 0
+  let gets = 0
+  const stream = async (rounds: number) => {
+    for (let round = 0; round < rounds; round++) {
+      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => child!.request('get', { id: i % 3 })))
+      gets += outcomes.length
+      failures += outcomes.filter((o) => o.status === 'rejected').length
+    }
+  }
+  await stream(5)
+  expect((await ops()).HIT).toBeGreaterThan(0)
+  const during = stream(30)
+  await server.kill('SIGTERM')
+  await during
+  await stream(5) // Redis still down: the breaker skips it
+  expect(failures).toBe(0)
+  expect(gets).toBe(400)
+  const errorsWhileDown = (await ops()).ERROR ?? 0
+  expect(errorsWhileDown).toBeGreaterThan(0)
+
+  await server.restart()
+  const hitsBefore = (await ops()).HIT ?? 0
+  await eventually('a get is a HIT again after Redis restarted', async () => {
+    await child!.request('get', { id: 1 })
+    return ((await ops()).HIT ?? 0) > hitsBefore
+  }, 20_000)
+})
+
+test('a port that accepts connections but never answers: get falls back to the fetcher within the budget', async () => {
+  const sockets = new Set<Socket>()
+  const silent: Server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  try {
+    const { port } = silent.address() as { port: number }
+    child = await startStoreChild(`redis://127.0.0.1:${port}`)
+    const started = Date.now()
+    const first = await child.request<{ id: number; n: number }>('get', { id: 1 })
+    const elapsed = Date.now() - started
+    console.log(`[outage] silent port: first get fell back after ${elapsed} ms (budget ${TIMEOUT_MS} ms)`)
+    expect(first).toMatchObject({ id: 1, n: 1 })
+    // Within the budget, with room for a loaded machine and the IPC round trip.
+    expect(elapsed).toBeLessThan(TIMEOUT_MS * 10)
+    // The breaker is open now: further gets skip Redis and still resolve.
+    const more = await Promise.all([1, 2, 3].map((id) => child!.request<{ id: number }>('get', { id })))
+    expect(more.map((v) => v.id)).toEqual([1, 2, 3])
+    const seen = await ops()
+    expect(seen.ERROR).toBeGreaterThanOrEqual(4)
+    expect(seen.FETCH).toBe(4)
+    expect(seen.HIT).toBeUndefined()
+    expect(await child.exit()).toEqual({ code: 0, signal: null })
+    child = undefined
+  } finally {
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => silent.close(resolve))
+  }
+})
