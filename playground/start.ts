@@ -30,8 +30,10 @@ async function stop(): Promise<void> {
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
+// Ctrl-C in a terminal signals the app too; it may exit before our handler runs.
 app.exited.then((code) => {
   if (stopping) return
-  console.error(`the example app exited (code ${code}); stopping the playground`)
-  void web.close().then(() => process.exit(1))
+  stopping = true
+  if (code !== 0) console.error(`the example app exited (code ${code}); stopping the playground`)
+  void web.close().then(() => process.exit(code ?? 1))
 })

@@ -111,3 +111,21 @@ describe('the example app on Redis', () => {
     expect(await get(app, '/books/6')).toMatchObject({ cache: 'MISS', ops: 'book:6:v1 MISS FETCH', body: { title: 'Hyperion (illustrated)' } })
   })
 })
+
+describe('the example app on a Redis Cluster', () => {
+  let app: AppProcess
+  beforeAll(async () => {
+    app = await startApp({
+      port: 0,
+      host: '127.0.0.1',
+      env: { REDIS_CLUSTER: inject('redis').cluster.seeds.join(','), CACHEME_PREFIX: `playground-${randomUUID()}` },
+    })
+  })
+  afterAll(() => app?.stop())
+
+  it('names the cluster in its banner and caches there', async () => {
+    expect(app.lines.join('\n')).toMatch(/backend\s+cluster 127\.0\.0\.1:\d+/)
+    expect((await get(app, '/books?ids=1,2,3,4,5,6')).cache).toBe('MISS')
+    expect(await get(app, '/books?ids=1,2,3,4,5,6')).toMatchObject({ cache: 'HIT', ops: '6 keys: 6 HIT' })
+  })
+})

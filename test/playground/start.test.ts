@@ -10,6 +10,7 @@ it('npm start serves the page and the app, prints both URLs, and Ctrl-C stops bo
   const start = spawn(process.execPath, [START_JS], {
     env: { ...process.env, PLAYGROUND_PORT: '0', APP_PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true, // its own process group, as in a terminal
   })
   const exited = once(start, 'exit')
   try {
@@ -24,11 +25,12 @@ it('npm start serves the page and the app, prints both URLs, and Ctrl-C stops bo
     expect(await (await fetch(page)).text()).toContain('<title>cacheme playground</title>')
     expect((await fetch(new URL('books/1', app))).status).toBe(200)
 
-    start.kill('SIGINT')
+    // Ctrl-C: the terminal sends SIGINT to the whole foreground process group.
+    process.kill(-start.pid!, 'SIGINT')
     expect(await exited).toEqual([0, null])
     await expect(fetch(app)).rejects.toThrow()
     await expect(fetch(page)).rejects.toThrow()
   } finally {
-    if (start.exitCode === null && start.signalCode === null) start.kill('SIGKILL')
+    if (start.exitCode === null && start.signalCode === null) process.kill(-start.pid!, 'SIGKILL')
   }
 })
