@@ -18,27 +18,41 @@ try {
   const patterns = {
     'a (10 hot keys)': { keys: 10, keyOf: (w, n) => (w + n) % 10 },
     'b (100k keys)': { keys: 100_000, keyOf: (_w, _n, seq) => seq % 100_000 },
+    // Callers reaching get() at different promise depths, as resolvers of one request do.
+    'm (mixed depth)': { keys: 100_000, keyOf: (_w, _n, seq) => seq % 100_000, depth: (w) => w % 4 },
   }
   const runs = []
   for (const [i, dir] of builds.entries()) {
     const { createClient, cached } = await import(pathToFileURL(resolve(dir, 'index.js')).href)
     const client = createClient({ redis: server.url })
-    for (const [pattern, { keys, keyOf }] of Object.entries(patterns)) {
+    // Counts the batches the client sends (one MGET or pipeline each): a CPU-independent metric.
+    const mget = client.backend.mget.bind(client.backend)
+    client.backend.mget = (keys) => { client.batches = (client.batches ?? 0) + 1; return mget(keys) }
+    for (const [pattern, { keys, keyOf, depth }] of Object.entries(patterns)) {
       const store = cached(`ab${i}:${pattern[0]}:<<id>>`, ({ id }) => bookValue(id), { ttl: 3600, client })
       for (let f = 0; f < keys; f += 100) await Promise.all(Array.from({ length: Math.min(100, keys - f) }, (_, k) => store.get({ id: f + k })))
-      runs.push({ dir, pattern, op: (w, n, seq) => store.get({ id: keyOf(w, n, seq) }), ops: [] })
+      const op = depth
+        ? async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await null; return store.get({ id: keyOf(w, n, seq) }) }
+        : (w, n, seq) => store.get({ id: keyOf(w, n, seq) })
+      runs.push({ dir, pattern, op, ops: [], batches: 0, total: 0, client })
     }
-    runs.at(-1).client = client
+    runs.at(-1).owner = true
   }
   for (const run of runs) await drive(run.op, { parallel: 100, durationMs: 700 })
   for (let r = 0; r < rounds; r++) {
-    for (const run of runs) run.ops.push((await drive(run.op, { parallel: 100, durationMs: 700 })).opsPerSec)
+    for (const run of runs) {
+      const before = run.client.batches
+      const { opsPerSec, ops } = await drive(run.op, { parallel: 100, durationMs: 700 })
+      run.ops.push(opsPerSec)
+      run.batches += run.client.batches - before
+      run.total += ops
+    }
   }
   for (const run of runs) {
     const m = median(run.ops)
-    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
+    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${(run.total / run.batches).toFixed(1).padStart(5)} gets/batch  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
   }
-  for (const run of runs) await run.client?.close()
+  for (const run of runs) if (run.owner) await run.client.close()
 } finally {
   await server.stop()
 }

@@ -22,5 +22,5 @@ export async function drive(op, { parallel, durationMs, maxOps = 4_000_000 }) {
   const t0 = performance.now()
   await Promise.all(Array.from({ length: parallel }, (_, w) => loop(w)))
   const seconds = (performance.now() - t0) / 1000
-  return { opsPerSec: ops / seconds, latencies: latencies.subarray(0, Math.min(ops, maxOps)) }
+  return { opsPerSec: ops / seconds, ops, latencies: latencies.subarray(0, Math.min(ops, maxOps)) }
 }

@@ -1,36 +1,30 @@
 /**
- * Collects requests made in one synchronous run and hands them to `flush` together at the
- * microtask boundary: concurrent lookups share one round trip, and a lone request never waits
- * on a timer.
+ * Collects requests made while the current task runs (its synchronous code and every promise
+ * reaction it triggers) and hands them to `flush` together on `process.nextTick`, which Node
+ * runs once the microtask queue is empty and before it returns to the event loop: concurrent
+ * lookups share one round trip, and a lone request never waits on a timer or on I/O.
+ *
+ * Why not `queueMicrotask`: a flush queued as a microtask runs before the reactions queued
+ * after it, so requests made a few `await`s deeper than the first one (one reply resolving
+ * many callers, each resuming at its own depth) miss the batch and cost another round trip.
+ * Why not `setImmediate`: it waits for the event loop's check phase, after pending I/O.
  */
-export class MicrotaskBatcher<I, O> {
-  private inputs: I[] = []
-  private resolvers: ((value: O) => void)[] = []
-  private rejecters: ((error: unknown) => void)[] = []
-  private scheduled = false
+export class TickBatcher<I, O> {
+  private entries: Entry<I, O>[] = []
 
   constructor(private readonly flush: (inputs: I[]) => Promise<O[]>) {}
 
   add(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.inputs.push(input)
-      this.resolvers.push(resolve)
-      this.rejecters.push(reject)
-      if (!this.scheduled) {
-        this.scheduled = true
-        queueMicrotask(this.run)
-      }
+      if (this.entries.push({ input, resolve, reject }) === 1) process.nextTick(this.run)
     })
   }
 
   private readonly run = (): void => {
-    const inputs = this.inputs
-    const resolvers = this.resolvers
-    const rejecters = this.rejecters
-    this.inputs = []
-    this.resolvers = []
-    this.rejecters = []
-    this.scheduled = false
+    const entries = this.entries
+    this.entries = []
+    const inputs = new Array<I>(entries.length)
+    for (let i = 0; i < entries.length; i++) inputs[i] = entries[i]!.input
     let pending: Promise<O[]>
     try {
       pending = this.flush(inputs)
@@ -38,8 +32,14 @@ export class MicrotaskBatcher<I, O> {
       pending = Promise.reject(error)
     }
     pending.then(
-      (outputs) => { for (let i = 0; i < resolvers.length; i++) resolvers[i]!(outputs[i]!) },
-      (error) => { for (const reject of rejecters) reject(error) },
+      (outputs) => { for (let i = 0; i < entries.length; i++) entries[i]!.resolve(outputs[i]!) },
+      (error: unknown) => { for (const entry of entries) entry.reject(error) },
     )
   }
+}
+
+interface Entry<I, O> {
+  input: I
+  resolve: (output: O) => void
+  reject: (error: unknown) => void
 }

@@ -1,7 +1,7 @@
 import type { Backend, WriteEntry } from '../backends/backend.js'
 import { MemoryBackend } from '../backends/memory.js'
 import { RedisBackend } from '../backends/redis.js'
-import { MicrotaskBatcher } from './batcher.js'
+import { TickBatcher } from './batcher.js'
 import { RedisGuard } from './guard.js'
 import type { CacheOp, Logger } from './logger.js'
 import { openConnection, validateClientOptions, type ClientOptions } from './options.js'
@@ -21,8 +21,8 @@ export class Client {
   /** In-process singleflight: one promise per key being loaded. */
   readonly flights = new Map<string, Promise<unknown>>()
   private readonly logger: Logger | undefined
-  private readonly lookups: MicrotaskBatcher<string, Buffer | null>
-  private readonly writes: MicrotaskBatcher<WriteEntry, void>
+  private readonly lookups: TickBatcher<string, Buffer | null>
+  private readonly writes: TickBatcher<WriteEntry, void>
   private readonly guard: RedisGuard | undefined
   private hub: SubscriberHub | undefined
   private closed = false
@@ -36,8 +36,8 @@ export class Client {
     this.backend = connection.redis ? new RedisBackend(connection.redis, connection.owned) : new MemoryBackend()
     // The in-process memory backend can't be unavailable: no time budget, no breaker.
     this.guard = connection.redis ? new RedisGuard(resolveTimeout(o.timeout)) : undefined
-    this.lookups = new MicrotaskBatcher((keys) => this.guarded(() => this.backend.mget(keys)))
-    this.writes = new MicrotaskBatcher<WriteEntry, void>(async (entries) => {
+    this.lookups = new TickBatcher((keys) => this.guarded(() => this.backend.mget(keys)))
+    this.writes = new TickBatcher<WriteEntry, void>(async (entries) => {
       await this.guarded(() => this.backend.write(entries))
       return []
     })
