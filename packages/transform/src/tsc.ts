@@ -15,15 +15,32 @@ export interface TransformerExtras {
 /** Diagnostic code of cacheme's build errors and warnings (shown as `TS9871`). */
 export const DIAGNOSTIC_CODE = 9871
 
+/** The plugin entry's options in tsconfig: `{ "transform": "@cacheme/transform/tsc", "warnings": "stderr" }`. */
+export interface TscPluginConfig {
+  /**
+   * Where warnings (a non-literal template) go. tsc exits with status 2 when any diagnostic is
+   * present, warnings included, so by default they are printed to stderr (`file:line:col -
+   * warning TS9871: ...`) and the build succeeds; 'diagnostic' reports them through tsc like
+   * errors; 'off' drops them. Errors always fail the build through tsc.
+   */
+  warnings?: 'stderr' | 'diagnostic' | 'off'
+}
+
+const WARNING_MODES = ['stderr', 'diagnostic', 'off']
+
 const registries = new WeakMap<ts.Program, DefinitionRegistry>()
 
 /**
  * The ts-patch transformer: rewrites `cached()` calls into module-level stores while tsc emits,
  * reporting malformed templates, TTLs and conflicting definitions as compiler errors.
  */
-export default function cachemeTransformer(program: ts.Program, _config: unknown, extras: TransformerExtras): ts.TransformerFactory<ts.SourceFile> {
+export default function cachemeTransformer(program: ts.Program, config: TscPluginConfig | undefined, extras: TransformerExtras): ts.TransformerFactory<ts.SourceFile> {
   if (!extras || typeof extras.addDiagnostic !== 'function' || !extras.ts) {
     throw new TypeError('@cacheme/transform/tsc: expected to be loaded by ts-patch as a program transformer ({ "transform": "@cacheme/transform/tsc" })')
+  }
+  const warnings = config?.warnings ?? 'stderr'
+  if (!WARNING_MODES.includes(warnings)) {
+    throw new TypeError(`@cacheme/transform/tsc: "warnings" must be one of ${WARNING_MODES.map((m) => `"${m}"`).join(', ')}, got ${JSON.stringify(warnings)}`)
   }
   const { ts: tsi, addDiagnostic } = extras
   const checker = program.getTypeChecker()
@@ -43,6 +60,10 @@ export default function cachemeTransformer(program: ts.Program, _config: unknown
     }
     const plan = planModule(sites, { file: original.fileName, code: text, locate, registry: definitions })
     for (const d of plan.diagnostics) {
+      if (d.severity === 'warning' && warnings !== 'diagnostic') {
+        if (warnings === 'stderr') process.stderr.write(`${d.file}:${d.line}:${d.column} - warning TS${DIAGNOSTIC_CODE}: ${d.message}\n`)
+        continue
+      }
       addDiagnostic({
         file: original,
         start: d.start,

@@ -1,0 +1,4 @@
+import { cached } from 'cacheme'
+import { fetchComment } from './db.js'
+
+export const comments = cached('comment:<<id>>', fetchComment, '5m')

@@ -1,0 +1,3 @@
+export async function fetchComment({ id }) {
+  return { id }
+}
