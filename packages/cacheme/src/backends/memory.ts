@@ -1,4 +1,5 @@
 import type { Backend, WriteEntry } from './backend.js'
+import { MemoryLock } from './memory-lock.js'
 
 interface Entry {
   value: Buffer
@@ -10,20 +11,37 @@ export class MemoryBackend implements Backend {
   readonly kind = 'memory' as const
   private readonly entries = new Map<string, Entry>()
   private readonly indexes = new Map<string, Set<string>>()
+  readonly lock = new MemoryLock({
+    read: (key) => this.read(key),
+    ttlOf: (key) => {
+      const expiresAt = this.entries.get(key)?.expiresAt ?? Infinity
+      return expiresAt === Infinity ? -1 : Math.max(0, expiresAt - Date.now())
+    },
+    put: (key, value, ttlMs) => this.put(key, value, ttlMs),
+    remove: (key) => { this.entries.delete(key) },
+    addToIndex: (entry) => this.addToIndex(entry),
+  })
 
   async mget(keys: readonly string[]): Promise<(Buffer | null)[]> {
     return keys.map((key) => this.read(key))
   }
 
   async write(entries: readonly WriteEntry[]): Promise<void> {
-    const now = Date.now()
-    for (const { key, value, ttlMs, index } of entries) {
-      const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value)
-      this.entries.set(key, { value: bytes, expiresAt: ttlMs > 0 ? now + ttlMs : Infinity })
-      let members = this.indexes.get(index)
-      if (!members) this.indexes.set(index, (members = new Set()))
-      members.add(key)
+    for (const entry of entries) {
+      const { value } = entry
+      this.put(entry.key, typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value), entry.ttlMs)
+      this.addToIndex(entry)
     }
+  }
+
+  private put(key: string, value: Buffer, ttlMs: number): void {
+    this.entries.set(key, { value, expiresAt: ttlMs > 0 ? Date.now() + ttlMs : Infinity })
+  }
+
+  private addToIndex({ key, index }: Omit<WriteEntry, 'value'>): void {
+    let members = this.indexes.get(index)
+    if (!members) this.indexes.set(index, (members = new Set()))
+    members.add(key)
   }
 
   async del(keys: readonly string[], index: string): Promise<number> {

@@ -68,7 +68,9 @@ export async function fillUnderLock<T>(
         client.log(store, key, 'WAIT')
       }
       if (!subscription) {
-        subscription = client.herdHub()!.join(key)
+        const hub = client.herdHub()
+        if (!hub) return await fetchWithoutCache(request) // the client was closed meanwhile
+        subscription = hub.join(key)
         await subscription.ready
         continue // re-check now that no notice can be missed
       }
