@@ -16,6 +16,10 @@ export async function explicit(): Promise<void> {
   // @ts-expect-error the fetcher returns a number, not the pinned Comment
   cached<Comment>('comment:<<id>>', () => 42, 300)
 
+  // An inline fetcher may leave its params untyped in the explicit form.
+  const thread = await cached<Comment[]>('post:<<postID>>:comments', ({ postID }) => [{ id: postID, text: '' }], 60).get({ postID: 'p1' })
+  expectType<Equal<typeof thread, Comment[]>>(true)
+
   const p = pipeline()
   const queued = cached<Comment>('comment:<<id>>', fetchComment).getP(p, { id: '2' })
   expectType<Equal<typeof queued, Promise<Comment>>>(true)

@@ -2,7 +2,7 @@ import { afterAll, inject } from 'vitest'
 import { startCountingCluster } from '../../harness/counting-cluster.js'
 import { Cluster } from '../../harness/ioredis.js'
 import type { BackendUnderTest } from '../conformance/backend-under-test.js'
-import { expectPttl } from '../conformance/expect-pttl.js'
+import { expectTtlWithPttl } from '../conformance/expect-pttl.js'
 import { runConformance } from '../conformance/index.js'
 
 const { seeds, nodes } = inject('redis').cluster
@@ -27,10 +27,7 @@ const cluster: BackendUnderTest = {
       },
     },
   ],
-  async expectTtl(_client, key, ttlMs, write) {
-    await write()
-    expectPttl(await raw.pttl(key), ttlMs)
-  },
+  expectTtl: expectTtlWithPttl(raw),
   counting: {
     async start() {
       const counting = await startCountingCluster(seeds)

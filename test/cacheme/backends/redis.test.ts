@@ -3,7 +3,7 @@ import { startCountingProxy } from '../../harness/counting-proxy.js'
 import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer } from '../../harness/redis-server.js'
 import type { BackendUnderTest } from '../conformance/backend-under-test.js'
-import { expectPttl } from '../conformance/expect-pttl.js'
+import { expectTtlWithPttl } from '../conformance/expect-pttl.js'
 import { runConformance } from '../conformance/index.js'
 
 const { host, port, url } = inject('redis').standalone
@@ -24,10 +24,7 @@ const standalone: BackendUnderTest = {
       },
     },
   ],
-  async expectTtl(_client, key, ttlMs, write) {
-    await write()
-    expectPttl(await raw.pttl(key), ttlMs)
-  },
+  expectTtl: expectTtlWithPttl(raw),
   counting: {
     async start() {
       const proxy = await startCountingProxy(port, host)

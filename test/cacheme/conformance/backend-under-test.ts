@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach } from 'vitest'
 import { createClient, type Client, type ClientOptions } from 'cacheme'
 
 /** How the conformance suite reaches one backend (memory, standalone Redis or Redis Cluster). */
@@ -24,7 +25,7 @@ export interface BackendUnderTest {
 export interface ConnectionForm {
   label: string
   /** The options, and what to release after the client is closed (e.g. a user-owned instance). */
-  make(): { options: ClientOptions; release?(): Promise<void> | void; owned: boolean; instance?: { status: string } }
+  make(): { options: ClientOptions | undefined; release?(): Promise<void> | void; owned: boolean; instance?: { status: string } }
 }
 
 export interface RoundTripCounting {
@@ -44,7 +45,7 @@ export function uniquePrefix(label = 't'): string {
   return `${label}-${randomUUID().slice(0, 8)}`
 }
 
-/** A client of the backend under test with a unique prefix; close it in afterEach. */
+/** A client of the backend under test with a unique prefix; close it after the test. */
 export function clientFor(backend: BackendUnderTest, extra: Omit<ClientOptions, 'redis' | 'cluster'> = {}): Client {
   return createClient({ ...backend.options(), prefix: uniquePrefix(), ...extra })
 }
@@ -63,6 +64,19 @@ export function recordingLogger(): { lines: LogLine[]; log(store: string, key: s
     log: (store, key, op) => { lines.push({ store, key, op }) },
     ops: (key) => lines.filter((l) => key === undefined || l.key === key).map((l) => l.op),
   }
+}
+
+export type RecordingLogger = ReturnType<typeof recordingLogger>
+
+/** Gives every test a fresh client (unique prefix, recording logger) and closes it afterwards. */
+export function clientPerTest(backend: BackendUnderTest, assign: (client: Client, logger: RecordingLogger) => void): void {
+  let current: Client | undefined
+  beforeEach(() => {
+    const logger = recordingLogger()
+    current = clientFor(backend, { logger })
+    assign(current, logger)
+  })
+  afterEach(() => current?.close())
 }
 
 export interface Deferred<T> {

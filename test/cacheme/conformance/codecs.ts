@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client, type Codec } from 'cacheme'
-import { clientFor, controlledFetcher, recordingLogger, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, controlledFetcher, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
 
 /** Everything the default codec promises beyond JSON, nested and at the top level. */
 function richValue() {
@@ -27,15 +27,11 @@ function richValue() {
 export function codecConformance(backend: BackendUnderTest): void {
   describe('codecs', () => {
     let client: Client
-    let logger: ReturnType<typeof recordingLogger>
-    beforeEach(() => {
-      logger = recordingLogger()
-      client = clientFor(backend, { logger })
-    })
-    afterEach(() => client.close())
+    let logger: RecordingLogger
+    clientPerTest(backend, (c, l) => { client = c; logger = l })
 
     it('the default codec round-trips Date, Map, Set, BigInt, undefined, typed arrays and Buffer', async () => {
-      const source = controlledFetcher(() => richValue())
+      const source = controlledFetcher((_: { id: string }) => richValue())
       const store = cached('rich:<<id>>', source.fetcher, { client })
       await store.get({ id: '1' })
       const hit = await store.get({ id: '1' }) // decoded from the stored bytes

@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientFor, deferred, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, deferred, type BackendUnderTest } from './backend-under-test.js'
 
 class SourceDown extends Error {}
 
 export function fetcherErrorConformance(backend: BackendUnderTest): void {
   describe('fetcher errors', () => {
     let client: Client
-    beforeEach(() => { client = clientFor(backend) })
-    afterEach(() => client.close())
+    clientPerTest(backend, (c) => { client = c })
 
     it('reach every caller waiting on the fetch and are not cached', async () => {
       let calls = 0

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
-import { clientFor, uniquePrefix, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, uniquePrefix, type BackendUnderTest } from './backend-under-test.js'
 
 export function invalidateAllConformance(backend: BackendUnderTest): void {
   describe('invalidateAll()', () => {
     let client: Client
-    beforeEach(() => { client = clientFor(backend) })
-    afterEach(() => client.close())
+    clientPerTest(backend, (c) => { client = c })
 
     const present = async (keys: string[]) => (await client.backend.mget(keys)).map((v) => v !== null)
 

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
-import { clientFor, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
 import { randomParamValues } from './random-params.js'
 
 const RESERVED = /[:*?[\]{}\s]/
@@ -8,8 +8,7 @@ const RESERVED = /[:*?[\]{}\s]/
 export function keyConformance(backend: BackendUnderTest): void {
   describe('keys', () => {
     let client: Client
-    beforeEach(() => { client = clientFor(backend) })
-    afterEach(() => client.close())
+    clientPerTest(backend, (c) => { client = c })
 
     it('are prefix:rendered template:vVERSION, as in cacheme-go', async () => {
       const withDefaultPrefix = createClient({ ...backend.options() })

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientFor, controlledFetcher, recordingLogger, type BackendUnderTest } from './backend-under-test.js'
+import { clientFor, clientPerTest, controlledFetcher, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
 
 export function loggerConformance(backend: BackendUnderTest): void {
   describe('logger', () => {
     let client: Client
-    let logger: ReturnType<typeof recordingLogger>
-    beforeEach(() => {
-      logger = recordingLogger()
-      client = clientFor(backend, { logger })
-    })
-    afterEach(() => client.close())
+    let logger: RecordingLogger
+    clientPerTest(backend, (c, l) => { client = c; logger = l })
 
     it('logs MISS and FETCH for a cold get(), then HIT, with the store name and the key without prefix', async () => {
       const comments = cached('comment:<<id>>', ({ id }: { id: string }) => `comment ${id}`, { client, name: 'Comment' })

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientFor, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
 
 export function pipelineConformance(backend: BackendUnderTest): void {
   describe('pipelines', () => {
     let client: Client
-    beforeEach(() => { client = clientFor(backend) })
-    afterEach(() => client.close())
+    clientPerTest(backend, (c) => { client = c })
 
     it('mix stores; each promise carries its own value or error; execute() waits for all', async () => {
       const comments = cached('p-comment:<<id>>', ({ id }: { id: string }) => ({ id, text: `comment ${id}` }), { client })

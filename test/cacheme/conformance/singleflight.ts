@@ -1,18 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientFor, controlledFetcher, recordingLogger, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, controlledFetcher, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
 
 export function singleflightConformance(backend: BackendUnderTest): void {
   describe('in-process singleflight', () => {
     let client: Client
-    let logger: ReturnType<typeof recordingLogger>
+    let logger: RecordingLogger
     let source: ReturnType<typeof controlledFetcher<{ id: string }, string>>
-    beforeEach(() => {
-      logger = recordingLogger()
-      client = clientFor(backend, { logger })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
       source = controlledFetcher(({ id }) => `value ${id}`)
     })
-    afterEach(() => client.close())
 
     it('concurrent get() of one key calls the fetcher once and gives every caller the value', async () => {
       const store = cached('sf:<<id>>', source.fetcher, { client })

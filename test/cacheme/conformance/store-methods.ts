@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientFor, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
 
 interface Book {
   categoryID: number
@@ -14,12 +14,11 @@ export function storeMethodConformance(backend: BackendUnderTest): void {
     let client: Client
     let revision: number
     let source: ReturnType<typeof controlledFetcher<{ categoryID: number; bookID: number }, Book>>
-    beforeEach(() => {
-      client = clientFor(backend)
+    clientPerTest(backend, (c) => {
+      client = c
       revision = 1
       source = controlledFetcher(({ categoryID, bookID }) => ({ categoryID, bookID, title: `book ${categoryID}/${bookID}`, revision }))
     })
-    afterEach(() => client.close())
 
     const books = () => cached('category:<<categoryID>>:book:<<bookID>>', source.fetcher, { ttl: '1h', client })
 

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { cached, configure, type Client, type Ttl } from 'cacheme'
-import { clientFor, uniquePrefix, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, uniquePrefix, type BackendUnderTest } from './backend-under-test.js'
 
 const CASES: [ttl: Ttl | undefined, ms: number][] = [
   [90, 90_000],
@@ -18,8 +18,7 @@ const CASES: [ttl: Ttl | undefined, ms: number][] = [
 export function ttlConformance(backend: BackendUnderTest): void {
   describe('TTL', () => {
     let client: Client
-    beforeEach(() => { client = clientFor(backend) })
-    afterEach(() => client.close())
+    clientPerTest(backend, (c) => { client = c })
 
     for (const [ttl, ms] of CASES) {
       it(`${JSON.stringify(ttl) ?? 'absent'} expires a value fetched by get() after ${ms} ms${ms === 0 ? ' (never)' : ''}`, async () => {

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, configure, createClient, DurationError, TemplateError, type Client } from 'cacheme'
-import { clientFor, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, type BackendUnderTest } from './backend-under-test.js'
 
 // The API is called here with values its types forbid, as untyped callers would.
 const anyCached = cached as (template: unknown, fetcher: unknown, ttlOrOptions?: unknown) => any
@@ -9,8 +9,7 @@ const fetchAny = () => 1
 export function validationConformance(backend: BackendUnderTest): void {
   describe('invalid input fails with an error naming the bad value', () => {
     let client: Client
-    beforeEach(() => { client = clientFor(backend) })
-    afterEach(() => client.close())
+    clientPerTest(backend, (c) => { client = c })
 
     it.each([
       ['comment:<<id', /unclosed '<<' at offset 8/],

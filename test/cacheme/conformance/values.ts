@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientFor, controlledFetcher, recordingLogger, type BackendUnderTest } from './backend-under-test.js'
+import { clientPerTest, controlledFetcher, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
 
 export function valueConformance(backend: BackendUnderTest): void {
   describe('null and undefined are values', () => {
     let client: Client
-    let logger: ReturnType<typeof recordingLogger>
-    beforeEach(() => {
-      logger = recordingLogger()
-      client = clientFor(backend, { logger })
-    })
-    afterEach(() => client.close())
+    let logger: RecordingLogger
+    clientPerTest(backend, (c, l) => { client = c; logger = l })
 
     it.each([['null', null], ['undefined', undefined]])('a fetcher returning %s is cached: the next get() is a HIT', async (_label, value) => {
-      const source = controlledFetcher(() => value)
+      const source = controlledFetcher((_: { id: string }) => value)
       const store = cached('nothing:<<id>>', source.fetcher, { client })
       expect(await store.get({ id: '1' })).toBe(value)
       expect(await store.get({ id: '1' })).toBe(value)
@@ -23,7 +19,7 @@ export function valueConformance(backend: BackendUnderTest): void {
     })
 
     it("null is a value with codec 'json' too", async () => {
-      const source = controlledFetcher(() => null)
+      const source = controlledFetcher((_: { id: string }) => null)
       const store = cached('nothing-json:<<id>>', source.fetcher, { client, codec: 'json' })
       await store.get({ id: '1' })
       expect(await store.get({ id: '1' })).toBeNull()
@@ -32,7 +28,7 @@ export function valueConformance(backend: BackendUnderTest): void {
 
     it('a falsy value (0, empty string, false) is cached like any other', async () => {
       for (const value of [0, '', false]) {
-        const source = controlledFetcher(() => value)
+        const source = controlledFetcher((_: { id: string }) => value)
         const store = cached(`falsy-${String(value)}:<<id>>`, source.fetcher, { client })
         await store.get({ id: '1' })
         expect(await store.get({ id: '1' })).toBe(value)
