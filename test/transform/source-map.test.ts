@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, test } from 'vitest'
+import { transform } from '@cacheme/transform'
+
+const dir = fileURLToPath(new URL('./fixtures/', import.meta.url))
+const rewritten = readdirSync(dir).filter((name) => {
+  const result = transform(readFileSync(join(dir, name), 'utf8'), name)
+  return result !== null && result.code !== readFileSync(join(dir, name), 'utf8')
+})
+
+const TOKEN = /[A-Za-z_$][\w$]*|\d+|'[^'\n]*'|`[^`\n]*`|[^\s\w]/g
+
+const isCallLine = (line: string) => /\bcached\b|\bmemo\(|cacheme\[/.test(line)
+
+interface Token { text: string; line: number; column: number }
+
+function tokensOf(code: string): Token[] {
+  return code.split('\n').flatMap((text, line) => [...text.matchAll(TOKEN)].map((m) => ({ text: m[0], line, column: m.index! })))
+}
+
+test.each(rewritten)('%s: every token outside the rewritten calls maps back to itself', (name) => {
+  const code = readFileSync(join(dir, name), 'utf8')
+  const result = transform(code, name)!
+  const map = new SourceMap(JSON.parse(JSON.stringify(result.map)))
+  const originalLines = code.split('\n')
+  const reached = new Set<string>()
+  for (const token of tokensOf(result.code)) {
+    const entry = map.findEntry(token.line, token.column) as { originalLine?: number; originalColumn?: number; generatedLine?: number; generatedColumn?: number }
+    if (entry.originalLine === undefined || entry.generatedLine !== token.line || entry.generatedColumn !== token.column) continue
+    // Replacement text maps to the call it replaces; any other mapped token to the same text.
+    if (isCallLine(originalLines[entry.originalLine]!) && token.text.startsWith('__cacheme')) continue
+    expect(originalLines[entry.originalLine]!.slice(entry.originalColumn!, entry.originalColumn! + token.text.length), `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(token.text)
+    reached.add(`${entry.originalLine}:${entry.originalColumn}`)
+  }
+  // Every token of a line that survives (not a call, not a hoisted option) is reached by such a mapping.
+  for (const token of tokensOf(code)) {
+    const line = originalLines[token.line]!
+    if (isCallLine(line) || !result.code.includes(line.trim())) continue
+    expect(reached.has(`${token.line}:${token.column}`), `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(true)
+  }
+})
