@@ -149,3 +149,45 @@ describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', 
     expect((await children[1]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
   })
 })
+
+describe('long and large fills', () => {
+  test('a fetch longer than the lock TTL keeps its lock; waiters with a short lock.wait re-check and still get the one value', async () => {
+    await setUp('standalone', { LOCK_TTL: '300ms', LOCK_WAIT: '100ms', FETCH_MS: '1200' })
+    const bursts = await Promise.all(children.map((c) => c.request<Burst>('burst', { id: 1, n: 20 }, 30_000)))
+    expect(bursts.flatMap((b) => b.errors)).toEqual([])
+    expect(new Set(bursts.flatMap((b) => b.values.map((v) => v.n)))).toEqual(new Set([1]))
+    expect(await fetchCount()).toBe(1)
+    expect(await totalOps('FETCH')).toBe(1)
+  })
+
+  test('a value too large for the notice is read back by the waiters', async () => {
+    await setUp('cluster')
+    await Promise.all(children.map((c) => c.request('configure', { valueBytes: 200_000 })))
+    const bursts = await Promise.all(children.map((c) => c.request<Burst>('burst', { id: 1, n: 20 }, 30_000)))
+    expect(bursts.flatMap((b) => b.errors)).toEqual([])
+    const values = bursts.flatMap((b) => b.values)
+    expect(values).toHaveLength(PROCESSES * 20)
+    expect(values.every((v) => (v as { padding?: string }).padding?.length === 200_000 && v.n === 1)).toBe(true)
+    expect(await fetchCount()).toBe(1)
+  })
+})
+
+describe.each<Topology>(['standalone', 'cluster'])('notices on %s', (topology) => {
+  test('each waiting process subscribes once to the key channel (sharded on a cluster) and unsubscribes when its wait ends', async () => {
+    await setUp(topology, { FETCH_MS: '1500' })
+    const fetching = children[0]!.waitFor('fetching', 30_000)
+    await children[0]!.request('start', { id: 1, name: 'holder' })
+    await fetching
+    for (const child of children.slice(1)) await child.request('start', { id: 1, name: 'waiter' })
+    const key = `${prefix}:item:1:v1`
+    // Plain pub/sub on a standalone server; sharded pub/sub (on the key's own node) on a cluster.
+    const kind = topology === 'standalone' ? 'NUMSUB' : 'SHARDNUMSUB'
+    await eventually(`${PROCESSES - 1} ${kind} subscribers on ${key}`, async () => (await subscribers(redis!, key)) === PROCESSES - 1)
+    for (const node of (redis as Cluster).isCluster ? (redis as Cluster).nodes('master') : [redis as Redis]) {
+      const [, count] = (await node.call('PUBSUB', topology === 'standalone' ? 'SHARDNUMSUB' : 'NUMSUB', key)) as [string, number]
+      expect(Number(count)).toBe(0)
+    }
+    const values = await Promise.all(children.map((c, i) => c.request<{ n: number }>('finish', { name: i === 0 ? 'holder' : 'waiter' })))
+    expect(values.map((v) => v.n)).toEqual(Array(PROCESSES).fill(1))
+  })
+})

@@ -26,6 +26,7 @@ const countFetch = () => counterConnection ? counterConnection.incr(`${env.PREFI
 
 let fetchMs = Number(env.FETCH_MS ?? 200)
 let failWith
+let padding = ''
 const lock = { ttl: env.LOCK_TTL ?? '5s', ...(env.LOCK_WAIT ? { wait: env.LOCK_WAIT } : {}) }
 const store = cached('item:<<id>>', async ({ id }) => {
   const n = await countFetch()
@@ -35,7 +36,7 @@ const store = cached('item:<<id>>', async ({ id }) => {
     emit('failing', { at: Date.now() })
     throw new Error(failWith)
   }
-  return { id, n, by: process.pid }
+  return { id, n, by: process.pid, padding }
 }, { ttl: 60, lock, client })
 
 const started = new Map()
@@ -44,6 +45,7 @@ serve({
   configure(options) {
     if (options.fetchMs !== undefined) fetchMs = options.fetchMs
     if ('failWith' in options) failWith = options.failWith
+    if (options.valueBytes !== undefined) padding = 'x'.repeat(options.valueBytes)
   },
   get({ id }) {
     return store.get({ id })
