@@ -40,6 +40,8 @@ export async function startChild(script: string | URL, options: ChildOptions = {
   const child = fork(path, options.args ?? [], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    // Structured clone over IPC: Map, Set, Date, BigInt and typed arrays arrive as themselves.
+    serialization: 'advanced',
   })
   const handle = new ChildHandle(child, path)
   await handle.ready(options.readyTimeoutMs ?? DEFAULT_WAIT_MS)

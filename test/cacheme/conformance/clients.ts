@@ -91,15 +91,26 @@ export function clientConformance(backend: BackendUnderTest): void {
     })
 
     it('close() releases everything: a process with nothing else to do exits', async () => {
-      const child = await startChild(CHILD, {
-        env: { CACHEME_CLIENT_OPTIONS: JSON.stringify({ ...backend.options(), prefix: uniquePrefix() }) },
-      })
+      const prefix = uniquePrefix()
+      const shared = { id: 'shared', text: 'from the parent', at: new Date(0), tags: new Set(['a']), views: 10n ** 20n }
+      if (backend.kind !== 'memory') {
+        const parent = createClient({ ...backend.options(), prefix })
+        toClose.push(parent)
+        await cached('comment:<<id>>', () => shared, { client: parent }).set({ id: 'shared' }, shared)
+      }
+      const child = await startChild(CHILD, { env: { CACHEME_CLIENT_OPTIONS: JSON.stringify({ ...backend.options(), prefix }) } })
       try {
-        const result = await child.request<{ first: unknown; again: unknown; many: unknown[]; fetches: string[] }>('use', { id: '7' })
+        const result = await child.request<{ first: unknown; again: unknown; many: unknown[]; fetches: string[]; shared: unknown }>('use', { id: '7' })
         expect(result.first).toEqual({ id: '7', text: 'comment 7' })
         expect(result.again).toEqual(result.first)
         expect(result.many).toEqual([result.first, { id: '7-b', text: 'comment 7-b' }])
-        expect(result.fetches).toEqual(['7', '7-b'])
+        if (backend.kind === 'memory') {
+          expect(result.fetches).toEqual(['7', '7-b', 'shared'])
+        } else {
+          // Another process decodes what this one stored.
+          expect(result.shared).toEqual(shared)
+          expect(result.fetches).toEqual(['7', '7-b'])
+        }
       } finally {
         expect(await child.exit()).toEqual({ code: 0, signal: null })
       }
