@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterEach, expect, test } from 'vitest'
-import { startChild, type Child } from '../../harness/children.js'
+import { startChild, startChildren, type Child } from '../../harness/children.js'
+import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
-import { eventually } from '../herd/redis-checks.js'
+import { eventually, subscribers } from '../herd/redis-checks.js'
 
 // Runs in a child process: an unhandled rejection there would kill it and fail the requests.
 const CHILD = new URL('../herd/children/store-child.mjs', import.meta.url)
 const TIMEOUT_MS = 300
 
 let child: Child | undefined
+let others: Child[] = []
 let server: RedisServer | undefined
 
 afterEach(async () => {
   try {
     // A child whose Redis is gone or hung still exits by itself after client.close().
-    if (child) expect(await child.exit()).toEqual({ code: 0, signal: null })
+    for (const c of [child, ...others]) if (c) expect(await c.exit()).toEqual({ code: 0, signal: null })
   } finally {
-    await child?.kill()
+    await Promise.all([child, ...others].map((c) => c?.kill()))
     child = undefined
+    others = []
     await server?.stop()
     server = undefined
   }
@@ -96,4 +99,30 @@ test('a port that accepts connections but never answers: get falls back to the f
     for (const socket of sockets) socket.destroy()
     await new Promise((resolve) => silent.close(resolve))
   }
+})
+
+test('Redis stops while a process waits on another one\'s fetch: both callers still resolve, the waiter without waiting out the lock', async () => {
+  server = await startRedisServer()
+  const prefix = `outage-${randomUUID()}`
+  others = await startChildren(2, CHILD, {
+    env: { REDIS_URL: server.url, PREFIX: prefix, COUNTER: 'local', FETCH_MS: '1500', TIMEOUT_MS: String(TIMEOUT_MS), LOCK_TTL: '30s' },
+  })
+  const [holder, waiter] = others as [Child, Child]
+  const fetching = holder.waitFor('fetching')
+  await holder.request('start', { id: 1, name: 'get' })
+  await fetching
+  await waiter.request('start', { id: 1, name: 'get' })
+  const inspect = new Redis(server.url)
+  try {
+    await eventually('the waiter subscribed', async () => (await subscribers(inspect, `${prefix}:item:1:v1`)) === 1)
+  } finally {
+    inspect.disconnect()
+  }
+  await server.kill('SIGKILL')
+  const started = Date.now()
+  const waited = await waiter.request<{ n: number }>('finish', { name: 'get' })
+  console.log(`[outage] waiter fell back ${Date.now() - started} ms after Redis died (lock TTL 30 s)`)
+  expect(waited.n).toBe(1) // its own fetch: the counter is per process
+  expect((await holder.request<{ n: number }>('finish', { name: 'get' })).n).toBe(1)
+  expect((await waiter.request<Record<string, number>>('ops')).ERROR).toBeGreaterThan(0)
 })

@@ -56,5 +56,7 @@ export interface SubscriberConnection {
   subscribe(channel: string): Promise<void>
   unsubscribe(channel: string): Promise<void>
   onMessage(listener: (channel: string, message: Buffer) => void): void
+  /** Called when the connection drops: notices may have been lost meanwhile. */
+  onDisconnect(listener: () => void): void
   close(): void
 }

@@ -15,6 +15,7 @@ const IN_PROCESS: SubscriberConnection = {
   subscribe: async () => {},
   unsubscribe: async () => {},
   onMessage: () => {},
+  onDisconnect: () => {},
   close: () => {},
 }
 

@@ -35,6 +35,13 @@ export class RedisSubscriber implements SubscriberConnection {
     this.connection.on(event, (channel: Buffer, message: Buffer) => listener(channel.toString('utf8'), message))
   }
 
+  onDisconnect(listener: () => void): void {
+    // A cluster drops single nodes ('-node'); a standalone connection closes as a whole.
+    for (const event of (this.connection as Cluster).isCluster ? ['-node', 'close'] : ['close']) {
+      this.connection.on(event, listener)
+    }
+  }
+
   close(): void {
     this.connection.disconnect()
   }

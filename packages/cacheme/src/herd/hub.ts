@@ -95,6 +95,9 @@ export class SubscriberHub {
           const notice = decodeNotice(message)
           if (notice) this.deliver(channel, notice)
         })
+        connection.onDisconnect(() => {
+          for (const entry of this.channels.values()) for (const member of entry.members) member.interrupt()
+        })
         if (this.closed) connection.close()
         return connection
       })

@@ -50,12 +50,17 @@ export class Subscription {
     })
   }
 
-  /** Ends any wait (hub closing). */
-  end(): void {
-    this.ended = true
+  /** Ends the current wait early, e.g. when notices may have been lost: the waiter re-checks. */
+  interrupt(): void {
     const waiting = this.waiting
     this.waiting = undefined
     waiting?.wake(undefined)
+  }
+
+  /** Ends any wait (hub closing). */
+  end(): void {
+    this.ended = true
+    this.interrupt()
   }
 
   leave(): void {
