@@ -53,6 +53,17 @@ export function codecConformance(backend: BackendUnderTest): void {
       expect(hit.buffer.equals(expected.buffer)).toBe(true)
     })
 
+    it('a decoded value is the caller\'s own: mutating its Buffer or typed array leaves the cache unchanged', async () => {
+      const store = cached('own-bytes:<<id>>', (_: { id: string }) => ({ buffer: Buffer.from('abc'), bytes: new Uint8Array([1, 2, 3]) }), { client })
+      await store.get({ id: '1' })
+      const first = await store.get({ id: '1' })
+      first.buffer[0] = 0x78
+      first.bytes[0] = 99
+      const second = await store.get({ id: '1' })
+      expect(second.buffer.toString()).toBe('abc')
+      expect([...second.bytes]).toEqual([1, 2, 3])
+    })
+
     it.each([
       ['a Date', new Date(0)], ['a Map', new Map([[1, 2]])], ['a Set', new Set([1])], ['a BigInt', 7n],
       ['undefined', undefined], ['a Buffer', Buffer.from([1, 2, 3])], ['a Uint8Array', new Uint8Array([9])], ['a string', 'plain'],

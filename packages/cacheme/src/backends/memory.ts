@@ -23,7 +23,12 @@ export class MemoryBackend implements Backend {
   })
 
   async mget(keys: readonly string[]): Promise<(Buffer | null)[]> {
-    return keys.map((key) => this.read(key))
+    // Each reader gets its own bytes, as from Redis: a decoded Buffer or typed array may be a
+    // view of them, and a caller mutating it must not change the cached value.
+    return keys.map((key) => {
+      const value = this.read(key)
+      return value && Buffer.from(value)
+    })
   }
 
   async write(entries: readonly WriteEntry[]): Promise<void> {
