@@ -139,6 +139,14 @@ describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', 
     for (const child of children) expect((await child.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
   })
 
+  test('an invalidateAll during an in-flight fetch is not overwritten by its older value', async () => {
+    await setUp(topology)
+    await slowFetchInFlight()
+    await children[1]!.request('invalidateAll')
+    expect((await children[0]!.request<{ n: number }>('finish', { name: 'slow' })).n).toBe(1)
+    expect((await children[1]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
+  })
+
   test('in one process, a get after invalidate does not join the older in-flight load', async () => {
     await setUp(topology)
     await slowFetchInFlight()

@@ -11,6 +11,8 @@ export interface LockSettings {
 
 /** A marker's remaining TTL can be a few ms stale: wake just after it lapses. */
 const EXPIRY_SLACK_MS = 5
+/** Never re-check more often than this, whatever `lock.wait` says. */
+const MIN_WAIT_MS = 10
 
 /**
  * A miss under the cross-process lock. Takes the lock and fills, or waits for the process that
@@ -75,7 +77,7 @@ export async function fillUnderLock<T>(
         continue // re-check now that no notice can be missed
       }
       const bound = pttlMs >= 0 ? Math.min(settings.waitMs, pttlMs + EXPIRY_SLACK_MS) : settings.waitMs
-      const notice = await subscription.next(tokenOf(current), Math.max(1, bound))
+      const notice = await subscription.next(tokenOf(current), Math.max(MIN_WAIT_MS, bound))
       if (notice?.kind === 'error') throw new Error(notice.message)
       if (notice?.kind === 'value') {
         try {

@@ -71,6 +71,9 @@ serve({
   invalidate({ id }) {
     return store.invalidate({ id })
   },
+  invalidateAll() {
+    return store.invalidateAll()
+  },
   refresh({ id }) {
     return store.refresh({ id })
   },
