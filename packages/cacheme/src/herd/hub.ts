@@ -42,11 +42,6 @@ export class SubscriberHub {
     for (const member of entry.members) member.push(notice)
   }
 
-  /** Number of channels currently subscribed (for tests and diagnostics). */
-  get size(): number {
-    return this.channels.size
-  }
-
   close(): void {
     if (this.closed) return
     this.closed = true
