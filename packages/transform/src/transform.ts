@@ -35,12 +35,12 @@ export function mayContainCalls(code: string): boolean {
 export function transform(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
   if (typeof code !== 'string') throw new TypeError(`@cacheme/transform: code must be a string, got ${typeof code}`)
   if (typeof id !== 'string' || id === '') throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
-  if (!mayContainCalls(code)) {
+  const parsed = mayContainCalls(code) ? parseSync(id, code, { lang: langOf(id), sourceType: 'module' }) : undefined
+  // The module record comes without building the JS AST (the costly part): look there first.
+  if (!parsed || parsed.errors.length > 0 || !parsed.module.staticImports.some((i) => i.moduleRequest.value === 'cacheme')) {
     options.registry?.forget(id)
     return null
   }
-  const parsed = parseSync(id, code, { lang: langOf(id), sourceType: 'module' })
-  if (parsed.errors.length > 0) return null
   const { sites, afterImports } = collectCallSites(parsed.program as unknown as Node)
   const locate = lineLocator(code)
   const plan = planModule(sites, { file: id, code, locate, registry: options.registry })

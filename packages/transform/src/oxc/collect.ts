@@ -1,3 +1,4 @@
+import { visitorKeys } from 'oxc-parser'
 import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
 import { createScope, declarePattern, hoistTarget, resolve, type Scope } from './scope.js'
 
@@ -10,7 +11,15 @@ export interface Collected {
   afterImports: number
 }
 
-const SKIPPED_KEYS = new Set(['type', 'start', 'end', 'range', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'decorators'])
+/** Children that can't hold a call or a value binding: types and decorators. */
+const SKIPPED_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'decorators'])
+const CHILD_KEYS = new Map<string, string[]>()
+
+function childKeys(type: string): string[] {
+  let keys = CHILD_KEYS.get(type)
+  if (!keys) CHILD_KEYS.set(type, (keys = (visitorKeys[type] ?? []).filter((key) => !SKIPPED_KEYS.has(key))))
+  return keys
+}
 const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction'])
 
 export function collectCallSites(program: Node): Collected {
@@ -77,13 +86,12 @@ export function collectCallSites(program: Node): Collected {
     } else if (node.type === 'BlockStatement' || node.type === 'SwitchStatement' || node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
       inner = createScope(scope, false)
     }
-    for (const key in node) {
-      if (SKIPPED_KEYS.has(key)) continue
+    for (const key of childKeys(node.type)) {
       const child = node[key]
-      if (child === null || typeof child !== 'object') continue
+      if (child === null || child === undefined) continue
       if (Array.isArray(child)) {
-        for (const item of child) if (item !== null && typeof item === 'object' && typeof item.type === 'string') visit(item, inner)
-      } else if (typeof child.type === 'string') visit(child, inner)
+        for (const item of child) if (item !== null) visit(item, inner)
+      } else visit(child, inner)
     }
   }
   visit(program, moduleScope)
