@@ -43,6 +43,13 @@ const KEEP_OUTPUT_CHARS = 4000
 
 let binaryChecked = false
 
+// Servers die with the process that started them, even when it exits without stopping them
+// (a failed hook, process.exit): no orphaned redis-server after a test run.
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL')
+})
+
 function checkBinary(): void {
   if (binaryChecked) return
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' })
@@ -115,7 +122,9 @@ class RedisServerProcess implements RedisServer {
     this.output = ''
     const child = spawn('redis-server', this.args(), { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
+    live.add(child)
     this.exited = new Promise((resolve) => child.once('exit', () => {
+      live.delete(child)
       if (this.child === child) this.child = undefined
       resolve()
     }))
