@@ -1,0 +1,2 @@
+import { cached } from './my-cache.js';
+export const comments = cached('comment:<<id>>', () => 1);
