@@ -1,4 +1,5 @@
 // A/B of two cacheme builds in ONE process, rounds interleaved: how a hit-path change was measured.
+// Reports wall-clock ops/s and the process's CPU time per get (steadier on a busy machine).
 //
 //   cp -r packages/cacheme/dist bench/.ab/before     # snapshot, then edit and rebuild
 //   node bench/ab.mjs bench/.ab/before packages/cacheme/dist
@@ -24,7 +25,8 @@ try {
   const runs = []
   for (const [i, dir] of builds.entries()) {
     const { createClient, cached } = await import(pathToFileURL(resolve(dir, 'index.js')).href)
-    const client = createClient({ redis: server.url })
+    // BACKEND=memory: the embedded backend, so only the hit path's own CPU cost is measured.
+    const client = createClient(process.env.BACKEND === 'memory' ? undefined : { redis: server.url })
     // Counts the batches the client sends (one MGET or pipeline each): a CPU-independent metric.
     const mget = client.backend.mget.bind(client.backend)
     client.backend.mget = (keys) => { client.batches = (client.batches ?? 0) + 1; return mget(keys) }
@@ -34,7 +36,7 @@ try {
       const op = depth
         ? async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await null; return store.get({ id: keyOf(w, n, seq) }) }
         : (w, n, seq) => store.get({ id: keyOf(w, n, seq) })
-      runs.push({ dir, pattern, op, ops: [], batches: 0, total: 0, client })
+      runs.push({ dir, pattern, op, ops: [], cpu: [], batches: 0, total: 0, client })
     }
     runs.at(-1).owner = true
   }
@@ -42,7 +44,10 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const run of runs) {
       const before = run.client.batches
+      const cpu = process.cpuUsage()
       const { opsPerSec, ops } = await drive(run.op, { parallel: 100, durationMs: 700 })
+      const used = process.cpuUsage(cpu)
+      run.cpu.push((used.user + used.system) / ops)
       run.ops.push(opsPerSec)
       run.batches += run.client.batches - before
       run.total += ops
@@ -50,7 +55,7 @@ try {
   }
   for (const run of runs) {
     const m = median(run.ops)
-    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${(run.total / run.batches).toFixed(1).padStart(5)} gets/batch  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
+    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(5)} cpu µs/get  ${(run.total / run.batches).toFixed(1).padStart(5)} gets/batch  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
   }
   for (const run of runs) if (run.owner) await run.client.close()
 } finally {
