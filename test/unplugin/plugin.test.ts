@@ -1,0 +1,40 @@
+import { join } from 'node:path'
+import { build as esbuild } from 'esbuild'
+import { rollup } from 'rollup'
+import { expect, test } from 'vitest'
+import unplugin from 'unplugin-cacheme'
+import esbuildPlugin from 'unplugin-cacheme/esbuild'
+import rollupPlugin from 'unplugin-cacheme/rollup'
+import { APP } from './cases.js'
+
+const SCENARIO = join(APP, 'src/scenario.js')
+const WARNING = /scenario\.js:28:30: cacheme: the template of this cached\(\) call is not a literal/
+
+test('a non-literal template is a build warning with file:line:col (rollup)', async () => {
+  const warnings: string[] = []
+  const build = await rollup({ input: SCENARIO, external: ['cacheme'], plugins: [rollupPlugin()], onwarn: (w) => void warnings.push(w.message) })
+  await build.close()
+  expect(warnings.filter((w) => WARNING.test(w))).toHaveLength(1)
+})
+
+test('a non-literal template is a build warning with file:line:col (esbuild)', async () => {
+  const result = await esbuild({ entryPoints: [SCENARIO], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: [esbuildPlugin()] })
+  expect(result.warnings.filter((w) => WARNING.test(w.text))).toHaveLength(1)
+})
+
+test('include / exclude choose the modules that are transformed', async () => {
+  const outputOf = async (options: Parameters<typeof rollupPlugin>[0]) => {
+    const build = await rollup({ input: SCENARIO, external: ['cacheme'], plugins: [rollupPlugin(options)], onwarn: () => {} })
+    const { output } = await build.generate({ format: 'es' })
+    await build.close()
+    return output[0].code
+  }
+  expect(await outputOf({ exclude: /scenario\.js$/ })).not.toContain('__cacheme_comment_id')
+  expect(await outputOf({ include: /scenario\.js$/ })).toContain('__cacheme_comment_id')
+})
+
+test('the default export is the unplugin instance, and bad options are named', () => {
+  expect(typeof unplugin.vite).toBe('function')
+  expect(typeof unplugin.rspack).toBe('function')
+  expect(() => rollupPlugin(42 as never)).toThrow('unplugin-cacheme: options must be an object like { include, exclude }, got number')
+})
