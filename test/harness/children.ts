@@ -78,7 +78,8 @@ class ChildHandle implements Child {
     child.stderr!.on('data', (chunk: Buffer) => { this.stderr += chunk.toString('utf8') })
     child.on('message', (message: any) => this.onMessage(message))
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': by then stderr is fully read, so errors carry all of it.
+      child.once('close', (code, signal) => {
         this.exitInfo = { code, signal }
         const error = this.failure(`exited (code ${code}, signal ${signal})`)
         for (const p of this.pending.values()) p.reject(error)
@@ -169,8 +170,9 @@ class ChildHandle implements Child {
         reject(this.failure(`${what} within ${timeoutMs} ms`))
       }, timeoutMs)
     })
-    // A child that dies fails the wait at once (exit() itself waits for exactly that).
-    const early = what.startsWith('did not exit') ? new Promise<never>(() => {}) : this.exited.then(() => {
+    // A child that dies fails the wait at once. (When `promise` is `exited` itself, it settles
+    // a step before this derived promise and wins the race.)
+    const early = this.exited.then(() => {
       throw this.failure(`exited (code ${this.exitInfo?.code}, signal ${this.exitInfo?.signal}) while the parent waited: it ${what}`)
     })
     return Promise.race([promise, timeout, early]).finally(() => clearTimeout(timer))

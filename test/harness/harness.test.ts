@@ -88,7 +88,10 @@ describe('children', () => {
     expect(results).toEqual([49, 64])
     expect((await children[0]!.waitFor('squaring')).data).toEqual({ n: 7 })
     await expect(children[1]!.request('fail')).rejects.toThrow('failed on purpose')
-    for (const child of children) expect(await child.exit()).toEqual({ code: 0, signal: null })
+    await expect(children[1]!.request('crash')).rejects.toThrow(/exited \(code 3[\s\S]*about to crash/)
+    await expect(children[1]!.request('square', { n: 1 })).rejects.toThrow(/has exited/)
+    expect(await children[1]!.exit()).toEqual({ code: 3, signal: null })
+    expect(await children[0]!.exit()).toEqual({ code: 0, signal: null })
   })
 })
 
