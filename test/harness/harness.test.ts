@@ -49,7 +49,7 @@ describe('redis-server harness', () => {
 })
 
 describe('counting proxy', () => {
-  it('counts a pipelined burst once and each awaited command once', async () => {
+  it('counts a pipelined burst once, each awaited command once, however it is chunked', async () => {
     const { port } = inject('redis').standalone
     const proxy = await startCountingProxy(port)
     const redis = new Redis(proxy.port, '127.0.0.1', { lazyConnect: true })
@@ -61,6 +61,10 @@ describe('counting proxy', () => {
       await redis.get('a')
       await redis.get('b')
       expect(proxy.roundTrips()).toBe(3)
+      // A request far larger than one TCP segment, and its large reply, still count once.
+      await redis.set('big', 'x'.repeat(4_000_000))
+      expect((await redis.get('big'))!.length).toBe(4_000_000)
+      expect(proxy.roundTrips()).toBe(5)
     } finally {
       redis.disconnect()
       await proxy.close()
