@@ -81,6 +81,12 @@ export function singleflightConformance(backend: BackendUnderTest): void {
       expect(source.calls).toHaveLength(2)
     })
 
+    it('singleflight: false still fetches a key repeated in one getMany() once', async () => {
+      const store = cached('sf-off-many:<<id>>', source.fetcher, { client, singleflight: false, lock: false })
+      expect(await store.getMany([{ id: '1' }, { id: '2' }, { id: '1' }])).toEqual(['value 1', 'value 2', 'value 1'])
+      expect(source.calls.map((c) => c.id).sort()).toEqual(['1', '2'])
+    })
+
     it('a finished flight is forgotten: a later get() after invalidate() fetches again', async () => {
       const store = cached('sf:<<id>>', source.fetcher, { client })
       await store.get({ id: '1' })
