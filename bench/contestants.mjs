@@ -1,6 +1,7 @@
 // Every library the benchmark compares, behind one small interface:
 //
 //   const c = await contestant.open({ url, cluster?, prefix, ttlSeconds, fetch })
+//     cluster: { seeds: ['host:port'], natMap?: { 'host:port': { host, port } } } for a Redis Cluster
 //   await c.get(id)            // the cached value of record `id` (fetched on a miss)
 //   await c.getMany?.(ids)     // a batch API where the library has one
 //   await c.close()
@@ -14,8 +15,19 @@ import { Redis, Cluster } from './support/ioredis.mjs'
 import { packr } from './support/value.mjs'
 
 function ioredisOf(url, cluster, options = {}) {
-  if (cluster) return new Cluster(cluster, { ...options, redisOptions: { ...options.redisOptions } })
+  if (cluster) return new Cluster(cluster.seeds, { ...options, ...ioredisClusterOptions(cluster) })
   return new Redis(url, options)
+}
+
+function ioredisClusterOptions(cluster) {
+  return cluster.natMap ? { natMap: cluster.natMap, slotsRefreshInterval: 0 } : {}
+}
+
+function nodeRedisCluster(createCluster, cluster) {
+  return createCluster({
+    rootNodes: cluster.seeds.map((s) => ({ url: `redis://${s}` })),
+    ...(cluster.natMap ? { nodeAddressMap: cluster.natMap } : {}),
+  })
 }
 
 /** Cache-aside by hand: GET + msgpack decode; on a miss fetch and SET. */
@@ -54,7 +66,7 @@ function rawContestant(name, options) {
 const cacheme = {
   name: 'cacheme',
   async open({ url, cluster, prefix, ttlSeconds, fetch }) {
-    const client = createClient(cluster ? { cluster } : { redis: url })
+    const client = createClient(cluster ? { cluster: { nodes: cluster.seeds, options: ioredisClusterOptions(cluster) } } : { redis: url })
     const store = cached(`${prefix}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client })
     return {
       get: (id) => store.get({ id }),
@@ -93,7 +105,7 @@ const cacheManager = {
     const { Keyv } = await import('keyv')
     const { default: KeyvRedis } = await import('@keyv/redis')
     const keyv = cluster
-      ? new Keyv({ store: new KeyvRedis(createCluster({ rootNodes: cluster.map((s) => ({ url: `redis://${s}` })) }), { namespace: prefix }), namespace: prefix, useKeyPrefix: false })
+      ? new Keyv({ store: new KeyvRedis(nodeRedisCluster(createCluster, cluster), { namespace: prefix }), namespace: prefix, useKeyPrefix: false })
       : createKeyv(url, { namespace: prefix })
     const cache = createCache({ stores: [keyv] })
     const ttlMs = ttlSeconds * 1000
@@ -114,9 +126,7 @@ const cachified = {
     const { cachified: run } = await import('@epic-web/cachified')
     const { nodeRedisCacheAdapter } = await import('./support/cachified-redis-adapter.mjs')
     const { createClient: createRedis, createCluster } = await import('@redis/client')
-    const redis = cluster
-      ? createCluster({ rootNodes: cluster.map((s) => ({ url: `redis://${s}` })) })
-      : createRedis({ url })
+    const redis = cluster ? nodeRedisCluster(createCluster, cluster) : createRedis({ url })
     await redis.connect()
     const cache = nodeRedisCacheAdapter(redis)
     const ttl = ttlSeconds > 0 ? ttlSeconds * 1000 : Infinity
