@@ -4,7 +4,7 @@ import { afterEach, expect, test } from 'vitest'
 import { startChild, startChildren, type Child } from '../../harness/children.js'
 import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
-import { eventually, subscribers } from '../herd/redis-checks.js'
+import { eventually, markersLeft, subscribers } from '../herd/redis-checks.js'
 
 // Runs in a child process: an unhandled rejection there would kill it and fail the requests.
 const CHILD = new URL('../herd/children/store-child.mjs', import.meta.url)
@@ -66,6 +66,37 @@ test('redis-server stopped during a stream of gets: no get fails; started again:
     await child!.request('get', { id: 1 })
     return ((await ops()).HIT ?? 0) > hitsBefore
   }, 20_000)
+})
+
+test('redis-server hung (SIGSTOP) during a stream of gets: no get fails; resumed: hits resume, no lock marker left', async () => {
+  server = await startRedisServer()
+  child = await startStoreChild(server.url)
+  const prefix = (await child.request<string>('key', { id: 0 })).split(':')[0]!
+  let failures = 0
+  const stream = async (rounds: number) => {
+    for (let round = 0; round < rounds; round++) {
+      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => child!.request('get', { id: round * 10 + i })))
+      failures += outcomes.filter((o) => o.status === 'rejected').length
+    }
+  }
+  await stream(3)
+  server.pause()
+  await stream(10)
+  expect(failures).toBe(0)
+  expect((await ops()).ERROR).toBeGreaterThan(0)
+  server.resume()
+  const hitsBefore = (await ops()).HIT ?? 0
+  await eventually('a get is a HIT again after Redis resumed', async () => {
+    await child!.request('get', { id: 1000 })
+    return ((await ops()).HIT ?? 0) > hitsBefore
+  }, 20_000)
+  // Lock commands that ran late, after their callers gave up, left no marker behind.
+  const inspect = new Redis(server.url)
+  try {
+    await eventually('no lock marker left', async () => (await markersLeft(inspect, prefix)).length === 0)
+  } finally {
+    inspect.disconnect()
+  }
 })
 
 test('a port that accepts connections but never answers: get falls back to the fetcher within the budget', async () => {
