@@ -76,9 +76,11 @@ export class Store<P extends object = Params, T = unknown> {
     const keys = paramsList.map((params) => this.keyOn(client, params))
     const flights = new Map<string, Promise<T>>()
     const toLoad: { key: string; params: P }[] = []
+    const seen = new Set<string>()
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
-      if (flights.has(key)) continue
+      if (seen.has(key)) continue // a repeated key is loaded once, with or without singleflight
+      seen.add(key)
       const existing = this.options.singleflight ? (client.flights.get(key) as Promise<T> | undefined) : undefined
       if (existing) flights.set(key, existing)
       else toLoad.push({ key, params: paramsList[i]! })
