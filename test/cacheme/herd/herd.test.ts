@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, test } from 'vitest'
 import { startChildren, type Child } from '../../harness/children.js'
-import type { Cluster, Redis } from '../../harness/ioredis.js'
+import { Redis as RedisConnection, type Cluster, type Redis } from '../../harness/ioredis.js'
+import { startRedisServer } from '../../harness/redis-server.js'
 import { connectionEnv, eventually, inspector, markersLeft, subscribers, type Topology } from './redis-checks.js'
 
 const CHILD = new URL('./children/store-child.mjs', import.meta.url)
@@ -198,4 +199,36 @@ describe.each<Topology>(['standalone', 'cluster'])('notices on %s', (topology) =
     const values = await Promise.all(children.map((c, i) => c.request<{ n: number }>('finish', { name: i === 0 ? 'holder' : 'waiter' })))
     expect(values.map((v) => v.n)).toEqual(Array(PROCESSES).fill(1))
   })
+})
+
+test('one subscriber connection per client, whatever the number of keys waited on', async () => {
+  const server = await startRedisServer()
+  try {
+    prefix = `herd-${randomUUID()}`
+    redis = new RedisConnection(server.url)
+    children = await startChildren(2, CHILD, { env: { REDIS_URL: server.url, PREFIX: prefix, FETCH_MS: '1500' } })
+    const [holder, waiter] = children as [Child, Child]
+    for (const id of [1, 2, 3]) {
+      const fetching = holder.waitFor('fetching', 30_000)
+      await holder.request('start', { id, name: `holder-${id}` })
+      await fetching
+      await waiter.request('start', { id, name: `waiter-${id}` })
+    }
+    const pubsubClients = async () => ((await redis!.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).trim().split('\n').filter(Boolean)
+    await eventually('the waiter subscribed to 3 key channels', async () => (await pubsubClients()).some((line) => / sub=3 /.test(line)))
+    expect(await pubsubClients()).toHaveLength(1)
+    for (const id of [1, 2, 3]) {
+      expect((await waiter.request<{ id: number }>('finish', { name: `waiter-${id}` })).id).toBe(id)
+      await holder.request('finish', { name: `holder-${id}` })
+    }
+    for (const id of [2, 3]) await eventually(`no subscriber left on key ${id}`, async () => (await subscribers(redis!, `${prefix}:item:${id}:v1`)) === 0)
+    for (const exit of await Promise.all(children.map((c) => c.exit()))) expect(exit).toEqual({ code: 0, signal: null })
+    children = []
+    expect(await pubsubClients()).toEqual([])
+    expect(await markersLeft(redis, prefix)).toEqual([])
+    redis.disconnect()
+    redis = undefined
+  } finally {
+    await server.stop()
+  }
 })
