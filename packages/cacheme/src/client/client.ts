@@ -44,14 +44,14 @@ export class Client {
   }
 
   /**
-   * Runs a Redis operation within the client's time budget, skipping Redis (rejecting at once)
-   * while its circuit breaker is open after a failure.
+   * @internal Runs a Redis operation within the client's time budget, skipping Redis (rejecting
+   * at once) while its circuit breaker is open after a failure.
    */
   readonly guarded = <T>(operation: () => Promise<T>): Promise<T> => {
     return this.guard ? this.guard.run(operation) : operation()
   }
 
-  /** Looks many keys up in one round trip per node, within the time budget. */
+  /** @internal Looks many keys up in one round trip per node, within the time budget. */
   lookupMany(keys: readonly string[]): Promise<(Buffer | null)[]> {
     return this.guarded(() => this.backend.mget(keys))
   }
