@@ -17,10 +17,6 @@ export class CircuitBreaker {
     return true
   }
 
-  get isOpen(): boolean {
-    return this.openUntil !== 0
-  }
-
   succeeded(): void {
     this.openUntil = 0
     this.probing = false

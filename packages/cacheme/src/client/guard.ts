@@ -26,11 +26,6 @@ export class RedisGuard {
     this.breaker = new CircuitBreaker(Math.max(timeoutMs, 1000))
   }
 
-  /** Whether Redis is currently skipped. */
-  get isOpen(): boolean {
-    return this.closed || this.breaker.isOpen
-  }
-
   run<T>(operation: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new CacheUnavailableError('cacheme: the client is closed'))
     if (!this.breaker.allow()) {
