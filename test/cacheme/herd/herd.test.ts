@@ -232,3 +232,24 @@ test('one subscriber connection per client, whatever the number of keys waited o
     await server.stop()
   }
 })
+
+describe.each(['getMany', 'pipeline'])('%s waits on another process\'s fetch', (via) => {
+  test('keys being filled elsewhere are waited on, not fetched again', async () => {
+    await setUp('cluster', { FETCH_MS: '800' })
+    const [holder, reader] = children as [Child, Child]
+    for (const id of [1, 2]) {
+      const fetching = holder.waitFor('fetching', 30_000)
+      await holder.request('start', { id, name: `holder-${id}` })
+      await fetching
+    }
+    await reader.request('start', { ids: [1, 2, 1, 3], via, name: 'many' })
+    const values = await reader.request<{ id: number; by: number }[]>('finish', { name: 'many' })
+    expect(values.map((v) => v.id)).toEqual([1, 2, 1, 3])
+    expect(values[0]!.by).toBe(holder.pid)
+    expect(values[1]!.by).toBe(holder.pid)
+    expect(values[3]!.by).toBe(reader.pid)
+    expect(await fetchCount()).toBe(3)
+    expect(await totalOps('WAIT', [reader])).toBe(2)
+    for (const id of [1, 2]) await holder.request('finish', { name: `holder-${id}` })
+  })
+})

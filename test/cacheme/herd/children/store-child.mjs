@@ -41,6 +41,13 @@ const store = cached('item:<<id>>', async ({ id }) => {
 
 const started = new Map()
 
+async function viaPipeline(ids) {
+  const pipeline = client.pipeline()
+  const values = ids.map((id) => store.getP(pipeline, { id }))
+  await pipeline.execute()
+  return Promise.all(values)
+}
+
 serve({
   configure(options) {
     if (options.fetchMs !== undefined) fetchMs = options.fetchMs
@@ -59,9 +66,11 @@ serve({
       lastSettledAt: Date.now(),
     }
   },
-  /** Starts a get and returns at once; `finish` awaits it. */
-  start({ id, name }) {
-    const pending = store.get({ id })
+  /** Starts a get (or a getMany / pipelined getP of `ids`) and returns at once; `finish` awaits it. */
+  start({ id, ids, via = 'get', name }) {
+    const pending = via === 'getMany' ? store.getMany(ids.map((i) => ({ id: i })))
+      : via === 'pipeline' ? viaPipeline(ids)
+      : store.get({ id })
     pending.catch(() => {})
     started.set(name, pending)
   },
