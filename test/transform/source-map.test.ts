@@ -13,7 +13,20 @@ const rewritten = readdirSync(dir).filter((name) => {
 
 const TOKEN = /[A-Za-z_$][\w$]*|\d+|'[^'\n]*'|`[^`\n]*`|[^\s\w]/g
 
-const isCallLine = (line: string) => /\bcached\b|\bmemo\(|cacheme\[/.test(line)
+/** Offsets of the fixture's cached() calls, callee to closing parenthesis (fixtures have no parens in strings). */
+function callRanges(code: string): [number, number][] {
+  const ranges: [number, number][] = []
+  for (const match of code.matchAll(/(?:\bcacheme\.cached|\bcacheme\['cached'\]|\bcached|\bmemo)(?:<[^>]*>)?\(/g)) {
+    let depth = 0
+    let i = match.index! + match[0].length - 1
+    for (; i < code.length; i++) {
+      if (code[i] === '(') depth++
+      else if (code[i] === ')' && --depth === 0) break
+    }
+    ranges.push([match.index!, i + 1])
+  }
+  return ranges
+}
 
 interface Token { text: string; line: number; column: number }
 
@@ -31,14 +44,16 @@ test.each(rewritten)('%s: every token outside the rewritten calls maps back to i
     const entry = map.findEntry(token.line, token.column) as { originalLine?: number; originalColumn?: number; generatedLine?: number; generatedColumn?: number }
     if (entry.originalLine === undefined || entry.generatedLine !== token.line || entry.generatedColumn !== token.column) continue
     // Replacement text maps to the call it replaces; any other mapped token to the same text.
-    if (isCallLine(originalLines[entry.originalLine]!) && token.text.startsWith('__cacheme')) continue
+    if (token.text.startsWith('__cacheme')) continue
     expect(originalLines[entry.originalLine]!.slice(entry.originalColumn!, entry.originalColumn! + token.text.length), `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(token.text)
     reached.add(`${entry.originalLine}:${entry.originalColumn}`)
   }
-  // Every token of a line that survives (not a call, not a hoisted option) is reached by such a mapping.
+  // Every token outside the rewritten calls is reached by such a mapping.
+  const calls = callRanges(code)
+  const lineStarts = originalLines.map((_, i) => originalLines.slice(0, i).join('\n').length + (i > 0 ? 1 : 0))
   for (const token of tokensOf(code)) {
-    const line = originalLines[token.line]!
-    if (isCallLine(line) || !result.code.includes(line.trim())) continue
+    const offset = lineStarts[token.line]! + token.column
+    if (calls.some(([start, end]) => offset >= start && offset < end)) continue
     expect(reached.has(`${token.line}:${token.column}`), `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(true)
   }
 })

@@ -8,7 +8,7 @@ import rollupPlugin from 'unplugin-cacheme/rollup'
 import { APP } from './cases.js'
 
 const SCENARIO = join(APP, 'src/scenario.js')
-const WARNING = /scenario\.js:28:30: cacheme: the template of this cached\(\) call is not a literal/
+const WARNING = /scenario\.js:29:30: cacheme: the template of this cached\(\) call is not a literal/
 
 test('a non-literal template is a build warning with file:line:col (rollup)', async () => {
   const warnings: string[] = []

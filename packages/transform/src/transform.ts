@@ -4,10 +4,10 @@ import { commentText, type RuntimeName } from './core/emit.js'
 import type { Diagnostic } from './core/diagnostic.js'
 import { lineLocator } from './core/lines.js'
 import { NameAllocator } from './core/names.js'
-import { planModule, type ModulePlan, type SiteEdit } from './core/plan.js'
+import { planModule, type SiteEdit } from './core/plan.js'
 import type { DefinitionRegistry } from './core/registry.js'
 import { collectCallSites, type Node } from './oxc/collect.js'
-import { printEmit } from './oxc/print.js'
+import { printEmit, type Segment } from './oxc/print.js'
 
 export interface TransformOptions {
   /** The build's definitions, for conflicts across modules (see `createTransformer()`). */
@@ -50,8 +50,17 @@ export function transform(code: string, id: string, options: TransformOptions = 
   }
   const s = new MagicString(code)
   const runtime = runtimeNames(code)
-  s.appendLeft(afterImports, hoistedText(plan, code, runtime))
+  const specifiers = (Object.keys(runtime) as RuntimeName[]).map((name) => (runtime[name] === name ? name : `${name} as ${runtime[name]}`))
+  let header = `\nimport { ${specifiers.join(', ')} } from 'cacheme';`
+  const withMoves: Segment[][] = []
+  for (const store of plan.stores) {
+    const segments: Segment[] = [`\n/* ${commentText(store.template)} */\nconst ${store.id} = `, ...printEmit(store.init, runtime), ';']
+    if (segments.every((x) => typeof x === 'string')) header += segments.join('')
+    else withMoves.push(segments)
+  }
+  s.appendLeft(afterImports, header)
   for (const edit of plan.edits) applyEdit(s, edit)
+  for (const segments of withMoves) placeMoved(s, segments, afterImports)
   return {
     code: s.toString(),
     map: options.sourceMap === false ? null : s.generateMap({ source: id, file: id, includeContent: true, hires: 'boundary' }),
@@ -72,28 +81,42 @@ function runtimeNames(code: string): Record<RuntimeName, string> {
   return { __cachemeStore: names.allocate('__cachemeStore'), __cachemeParam: names.allocate('__cachemeParam') }
 }
 
-function hoistedText(plan: ModulePlan<Node>, code: string, runtime: Record<RuntimeName, string>): string {
-  const specifiers = (Object.keys(runtime) as RuntimeName[]).map((name) => (runtime[name] === name ? name : `${name} as ${runtime[name]}`))
-  let text = `\nimport { ${specifiers.join(', ')} } from 'cacheme';`
-  for (const store of plan.stores) {
-    text += `\n/* ${commentText(store.template)} */\nconst ${store.id} = ${printEmit(store.init, code, runtime)};`
+/**
+ * Puts a store definition whose fetcher or options come from the module's source after the
+ * imports: the source pieces are moved (not copied), so they keep their mappings; the text
+ * around them travels attached to them.
+ */
+function placeMoved(s: MagicString, segments: Segment[], at: number): void {
+  let before = ''
+  let last: { start: number; end: number } | undefined
+  const ranges: { start: number; end: number }[] = []
+  for (const segment of segments) {
+    if (typeof segment === 'string') {
+      before += segment
+      continue
+    }
+    if (before) s.prependRight(segment.start, before)
+    before = ''
+    ranges.push((last = segment))
   }
-  return text
+  if (before) s.appendLeft(last!.end, before)
+  for (const range of ranges) s.move(range.start, range.end, at)
 }
 
 /** Edits around the kept arguments only, so every token the user wrote maps back exactly. */
 function applyEdit(s: MagicString, edit: SiteEdit<Node>): void {
   const { site } = edit
   if (edit.kind === 'store') {
-    s.overwrite(site.start, site.end, edit.store)
+    const { moved } = edit
+    if (moved.length === 0) return void s.overwrite(site.start, site.end, edit.store)
+    s.overwrite(site.start, moved[0]!.start, edit.store)
+    moved.forEach((range, i) => removeBetween(s, range.end, moved[i + 1]?.start ?? site.end))
     return
   }
   s.overwrite(site.start, edit.fetcher.start, `${edit.store}.with(`)
   const { options } = edit
-  const closing = site.end - 1
-  if (options.kind === 'none') {
-    if (edit.fetcher.end < closing) s.remove(edit.fetcher.end, closing)
-  } else if (options.kind === 'some') {
+  if (options.kind === 'none') removeBetween(s, edit.fetcher.end, site.end - 1)
+  else if (options.kind === 'some') {
     const all = options.value.properties
     for (const removed of options.removed) {
       const i = all.indexOf(removed)
@@ -101,4 +124,8 @@ function applyEdit(s: MagicString, edit: SiteEdit<Node>): void {
       else s.remove(all[i - 1]!.end, removed.end)
     }
   }
+}
+
+function removeBetween(s: MagicString, start: number, end: number): void {
+  if (start < end) s.remove(start, end)
 }

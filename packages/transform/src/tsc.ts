@@ -106,10 +106,13 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
       hoisted.push(tsi.addSyntheticLeadingComment(declaration, tsi.SyntaxKind.MultiLineCommentTrivia, ` ${commentText(store.template)} `, true))
     }
     const statements = sourceFile.statements.map((s) => visit(s) as ts.Statement)
+    // After the leading imports and directives: before any code that could use the stores.
     let at = 0
-    statements.forEach((s, i) => {
-      if (tsi.isImportDeclaration(s)) at = i + 1
-    })
+    while (at < statements.length && isLeading(tsi, statements[at]!)) at++
     return f.updateSourceFile(sourceFile, [...statements.slice(0, at), ...hoisted, ...statements.slice(at)])
   }
+}
+
+function isLeading(tsi: typeof ts, statement: ts.Statement): boolean {
+  return tsi.isImportDeclaration(statement) || (tsi.isExpressionStatement(statement) && tsi.isStringLiteral(statement.expression))
 }

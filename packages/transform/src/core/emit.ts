@@ -15,7 +15,7 @@ export type Emit<N> =
   | { kind: 'call'; callee: Emit<N>; args: Emit<N>[] }
   | { kind: 'arrow'; param: string; body: Emit<N> }
   | { kind: 'concat'; parts: Emit<N>[] }
-  /** A piece of the module's own source (a fetcher or an option value), reused as written. */
+  /** A piece of the module's own source (a fetcher or an option value), moved here from its call site. */
   | { kind: 'source'; node: N; start: number; end: number }
 
 export type RuntimeName = '__cachemeStore' | '__cachemeParam'

@@ -26,7 +26,7 @@ export interface OptionFacts<N> {
   version?: string | number
   /** Each field's value when it is known at build time (a literal, or absent: its default). */
   known: { ttl?: Known<number>; name?: Known<string>; version?: Known<string> }
-  /** Literal options other than spec fields (singleflight, lock, codec). */
+  /** Options other than spec fields that mean the same at module level: literal singleflight, lock, codec; a version function reading only module-level bindings. */
   hoistable: Property<N>[]
   /** Options whose values are only known at run time. */
   dynamic: Property<N>[]
@@ -90,6 +90,7 @@ function ttlOf<N>(value: Value<N>, what: string, problems: OptionProblem[]): num
 }
 
 function isHoistableOption<N>(key: string, value: Value<N>, template: string, problems: OptionProblem[]): boolean {
+  if (key === 'version') return value.kind === 'function' && value.hoistable
   if (key === 'singleflight') return value.kind === 'literal' && typeof value.value === 'boolean'
   if (key === 'codec') return value.kind === 'literal' && typeof value.value === 'string' && CODECS.has(value.value)
   if (key !== 'lock') return false

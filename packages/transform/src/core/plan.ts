@@ -16,8 +16,12 @@ export interface HoistedStore<N> {
 
 /** How one call site is rewritten. */
 export type SiteEdit<N> =
-  /** The whole call becomes a reference to the hoisted store. */
-  | { kind: 'store'; site: CallSite<N>; store: string }
+  /**
+   * The whole call becomes a reference to the hoisted store. The one call site whose fetcher and
+   * options the store was built from lists those pieces in `moved`, in source order: they now
+   * live in the store's definition (a text front end moves them, keeping their source mappings).
+   */
+  | { kind: 'store'; site: CallSite<N>; store: string; moved: { start: number; end: number }[] }
   /**
    * The call becomes `store.with(fetcher, options)`: fetcher and the listed option properties
    * stay where they are; `removed` properties (hoisted spec fields) are dropped.
@@ -83,10 +87,11 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
       same.push(store)
       pending.push(store)
     }
-    if (hoistKey !== undefined && store.hoistKey === undefined) Object.assign(store, { hoistKey, facts, hoisted: site })
+    const donor = hoistKey !== undefined && store.hoistKey === undefined
+    if (donor) Object.assign(store, { hoistKey, facts, hoisted: site })
     plan.edits.push(
       hoistAll
-        ? { kind: 'store', site, store: store.id }
+        ? { kind: 'store', site, store: store.id, moved: donor ? [site.fetcher, ...facts.hoistable.map((p) => p.value)].map(({ start, end }) => ({ start, end })) : [] }
         : { kind: 'bind', site, store: store.id, fetcher: site.fetcher, options: boundOptions(site.options, facts) },
     )
   }
@@ -125,9 +130,9 @@ function parseOrReport(
   }
 }
 
-/** A fetcher that can be hoisted: a binding visible at module level, read when the fetch runs. */
-function isModuleLevel<N>(fetcher: Value<N>): fetcher is Extract<Value<N>, { kind: 'reference' }> {
-  return fetcher.kind === 'reference' && fetcher.binding !== 'local'
+/** A fetcher that can be hoisted: a binding visible at module level, or a function reading only such bindings. */
+function isModuleLevel<N>(fetcher: Value<N>): boolean {
+  return (fetcher.kind === 'reference' && fetcher.binding !== 'local') || (fetcher.kind === 'function' && fetcher.hoistable)
 }
 
 function hoistedKey<N>(site: CallSite<N>, facts: OptionFacts<N>, code: string): string {
@@ -148,7 +153,9 @@ function storeInit<N>(parsed: ParsedTemplate, facts: OptionFacts<N>, hoisted: Ca
   const args: Emit<N>[] = [{ kind: 'object', properties: spec }]
   if (hoisted) {
     const fetcher = hoisted.fetcher!
-    args.push({ kind: 'arrow', param: 'p', body: { kind: 'call', callee: { kind: 'source', node: fetcher.node, start: fetcher.start, end: fetcher.end }, args: [{ kind: 'identifier', name: 'p' }] } })
+    const source: Emit<N> = { kind: 'source', node: fetcher.node, start: fetcher.start, end: fetcher.end }
+    // A binding is read when a fetch runs, not where the store is defined: a `const` below is fine.
+    args.push(fetcher.kind === 'function' ? source : { kind: 'arrow', param: 'p', body: { kind: 'call', callee: source, args: [{ kind: 'identifier', name: 'p' }] } })
     if (facts.hoistable.length > 0) {
       args.push({ kind: 'object', properties: facts.hoistable.map((p) => [p.key, { kind: 'source', node: p.value.node, start: p.value.start, end: p.value.end }]) })
     }

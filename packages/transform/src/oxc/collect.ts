@@ -1,34 +1,27 @@
-import { visitorKeys } from 'oxc-parser'
 import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
-import { createScope, declarePattern, hoistTarget, resolve, type Scope } from './scope.js'
+import { isHoistableFunction } from './hoistable.js'
+import { createScope, resolve, type Scope } from './scope.js'
+import { walk, type Node } from './walk.js'
 
-export type Node = { type: string; start: number; end: number; [key: string]: any }
+export type { Node }
 
 /** The `cached()` calls of a module whose callee is `cached` imported from 'cacheme' and not shadowed. */
 export interface Collected {
   sites: CallSite<Node>[]
-  /** End offset of the last top-level import: where hoisted stores go. */
+  /** End offset of the leading imports and directives: where hoisted stores go. */
   afterImports: number
 }
-
-/** Children that can't hold a call or a value binding: types and decorators. */
-const SKIPPED_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'decorators'])
-const CHILD_KEYS = new Map<string, string[]>()
-
-function childKeys(type: string): string[] {
-  let keys = CHILD_KEYS.get(type)
-  if (!keys) CHILD_KEYS.set(type, (keys = (visitorKeys[type] ?? []).filter((key) => !SKIPPED_KEYS.has(key))))
-  return keys
-}
-const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction'])
 
 export function collectCallSites(program: Node): Collected {
   const cachedNames = new Set<string>()
   const namespaces = new Set<string>()
   let afterImports = 0
+  let leading = true
   for (const statement of program.body as Node[]) {
+    // Stores go after the leading imports (and directives): before any code that could use them.
+    if (statement.type !== 'ImportDeclaration' && !statement.directive) leading = false
+    if (leading) afterImports = statement.end
     if (statement.type !== 'ImportDeclaration') continue
-    afterImports = statement.end
     if (statement.source.value !== 'cacheme' || statement.importKind === 'type') continue
     for (const specifier of statement.specifiers as Node[]) {
       if (specifier.type === 'ImportNamespaceSpecifier') namespaces.add(specifier.local.name)
@@ -40,61 +33,12 @@ export function collectCallSites(program: Node): Collected {
   if (cachedNames.size === 0 && namespaces.size === 0) return { sites: [], afterImports }
 
   const candidates: { call: Node; scope: Scope; callee: string }[] = []
-  const moduleScope = createScope(undefined, true)
-
-  const visit = (node: Node, scope: Scope): void => {
-    if (SKIPPED_TYPES.has(node.type)) return
-    switch (node.type) {
-      case 'ImportDeclaration':
-        for (const specifier of node.specifiers as Node[]) scope.names.add(specifier.local.name)
-        return
-      case 'TSImportEqualsDeclaration':
-        scope.names.add(node.id.name)
-        return
-      case 'VariableDeclaration':
-        for (const declarator of node.declarations as Node[]) {
-          declarePattern(node.kind === 'var' ? hoistTarget(scope) : scope, declarator.id)
-        }
-        break
-      case 'FunctionDeclaration':
-      case 'ClassDeclaration':
-      case 'TSEnumDeclaration':
-        if (node.id) scope.names.add(node.id.name)
-        break
-      case 'TSModuleDeclaration':
-        if (node.id?.type === 'Identifier') scope.names.add(node.id.name)
-        break
-      case 'CallExpression': {
-        const callee = calleeName(node.callee, cachedNames, namespaces)
-        if (callee !== undefined) candidates.push({ call: node, scope, callee })
-        break
-      }
-    }
-    let inner = scope
-    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
-      inner = createScope(scope, true)
-      if (node.type === 'FunctionExpression' && node.id) inner.names.add(node.id.name)
-      for (const param of node.params as Node[]) declarePattern(inner, param)
-    } else if (node.type === 'ClassExpression' && node.id) {
-      inner = createScope(scope, false)
-      inner.names.add(node.id.name)
-    } else if (node.type === 'CatchClause') {
-      inner = createScope(scope, false)
-      declarePattern(inner, node.param)
-    } else if (node.type === 'StaticBlock' || node.type === 'TSModuleBlock') {
-      inner = createScope(scope, true)
-    } else if (node.type === 'BlockStatement' || node.type === 'SwitchStatement' || node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
-      inner = createScope(scope, false)
-    }
-    for (const key of childKeys(node.type)) {
-      const child = node[key]
-      if (child === null || child === undefined) continue
-      if (Array.isArray(child)) {
-        for (const item of child) if (item !== null) visit(item, inner)
-      } else visit(child, inner)
-    }
-  }
-  visit(program, moduleScope)
+  walk(program, createScope(undefined, true), {
+    call(node, scope) {
+      const callee = calleeName(node.callee, cachedNames, namespaces)
+      if (callee !== undefined) candidates.push({ call: node, scope, callee })
+    },
+  })
 
   const sites = candidates.filter(({ scope, callee }) => resolve(scope, callee) === 'module').map(({ call, scope }) => siteOf(call, scope))
   return { sites, afterImports }
@@ -146,6 +90,9 @@ function valueOf(arg: Node, scope: Scope): Value<Node> {
   }
   if (node.type === 'Identifier' && node.name !== 'undefined') {
     return { kind: 'reference', name: node.name, binding: resolve(scope, node.name), node: arg, start, end }
+  }
+  if (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression') {
+    return { kind: 'function', hoistable: isHoistableFunction(node, scope), node: arg, start, end }
   }
   if (node.type === 'ObjectExpression') {
     const properties: Property<Node>[] = []

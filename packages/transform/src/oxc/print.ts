@@ -1,32 +1,56 @@
 import { quote, type Emit, type RuntimeName } from '../core/emit.js'
 
-/** Prints emitted code as JavaScript text; `source` pieces are sliced from the module. */
-export function printEmit<N>(emit: Emit<N>, code: string, runtime: Record<RuntimeName, string>): string {
-  const print = (e: Emit<N>): string => {
+/** Printed code: text, and ranges of the module's source to move into place. */
+export type Segment = string | { start: number; end: number }
+
+/** Prints emitted code as JavaScript; `source` pieces stay ranges, so they can be moved with their mappings. */
+export function printEmit<N>(emit: Emit<N>, runtime: Record<RuntimeName, string>): Segment[] {
+  const out: Segment[] = []
+  const text = (t: string) => {
+    if (typeof out[out.length - 1] === 'string') out[out.length - 1] += t
+    else out.push(t)
+  }
+  const list = (items: Emit<N>[], separator: string) => items.forEach((item, i) => {
+    if (i > 0) text(separator)
+    print(item)
+  })
+  const print = (e: Emit<N>): void => {
     switch (e.kind) {
       case 'string':
-        return quote(e.value)
+        return text(quote(e.value))
       case 'number':
-        return String(e.value)
+        return text(String(e.value))
       case 'null':
-        return 'null'
+        return text('null')
       case 'identifier':
-        return e.name
+        return text(e.name)
       case 'runtime':
-        return runtime[e.name]
+        return text(runtime[e.name])
       case 'array':
-        return `[${e.items.map(print).join(', ')}]`
+        text('[')
+        list(e.items, ', ')
+        return text(']')
       case 'object':
-        return `{ ${e.properties.map(([key, value]) => `${key}: ${print(value)}`).join(', ')} }`
+        text('{ ')
+        e.properties.forEach(([key, value], i) => {
+          text(`${i > 0 ? ', ' : ''}${key}: `)
+          print(value)
+        })
+        return text(' }')
       case 'call':
-        return `${print(e.callee)}(${e.args.map(print).join(', ')})`
+        print(e.callee)
+        text('(')
+        list(e.args, ', ')
+        return text(')')
       case 'arrow':
-        return `(${e.param}) => ${e.body.kind === 'object' ? `(${print(e.body)})` : print(e.body)}`
+        text(`(${e.param}) => `)
+        return print(e.body)
       case 'concat':
-        return e.parts.map(print).join(' + ')
+        return list(e.parts, ' + ')
       case 'source':
-        return code.slice(e.start, e.end)
+        out.push({ start: e.start, end: e.end })
     }
   }
-  return print(emit)
+  print(emit)
+  return out
 }

@@ -18,11 +18,15 @@ export function createScope(parent: Scope | undefined, hoists: boolean): Scope {
   return { parent, names: new Set(), hoists }
 }
 
+/** The scope that declares `name` as seen from `scope`; undefined for a global. */
+export function lookup(scope: Scope, name: string): Scope | undefined {
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.names.has(name)) return s
+  return undefined
+}
+
 export function resolve(scope: Scope, name: string): Binding {
-  for (let s: Scope | undefined = scope; s; s = s.parent) {
-    if (s.names.has(name)) return s.parent ? 'local' : 'module'
-  }
-  return 'global'
+  const found = lookup(scope, name)
+  return found === undefined ? 'global' : found.parent ? 'local' : 'module'
 }
 
 export function hoistTarget(scope: Scope): Scope {

@@ -1,5 +1,6 @@
 import type * as ts from 'typescript'
 import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
+import { isHoistableFunction } from './hoistable.js'
 
 type TS = typeof ts
 
@@ -73,6 +74,9 @@ function valueOf(tsi: TS, sourceFile: ts.SourceFile, checker: ts.TypeChecker, ar
   if (tsi.isIdentifier(node) && node.text !== 'undefined') {
     return { kind: 'reference', name: node.text, binding: bindingOf(tsi, sourceFile, checker.getSymbolAtLocation(node)), ...range }
   }
+  if (tsi.isArrowFunction(node) || tsi.isFunctionExpression(node)) {
+    return { kind: 'function', hoistable: isHoistableFunction(tsi, sourceFile, checker, node), ...range }
+  }
   if (tsi.isObjectLiteralExpression(node)) {
     const properties: Property<ts.Node>[] = []
     for (const property of node.properties) {
@@ -93,7 +97,7 @@ function valueOf(tsi: TS, sourceFile: ts.SourceFile, checker: ts.TypeChecker, ar
 }
 
 /** Module level: declared at the top of this file (import, function, class, variable); global: elsewhere. */
-function bindingOf(tsi: TS, sourceFile: ts.SourceFile, symbol: ts.Symbol | undefined): 'module' | 'local' | 'global' {
+export function bindingOf(tsi: TS, sourceFile: ts.SourceFile, symbol: ts.Symbol | undefined): 'module' | 'local' | 'global' {
   const declaration = symbol?.declarations?.[0]
   if (!declaration) return 'global'
   if (declaration.getSourceFile() !== sourceFile) return 'global'

@@ -2,9 +2,6 @@ import { cached } from 'cacheme';
 import { fetchBook } from './db.js';
 import * as __cacheme from 'cacheme';
 /* category:<<categoryID>>:book:<<bookID>> */
-const __cacheme_category_categoryID_book_bookID = __cacheme.__cachemeStore({ template: 'category:<<categoryID>>:book:<<bookID>>', params: ['categoryID', 'bookID'], render: p => 'category:' + __cacheme.__cachemeParam(p, 'categoryID', 'category:<<categoryID>>:book:<<bookID>>') + ':book:' + __cacheme.__cachemeParam(p, 'bookID', 'category:<<categoryID>>:book:<<bookID>>'), ttl: 3600000, name: 'Book' });
+const __cacheme_category_categoryID_book_bookID = __cacheme.__cachemeStore({ template: 'category:<<categoryID>>:book:<<bookID>>', params: ['categoryID', 'bookID'], render: p => 'category:' + __cacheme.__cachemeParam(p, 'categoryID', 'category:<<categoryID>>:book:<<bookID>>') + ':book:' + __cacheme.__cachemeParam(p, 'bookID', 'category:<<categoryID>>:book:<<bookID>>'), ttl: 3600000, name: 'Book' }, p => fetchBook(p), { version: () => BOOK_VERSION + '1', singleflight: true });
 const BOOK_VERSION = 3;
-export const books = __cacheme_category_categoryID_book_bookID.with(fetchBook, {
-    version: () => BOOK_VERSION + '1',
-    singleflight: true
-});
+export const books = __cacheme_category_categoryID_book_bookID;

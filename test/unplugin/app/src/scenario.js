@@ -23,6 +23,7 @@ export async function run(url, prefix) {
     values.push(await books(2).get({ categoryID: 1, bookID: 3 }))
     values.push(await byLocalFetcher('a b/c'))
     values.push(await cached('config', loadConfig, { codec: 'json', lock: false, singleflight: false }).get())
+    values.push(await cached('edition:<<id>>', async ({ id }) => ({ id, edition: BOOK_VERSION }), { version: () => BOOK_VERSION * 2 }).get({ id: 'e' }))
     values.push(shadowed('settings:<<x>>'))
     const kind = 'dynamic'
     values.push(await cached(`${kind}:<<id>>`, fetchComment).get({ id: '9' }))
@@ -67,16 +68,17 @@ function errorOf(fn) {
   }
 }
 
-/** Throws inside a fetcher of this (transformed) module, for the source-map test. */
+/**
+ * Throws inside a fetcher of this (transformed) module, for the source-map test: an inline
+ * fetcher that reads only module-level bindings, so the build moves it to the hoisted store.
+ */
 export async function explode(url, prefix) {
   const client = configure({ redis: url, prefix })
   try {
-    return await cached('boom:<<id>>', failingFetch).get({ id: '1' })
+    return await cached('boom:<<id>>', async ({ id }) => {
+      throw new Error(`boom from the fetcher of ${id} in ${BOOK_VERSION}`)
+    }).get({ id: '1' })
   } finally {
     await client.close()
   }
-}
-
-function failingFetch() {
-  throw new Error('boom from a fetcher')
 }
