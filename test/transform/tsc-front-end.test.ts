@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
+import * as ts from 'typescript'
 import { expect, test } from 'vitest'
 import { createTransformer, formatDiagnostic } from '@cacheme/transform'
 import cachemeTransformer from '@cacheme/transform/tsc'
