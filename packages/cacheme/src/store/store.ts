@@ -23,8 +23,6 @@ export class Store<P extends object = Params, T = unknown> {
   /** @internal */ readonly spec: StoreSpec
   /** @internal */ readonly options: NormalizedOptions<T>
   private readonly fetcher: Fetcher<P, T>
-  /** `:v${version}` of a fixed version, built once; undefined when version is a function. */
-  private readonly versionSuffix: string | undefined
 
   constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
     if (typeof fetcher !== 'function') {
@@ -34,8 +32,6 @@ export class Store<P extends object = Params, T = unknown> {
     this.fetcher = fetcher
     this.options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version })
     this.name = this.options.name
-    const { version } = this.options
-    this.versionSuffix = typeof version === 'function' ? undefined : `:v${encodeParam(version, 'version', spec.template)}`
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
@@ -54,8 +50,7 @@ export class Store<P extends object = Params, T = unknown> {
     try {
       const client = this.client()
       const key = this.keyOn(client, params)
-      if (!this.options.singleflight) flight = this.load(client, key, params)
-      else flight = (client.flights.get(key) as Promise<T> | undefined) ?? this.loadShared(client, key, params)
+      flight = this.options.singleflight ? this.shared(client, key, () => this.load(client, key, params)) : this.load(client, key, params)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -106,7 +101,7 @@ export class Store<P extends object = Params, T = unknown> {
     }
     const key = this.keyOn(client, params)
     return pipeline.enqueue<T>(key, (found) => {
-      const settle = () => Promise.resolve(this.settle(client, key, params, found))
+      const settle = () => this.settle(client, key, params, found)
       return this.options.singleflight ? this.shared(client, key, settle) : settle()
     })
   }
@@ -155,8 +150,8 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   private keyOn(client: Client, params: P): string {
-    const suffix = this.versionSuffix ?? `:v${encodeParam(this.version(), 'version', this.spec.template)}`
-    return client.prefix + ':' + this.spec.render(params as Record<string, unknown>) + suffix
+    const version = this.version()
+    return `${client.prefix}:${this.spec.render(params as Record<string, unknown>)}:v${encodeParam(version, 'version', this.spec.template)}`
   }
 
   private indexKey(client: Client, version: Version): string {
@@ -175,65 +170,31 @@ export class Store<P extends object = Params, T = unknown> {
     return flight
   }
 
-  private load(client: Client, key: string, params: P): Promise<T> {
-    return client.lookup(key).then(
-      (found) => this.settle(client, key, params, found),
-      () => this.fetchAfterError(client, key, params),
-    )
-  }
-
-  /**
-   * `load` shared through `client.flights` until it settles. The hot path of `get()`: no
-   * closure per caller, no async-function wrapper, and on a hit the value is the flight's
-   * result directly (one promise hop from the batch reply to the callers).
-   */
-  private loadShared(client: Client, key: string, params: P): Promise<T> {
-    const flights = client.flights
-    const release = (): void => {
-      if (flights.get(key) === flight) flights.delete(key)
+  private async load(client: Client, key: string, params: P): Promise<T> {
+    let found: Buffer | null
+    try {
+      found = await client.lookup(key)
+    } catch {
+      client.log(this.name, key, 'ERROR')
+      return this.callFetcher(client, key, params)
     }
-    const releaseAfter = (result: T | Promise<T>): T | Promise<T> => {
-      if (result instanceof Promise) result.then(release, release)
-      else release()
-      return result
-    }
-    const flight: Promise<T> = client.lookup(key).then(
-      (found) => {
-        try {
-          return releaseAfter(this.settle(client, key, params, found))
-        } catch (error) {
-          release()
-          throw error
-        }
-      },
-      () => releaseAfter(this.fetchAfterError(client, key, params)),
-    )
-    flights.set(key, flight)
-    return flight
-  }
-
-  /** The lookup failed (Redis unavailable): the caller gets the fetcher's value. */
-  private fetchAfterError(client: Client, key: string, params: P): Promise<T> {
-    client.log(this.name, key, 'ERROR')
-    return this.callFetcher(client, key, params)
+    return this.settle(client, key, params, found)
   }
 
   /**
    * A hit decodes; a miss or an undecodable value fetches and stores; a lock marker means
    * another process is fetching: wait for it.
    */
-  private settle(client: Client, key: string, params: P, found: Buffer | null): T | Promise<T> {
+  private settle(client: Client, key: string, params: P, found: Buffer | null): Promise<T> {
     if (found !== null) {
       if (isMarker(found)) return fill(this.fillRequest(client, key, params), found)
-      let value: T
       try {
-        value = this.options.codec.decode(found)
+        const value = this.options.codec.decode(found)
+        client.log(this.name, key, 'HIT')
+        return Promise.resolve(value)
       } catch {
         client.log(this.name, key, 'ERROR')
-        return fill(this.fillRequest(client, key, params), found)
       }
-      client.log(this.name, key, 'HIT')
-      return value
     } else {
       client.log(this.name, key, 'MISS')
     }
