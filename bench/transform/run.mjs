@@ -19,7 +19,7 @@ const PROJECTS = [
 ]
 
 const MODULES = 1000
-const BUILD_RUNS = 5
+const BUILD_RUNS = 7
 const TMP = fileURLToPath(new URL('../.tmp/transform/', import.meta.url))
 const RESULTS = fileURLToPath(new URL('../results/transform.md', import.meta.url))
 const GOALS = { esbuild: 0.5, rolldown: 0.15 }
@@ -67,9 +67,11 @@ async function buildTimes(entry) {
       without.push(await time(make(entry, false)))
       withPlugin.push(await time(make(entry, true)))
     }
-    const base = median(without)
-    const plugged = median(withPlugin)
-    rows[name] = { without: base, with: plugged, overhead: plugged / base - 1, goal: GOALS[name] }
+    // The machine is shared: the fastest of the interleaved runs is the cost of the build itself,
+    // the median shows what the noise around it looked like.
+    const base = Math.min(...without)
+    const plugged = Math.min(...withPlugin)
+    rows[name] = { without: base, with: plugged, overhead: plugged / base - 1, goal: GOALS[name], medians: [median(without), median(withPlugin)] }
   }
   return rows
 }
@@ -88,12 +90,12 @@ const lines = [
   '',
   `Transform throughput: **${t.mbPerSecond.toFixed(1)} MB/s** (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit, source map).`,
   '',
-  `Build of a generated ${MODULES}-module project, median of ${BUILD_RUNS} builds each:`,
+  `Build of a generated ${MODULES}-module project: fastest of ${BUILD_RUNS} interleaved builds each (median in parentheses; the machine is shared, so medians carry other processes' load):`,
   '',
   '| project | bundler | without plugin | with unplugin-cacheme | overhead | goal | |',
   '|---|---|---|---|---|---|---|',
   ...results.flatMap(({ project, builds }) => Object.entries(builds).map(([name, r]) =>
-    `| ${project.label} | ${name} | ${r.without.toFixed(0)} ms | ${r.with.toFixed(0)} ms | ${(r.overhead * 100).toFixed(1)} % | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
+    `| ${project.label} | ${name} | ${r.without.toFixed(0)} ms (${r.medians[0].toFixed(0)}) | ${r.with.toFixed(0)} ms (${r.medians[1].toFixed(0)}) | ${(r.overhead * 100).toFixed(1)} % | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
   )),
   '',
 ]
