@@ -4,6 +4,7 @@
 //     cluster: { seeds: ['host:port'], natMap?: { 'host:port': { host, port } } } for a Redis Cluster
 //   await c.get(id)            // the cached value of record `id` (fetched on a miss)
 //   await c.getMany?.(ids)     // a batch API where the library has one
+//   c.defineStore?.(i)         // the library's unit of cache definition, for the memory scenario
 //   await c.close()
 //
 // Each peer runs with Redis only (no in-memory tier: cacheme has none) at its documented best
@@ -71,9 +72,8 @@ const cacheme = {
     return {
       get: (id) => store.get({ id }),
       getMany: (ids) => store.getMany(ids.map((id) => ({ id }))),
+      defineStore: (i) => cached(`${prefix}:s${i}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client }),
       close: () => client.close(),
-      store,
-      client,
     }
   },
 }
@@ -92,6 +92,7 @@ const bentocache = {
     const ttl = ttlSeconds > 0 ? `${ttlSeconds}s` : undefined
     return {
       get: (id) => bento.getOrSet({ key: String(id), ttl, factory: () => fetch(id) }),
+      defineStore: (i) => bento.namespace(`s${i}`),
       close: async () => { await bento.disconnectAll() },
     }
   },
@@ -115,6 +116,7 @@ const cacheManager = {
         const found = await cache.mget(ids.map(String))
         return Promise.all(found.map((v, i) => (v !== undefined ? v : cache.wrap(String(ids[i]), () => fetch(ids[i]), ttlMs || undefined))))
       },
+      defineStore: () => createCache({ stores: [keyv] }),
       close: () => cache.disconnect(),
     }
   },
@@ -147,6 +149,7 @@ const asyncCacheDedupe = {
     const call = cache[prefix.replace(/\W/g, '_')]
     return {
       get: (id) => call(id),
+      defineStore: (i) => cache.define(`s${i}`, (id) => fetch(id)),
       close: () => client.quit(),
     }
   },

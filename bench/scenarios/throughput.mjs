@@ -1,3 +1,4 @@
+import { commandCounter } from '../support/command-count.mjs'
 import { drive } from '../support/drive.mjs'
 import { percentile, summarize } from '../support/stats.mjs'
 import { bookValue } from '../support/value.mjs'
@@ -7,7 +8,7 @@ import { bookValue } from '../support/value.mjs'
  * before round r + 1 of any) so a noisy neighbour on the machine hits them alike.
  * `keyOf(loop, n, seq)` picks the record each call reads.
  */
-export async function throughput({ contestants, url, name, keys, keyOf, ttlSeconds, parallel, rounds, roundMs, warmMs, log }) {
+export async function throughput({ contestants, url, server, name, keys, keyOf, ttlSeconds, parallel, rounds, roundMs, warmMs, log }) {
   const opened = []
   for (const contestant of contestants) {
     const fetches = { count: 0 }
@@ -18,19 +19,24 @@ export async function throughput({ contestants, url, name, keys, keyOf, ttlSecon
       await Promise.all(Array.from({ length: Math.min(parallel, keys - from) }, (_, i) => c.get(from + i)))
     }
     await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs })
-    opened.push({ contestant, c, fetches, ops: [], p99: [], fetchesMeasured: 0 })
+    opened.push({ contestant, c, fetches, ops: [], p99: [], commands: [], fetchesMeasured: 0 })
     log(`  ${name}: ${contestant.name} filled and warm`)
   }
+  // Redis commands per get: shows who batches and who reads Redis at all on every call.
+  const commands = await commandCounter([server])
   for (let r = 0; r < rounds; r++) {
     for (const entry of opened) {
       const before = entry.fetches.count
-      const { opsPerSec, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs })
+      const commandsBefore = await commands.total()
+      const { opsPerSec, ops, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs })
+      entry.commands.push((await commands.total() - commandsBefore) / ops)
       entry.fetchesMeasured += entry.fetches.count - before
       entry.ops.push(opsPerSec)
       entry.p99.push(percentile(latencies, 99))
     }
     log(`  ${name}: round ${r + 1}/${rounds} done`)
   }
+  await commands.close()
   for (const { c } of opened) await c.close()
   return opened.map((e) => ({
     contestant: e.contestant.name,
@@ -38,6 +44,7 @@ export async function throughput({ contestants, url, name, keys, keyOf, ttlSecon
     opsPerSec: summarize(e.ops),
     p99Ms: summarize(e.p99),
     fetchesDuringMeasurement: e.fetchesMeasured,
+    commandsPerGet: summarize(e.commands).median,
   }))
 }
 

@@ -1,0 +1,89 @@
+// `npm run bench`: every scenario of issue 6 in one run, against raw ioredis and the peers.
+// Starts its own redis-server and 3-master cluster (test/harness), never the one on 6379.
+//   BENCH_ONLY=a,b,d   run some parts only (a–f, transform)      BENCH_ROUNDS=5   rounds per scenario
+//   BENCH_CONTESTANTS=cacheme,bento   some contestants only (raw ioredis always runs)
+import './support/register-ioredis.mjs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { startCluster, startStandalone } from './support/servers.mjs'
+
+const { contestants: all } = await import('./contestants.mjs')
+const pick = process.env.BENCH_CONTESTANTS?.split(',')
+// Ratios need the raw ioredis baseline, so it always runs.
+const contestants = pick ? all.filter((c) => c.name === 'ioredis GET+decode' || pick.some((p) => c.name.includes(p))) : all
+const { hotKeys } = await import('./scenarios/a-hot-keys.mjs')
+const { distinctKeys, DISTINCT_KEYS } = await import('./scenarios/b-distinct-keys.mjs')
+const { stampede } = await import('./scenarios/c-stampede.mjs')
+const { getMany } = await import('./scenarios/d-get-many.mjs')
+const { callSite } = await import('./scenarios/e-call-site.mjs')
+const { memory } = await import('./scenarios/f-memory.mjs')
+const { evaluateGoals } = await import('./report/goals.mjs')
+const { writeReport } = await import('./report/markdown.mjs')
+const { profileThroughput } = await import('./support/profile-run.mjs')
+
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,transform').split(','))
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const roundMs = Number(process.env.BENCH_ROUND_MS ?? 700)
+const log = (line) => console.log(line)
+const started = Date.now()
+const environment = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  redis: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim(),
+  loadBefore: loadavg().map((l) => l.toFixed(2)).join(' '),
+  rounds,
+  roundMs,
+}
+
+const standalone = await startStandalone()
+let cluster
+const results = {}
+const profiles = {}
+try {
+  log(`redis-server at ${standalone.url}; rounds: ${rounds} × ${roundMs} ms`)
+  if (only.has('a')) { log('(a) 10 hot keys'); results.a = await hotKeys({ contestants, url: standalone.url, server: standalone, rounds, roundMs, log }) }
+  if (only.has('b')) { log(`(b) ${DISTINCT_KEYS} distinct keys`); results.b = await distinctKeys({ contestants, url: standalone.url, server: standalone, rounds, roundMs, log }) }
+  if (only.has('c')) { log('(c) cold stampede, 4 processes × 250 callers'); results.c = await stampede({ contestants, url: standalone.url, rounds: Math.min(rounds, 3), log }) }
+  if (only.has('d')) {
+    log('(d) getMany of 100 keys')
+    cluster = await startCluster()
+    results.d = await getMany({ contestants, standalone, cluster, rounds, log })
+  }
+  if (only.has('e')) { log('(e) inline call site'); results.e = await callSite({ rounds: Math.max(rounds, 7), log }) }
+  if (only.has('f')) { log('(f) memory'); results.f = await memory({ contestants, url: standalone.url, log }) }
+
+  const goals = evaluateGoals(results)
+  // Where a throughput goal is missed, show where cacheme's time goes.
+  for (const goal of goals.filter((g) => g.met === false && (g.id === 'a' || g.id === 'b'))) {
+    log(`profiling cacheme on (${goal.id})`)
+    profiles[goal.id] = goal.id === 'a'
+      ? await profileThroughput({ url: standalone.url, name: 'a', keys: 10, keyOf: (w, n) => (w + n) % 10 })
+      : await profileThroughput({ url: standalone.url, name: 'b', keys: DISTINCT_KEYS, keyOf: (_w, _n, seq) => seq % DISTINCT_KEYS })
+  }
+  environment.loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ')
+  environment.seconds = Math.round((Date.now() - started) / 1000)
+
+  const transformBench = runTransformBench()
+  const outDir = new URL('./results/', import.meta.url)
+  mkdirSync(outDir, { recursive: true })
+  const { markdown, svg } = writeReport({ results, goals, profiles, environment, transformBench })
+  writeFileSync(new URL('latest.md', outDir), markdown)
+  writeFileSync(new URL('latest.svg', outDir), svg)
+  writeFileSync(new URL('latest.json', outDir), JSON.stringify({ environment, goals, results, profiles }, null, 2))
+  console.log('\n' + markdown)
+  console.log(`wrote bench/results/latest.md, latest.svg, latest.json in ${environment.seconds} s`)
+} finally {
+  await standalone.stop()
+  await cluster?.stop()
+}
+
+/** H2's transform throughput benchmark, when it exists: its output goes into the report. */
+function runTransformBench() {
+  const script = new URL('./transform/run.mjs', import.meta.url)
+  if (!existsSync(script) || !only.has('transform')) return undefined
+  log('transform throughput (bench/transform/run.mjs)')
+  const run = spawnSync(process.execPath, [script.pathname], { encoding: 'utf8', timeout: 180_000 })
+  return { status: run.status, output: (run.stdout + (run.status === 0 ? '' : run.stderr)).trim() }
+}

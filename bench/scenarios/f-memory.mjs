@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { slug } from './throughput.mjs'
+
+export const WAITERS = 10_000
+export const STORES = 1_000
+
+const run = promisify(execFile)
+const child = new URL('./f-child.mjs', import.meta.url).pathname
+const register = new URL('../support/register-ioredis.mjs', import.meta.url).href
+
+/**
+ * (f) heap per 10,000 pending waiters (on one cold key and on 10,000 distinct cold keys, the
+ * fetches held open) and per 1,000 stores, each contestant in a fresh process with --expose-gc.
+ */
+export async function memory({ contestants, url, log }) {
+  const results = []
+  for (const contestant of contestants) {
+    const prefix = `bench:f:${slug(contestant.name)}:${Date.now()}`
+    const { stdout } = await run(process.execPath, [
+      '--expose-gc', '--import', register, child, contestant.name, url, prefix, String(WAITERS), String(STORES),
+    ], { timeout: 120_000, maxBuffer: 1 << 20 })
+    const result = JSON.parse(stdout.trim().split('\n').pop())
+    results.push({ ...result, baseline: !!contestant.baseline })
+    log(`  f: ${contestant.name}: ${Math.round(result.oneKeyBytes)} B per waiter on one key, ${Math.round(result.distinctKeysBytes)} B on distinct keys`)
+  }
+  return results
+}
