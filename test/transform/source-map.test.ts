@@ -43,9 +43,10 @@ test.each(rewritten)('%s: every token outside the rewritten calls maps back to i
   for (const token of tokensOf(result.code)) {
     const entry = map.findEntry(token.line, token.column) as { originalLine?: number; originalColumn?: number; generatedLine?: number; generatedColumn?: number }
     if (entry.originalLine === undefined || entry.generatedLine !== token.line || entry.generatedColumn !== token.column) continue
+    const original = originalLines[entry.originalLine]!.slice(entry.originalColumn!, entry.originalColumn! + token.text.length)
     // Replacement text maps to the call it replaces; any other mapped token to the same text.
-    if (token.text.startsWith('__cacheme')) continue
-    expect(originalLines[entry.originalLine]!.slice(entry.originalColumn!, entry.originalColumn! + token.text.length), `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(token.text)
+    if (original !== token.text && token.text.startsWith('__cacheme')) continue
+    expect(original, `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(token.text)
     reached.add(`${entry.originalLine}:${entry.originalColumn}`)
   }
   // Every token outside the rewritten calls is reached by such a mapping.
@@ -55,5 +56,22 @@ test.each(rewritten)('%s: every token outside the rewritten calls maps back to i
     const offset = lineStarts[token.line]! + token.column
     if (calls.some(([start, end]) => offset >= start && offset < end)) continue
     expect(reached.has(`${token.line}:${token.column}`), `${token.text} at ${token.line + 1}:${token.column + 1}`).toBe(true)
+  }
+})
+
+test('a fetcher moved into a hoisted store keeps its own mappings', () => {
+  const code = readFileSync(join(dir, 'hoisting-rules.ts'), 'utf8')
+  const result = transform(code, 'hoisting-rules.ts')!
+  const map = new SourceMap(JSON.parse(JSON.stringify(result.map)))
+  const moved = 'async ({ id }: { id: string }) => db.get(id)'
+  const generated = result.code.split('\n')
+  const line = generated.findIndex((l) => l.startsWith('const __cacheme_a_id') && l.includes(moved))
+  expect(line).toBeGreaterThan(0)
+  const original = code.split('\n')
+  for (const [offset, token] of [[0, 'async'], [moved.indexOf('db.get'), 'db'], [moved.indexOf('get('), 'get']] as const) {
+    const entry = map.findEntry(line, generated[line]!.indexOf(moved) + offset) as { originalLine: number; originalColumn: number }
+    expect(entry.originalLine).toBe(4)
+    expect(original[4]!.slice(entry.originalColumn, entry.originalColumn + token.length)).toBe(token)
+    expect(entry.originalColumn).toBe(original[4]!.indexOf(moved) + offset)
   }
 })

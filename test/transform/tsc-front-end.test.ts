@@ -10,9 +10,9 @@ const dir = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const fixtures = readdirSync(dir).filter((name) => name.endsWith('.ts'))
 
 /** Compiles fixtures as one program (one build) through the ts-patch transformer, in memory. */
-function compile(names: string[]) {
+function compile(names: string[], module = ts.ModuleKind.ESNext) {
   const program = ts.createProgram(names.map((name) => join(dir, name)), {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noResolve: true, noLib: true, types: [],
+    target: ts.ScriptTarget.ES2022, module, noResolve: true, noLib: true, types: [], esModuleInterop: true,
   })
   const diagnostics: ts.Diagnostic[] = []
   const outputs = new Map<string, string>()
@@ -40,6 +40,13 @@ test.each(fixtures.filter((name) => !name.startsWith('malformed-') && !name.star
   const output = compile([name]).outputs.get(join(dir, name.replace(/\.ts$/, '.js')))
   expect(output).toBeDefined()
   await expect(output).toMatchFileSnapshot(`./snapshots/tsc/${name.replace(/\.ts$/, '.out.js')}`)
+})
+
+test('CommonJS output: the runtime comes through require() and a hoisted imported fetcher is read from its module', () => {
+  const output = compile(['inline-get.ts'], ts.ModuleKind.CommonJS).outputs.get(join(dir, 'inline-get.js'))!
+  expect(output).toContain("const __cacheme = __importStar(require('cacheme'));")
+  expect(output).toContain('p => (0, db_js_1.fetchComment)(p));')
+  expect(output).toContain('return __cacheme_comment_id.get({ id });')
 })
 
 test('the transformer refuses to run outside ts-patch and names a bad "warnings" option', () => {

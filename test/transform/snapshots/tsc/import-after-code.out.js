@@ -1,0 +1,8 @@
+import { cached } from 'cacheme';
+import * as __cacheme from 'cacheme';
+/* early:<<id>> */
+const __cacheme_early_id = __cacheme.__cachemeStore({ template: 'early:<<id>>', params: ['id'], render: p => 'early:' + __cacheme.__cachemeParam(p, 'id', 'early:<<id>>'), ttl: 60000 }, p => fetchEarly(p));
+// Runs while the module evaluates, before the import below in source order: the store must
+// already be defined here, so stores go after the leading imports, not after the last one.
+export const early = __cacheme_early_id;
+import { fetchEarly } from './db.js';

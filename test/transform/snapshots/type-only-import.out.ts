@@ -1,0 +1,1 @@
+// transform() returned null: nothing to do
