@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { build as esbuild } from 'esbuild'
 import { rollup } from 'rollup'
 import { expect, test } from 'vitest'
-import unplugin from 'unplugin-cacheme'
+import unplugin, { unpluginFactory } from 'unplugin-cacheme'
 import esbuildPlugin from 'unplugin-cacheme/esbuild'
 import rollupPlugin from 'unplugin-cacheme/rollup'
 import { APP } from './cases.js'
@@ -37,4 +37,15 @@ test('the default export is the unplugin instance, and bad options are named', (
   expect(typeof unplugin.vite).toBe('function')
   expect(typeof unplugin.rspack).toBe('function')
   expect(() => rollupPlugin(42 as never)).toThrow('unplugin-cacheme: options must be an object like { include, exclude }, got number')
+})
+
+test('modules without `cached` never reach the transform: hook filter on code, esbuild load filter on sources', () => {
+  const options = unpluginFactory(undefined, { framework: 'rollup', versions: {} })
+  const transform = options.transform as { filter: { id: { include: RegExp; exclude: RegExp }; code: { include: string } } }
+  expect(transform.filter.code.include).toBe('cached')
+  expect(transform.filter.id.include.test('/app/src/a.tsx')).toBe(true)
+  expect(transform.filter.id.exclude.test('/app/node_modules/x/index.js')).toBe(true)
+  const onLoadFilter = options.esbuild!.onLoadFilter!
+  expect(['a.ts', 'a.mjs', 'a.jsx', 'a.cts'].every((f) => onLoadFilter.test(f))).toBe(true)
+  expect(['a.css', 'a.json', 'a.svg'].some((f) => onLoadFilter.test(f))).toBe(false)
 })
