@@ -15,13 +15,3 @@ export interface Diagnostic {
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.message}`
 }
-
-/** An error a host can throw to fail a build: the formatted text plus the location as fields. */
-export class CachemeBuildError extends Error {
-  override name = 'CachemeBuildError'
-  readonly diagnostics: Diagnostic[]
-  constructor(diagnostics: Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'))
-    this.diagnostics = diagnostics
-  }
-}
