@@ -25,7 +25,9 @@ export function barChart(title, panels) {
     y += 22
     const max = Math.max(1, ...panel.bars.map((b) => b.ratio).filter(Number.isFinite))
     const scale = (WIDTH - LABEL_W - 150) / max
-    const top = y
+    const one = LABEL_W + scale
+    // The 1× line first, so bars and labels are drawn over it.
+    parts.push(`<line x1="${one.toFixed(1)}" y1="${y - 4}" x2="${one.toFixed(1)}" y2="${y + panel.bars.length * (BAR_H + GAP) - GAP + 4}" stroke="#212529" stroke-dasharray="4 3"/>`)
     for (const bar of panel.bars) {
       const w = Math.max(1, (Number.isFinite(bar.ratio) ? bar.ratio : 0) * scale)
       parts.push(`<text x="${LABEL_W - 8}" y="${y + 13}" font-size="12" text-anchor="end">${escape(bar.label)}</text>`)
@@ -33,8 +35,6 @@ export function barChart(title, panels) {
       parts.push(`<text x="${(LABEL_W + w + 6).toFixed(1)}" y="${y + 13}" font-size="12">${escape(`${fmtRatio(bar.ratio)}  ${bar.value}`)}</text>`)
       y += BAR_H + GAP
     }
-    const one = LABEL_W + scale
-    parts.push(`<line x1="${one.toFixed(1)}" y1="${top - 4}" x2="${one.toFixed(1)}" y2="${y - GAP + 4}" stroke="#212529" stroke-dasharray="4 3"/>`)
   }
   y += 10
   parts.push(`<text x="12" y="${y + 8}" font-size="11" fill="#495057">bar length: ratio to raw ioredis GET+decode (dashed line = 1×); orange: cacheme, grey: ioredis baselines, blue: peers</text>`)
