@@ -1,10 +1,11 @@
-// One contestant's memory measurements (scenario f), in its own process run with --expose-gc.
-// Prints one JSON line: heap bytes per pending get (all on one cold key, and on distinct cold
-// keys, fetches held open) and per defined store.
+// One memory measurement of one contestant (scenario f), in its own process run with
+// --expose-gc, so no garbage of another measurement skews it. Prints the bytes as one JSON line:
+// heap per pending get (`one-key`: all on one cold key; `distinct`: each on its own cold key;
+// fetches held open) or per defined store (`stores`).
 import { contestants } from '../contestants.mjs'
 import { bookValue } from '../support/value.mjs'
 
-const [name, url, prefix, waitersText, storesText] = process.argv.slice(2)
+const [name, url, prefix, kind, waitersText, storesText] = process.argv.slice(2)
 const WAITERS = Number(waitersText)
 const STORES = Number(storesText)
 const contestant = contestants.find((c) => c.name === name)
@@ -49,17 +50,17 @@ async function perPendingGet(idOf, fetches) {
   return bytes
 }
 
-await c.get(-1) // load and warm the code paths (one miss)
-const result = {
-  contestant: name,
-  oneKeyBytes: await perPendingGet(() => 1_000_000, 1),
-  distinctKeysBytes: await perPendingGet((i) => 2_000_000 + i, WAITERS),
-}
-if (c.defineStore) {
+async function perStore() {
+  if (!c.defineStore) return undefined
   const stores = new Array(STORES)
   const before = heap()
   for (let i = 0; i < STORES; i++) stores[i] = c.defineStore(i)
-  result.storeBytes = (heap() - before) / STORES
+  return (heap() - before) / STORES
 }
+
+await c.get(-1) // load and warm the code paths (one miss)
+const bytes = kind === 'one-key' ? await perPendingGet(() => 1_000_000, 1)
+  : kind === 'distinct' ? await perPendingGet((i) => 2_000_000 + i, WAITERS)
+  : await perStore()
 await c.close()
-process.stdout.write(JSON.stringify(result) + '\n')
+process.stdout.write(JSON.stringify({ bytes }) + '\n')
