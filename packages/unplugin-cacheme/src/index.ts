@@ -1,25 +1,16 @@
 import { createTransformer, formatDiagnostic } from '@cacheme/transform'
-import { createUnplugin, type FilterPattern, type UnpluginFactory } from 'unplugin'
+import { createUnplugin, type UnpluginFactory } from 'unplugin'
+import { checkOptions, NODE_MODULES, SOURCES, type Options } from './options.js'
 
-export interface Options {
-  /** Modules to transform (default: JS and TS sources, `.js .jsx .mjs .cjs .ts .tsx .mts .cts`). */
-  include?: FilterPattern
-  /** Modules to leave alone (default: anything under node_modules). */
-  exclude?: FilterPattern
-}
-
-const SOURCES = /\.[cm]?[jt]sx?(?:$|\?)/
-const NODE_MODULES = /[\\/]node_modules[\\/]/
+export type { Options }
 
 /**
  * The build plugin: each module's `cached()` calls become module-level stores. One transformer
  * (and its registry of definitions, for conflicts across modules) lives as long as the plugin
  * instance, i.e. one build or one watch / dev session; re-transformed modules replace their entries.
  */
-export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (options = {}) => {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`unplugin-cacheme: options must be an object like { include, exclude }, got ${options === null ? 'null' : typeof options}`)
-  }
+export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (input) => {
+  const options = checkOptions(input)
   const transformer = createTransformer()
   return {
     name: 'unplugin-cacheme',
