@@ -19,7 +19,7 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
       await Promise.all(Array.from({ length: Math.min(parallel, keys - from) }, (_, i) => c.get(from + i)))
     }
     await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs })
-    opened.push({ contestant, c, fetches, ops: [], p99: [], commands: [], fetchesMeasured: 0 })
+    opened.push({ contestant, c, fetches, ops: [], p99: [], commands: [], roundTrips: [], fetchesMeasured: 0 })
     log(`  ${name}: ${contestant.name} filled and warm`)
   }
   // Redis commands per get: shows who batches and who reads Redis at all on every call.
@@ -28,7 +28,9 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
     for (const entry of opened) {
       const before = entry.fetches.count
       const commandsBefore = await commands.total()
+      const readsBefore = await commands.reads()
       const { opsPerSec, ops, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs })
+      entry.roundTrips.push(ops / (await commands.reads() - readsBefore))
       entry.commands.push((await commands.total() - commandsBefore) / ops)
       entry.fetchesMeasured += entry.fetches.count - before
       entry.ops.push(opsPerSec)
@@ -45,6 +47,7 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
     p99Ms: summarize(e.p99),
     fetchesDuringMeasurement: e.fetchesMeasured,
     commandsPerGet: summarize(e.commands).median,
+    getsPerRoundTrip: summarize(e.roundTrips).median,
   }))
 }
 

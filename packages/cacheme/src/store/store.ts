@@ -6,6 +6,7 @@ import type { Pipeline } from '../pipeline.js'
 import { withAbort } from './abort.js'
 import { fetchAndStore, fill, type FillRequest } from './fill.js'
 import { isMarker } from '../herd/marker.js'
+import { KeyMemo } from './key-memo.js'
 import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
 import type { StoreSpec } from './spec.js'
 
@@ -23,6 +24,8 @@ export class Store<P extends object = Params, T = unknown> {
   /** @internal */ readonly spec: StoreSpec
   /** @internal */ readonly options: NormalizedOptions<T>
   private readonly fetcher: Fetcher<P, T>
+  /** Keys by param value, for a store with one placeholder and a fixed version. */
+  private readonly keyMemo: KeyMemo | undefined
 
   constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
     if (typeof fetcher !== 'function') {
@@ -32,6 +35,7 @@ export class Store<P extends object = Params, T = unknown> {
     this.fetcher = fetcher
     this.options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version })
     this.name = this.options.name
+    this.keyMemo = spec.params.length === 1 && typeof this.options.version !== 'function' ? new KeyMemo() : undefined
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
@@ -150,9 +154,25 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   private keyOn(client: Client, params: P): string {
+    const memo = this.keyMemo
+    if (memo !== undefined && params !== null && typeof params === 'object') {
+      const value = (params as Record<string, unknown>)[this.spec.params[0]!]
+      if (typeof value === 'number' || typeof value === 'string') {
+        const known = memo.find(client, value)
+        if (known !== undefined) return known
+        const key = this.buildKey(client, params)
+        memo.remember(value, key)
+        return key
+      }
+    }
+    return this.buildKey(client, params)
+  }
+
+  private buildKey(client: Client, params: P): string {
     const version = this.version()
     return `${client.prefix}:${this.spec.render(params as Record<string, unknown>)}:v${encodeParam(version, 'version', this.spec.template)}`
   }
+
 
   private indexKey(client: Client, version: Version): string {
     return `${client.prefix}:~index:${this.spec.template}:v${encodeParam(version, 'version', this.spec.template)}`
