@@ -1,6 +1,6 @@
 // `npm run bench`: every scenario of issue 6 in one run, against raw ioredis and the peers.
 // Starts its own redis-server and 3-master cluster (test/harness), never the one on 6379.
-//   BENCH_ONLY=a,b,d   run some parts only (a–f, transform)      BENCH_ROUNDS=7   rounds per scenario
+//   BENCH_ONLY=a,b,d   run some parts only (a–f, transform)      BENCH_ROUNDS=11   rounds per scenario
 //   BENCH_CONTESTANTS=cacheme,bento   some contestants only (raw ioredis always runs)
 import './support/register-ioredis.mjs'
 import { spawnSync } from 'node:child_process'
@@ -23,8 +23,8 @@ const { writeReport } = await import('./report/markdown.mjs')
 const { profileThroughput } = await import('./support/profile-run.mjs')
 
 const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,transform').split(','))
-const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
-const roundMs = Number(process.env.BENCH_ROUND_MS ?? 1000)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 11)
+const roundMs = Number(process.env.BENCH_ROUND_MS ?? 600)
 const log = (line) => console.log(line)
 const started = Date.now()
 const environment = {
