@@ -6,7 +6,8 @@ import { lineLocator } from './core/lines.js'
 import { NameAllocator } from './core/names.js'
 import { planModule, type SiteEdit } from './core/plan.js'
 import type { DefinitionRegistry } from './core/registry.js'
-import { collectCallSites, type Node } from './oxc/collect.js'
+import { collectFast } from './fast/collect.js'
+import { collectCallSites } from './oxc/collect.js'
 import { printEmit, type Segment } from './oxc/print.js'
 
 export interface TransformOptions {
@@ -14,6 +15,8 @@ export interface TransformOptions {
   registry?: DefinitionRegistry
   /** Generate a source map (default true). */
   sourceMap?: boolean
+  /** Find call sites from tokens when that is sure to give oxc's answer (default true); false: always from oxc's syntax tree. */
+  fastPath?: boolean
 }
 
 export interface TransformResult {
@@ -35,13 +38,16 @@ export function mayContainCalls(code: string): boolean {
 export function transform(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
   if (typeof code !== 'string') throw new TypeError(`@cacheme/transform: code must be a string, got ${typeof code}`)
   if (typeof id !== 'string' || id === '') throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
-  const parsed = mayContainCalls(code) ? parseSync(id, code, { lang: langOf(id), sourceType: 'module' }) : undefined
+  const lang = langOf(id)
+  const parsed = mayContainCalls(code) ? parseSync(id, code, { lang, sourceType: 'module' }) : undefined
   // The module record comes without building the JS AST (the costly part): look there first.
   if (!parsed || parsed.errors.length > 0 || !parsed.module.staticImports.some((i) => i.moduleRequest.value === 'cacheme')) {
     options.registry?.forget(id)
     return null
   }
-  const { sites, afterImports } = collectCallSites(parsed.program as unknown as Node)
+  // Most modules are read from tokens; the rest (and JSX) from oxc's full syntax tree.
+  const fast = options.fastPath === false || lang === 'jsx' || lang === 'tsx' ? undefined : collectFast(code, parsed.module, parsed.comments)
+  const { sites, afterImports } = fast ?? collectCallSites(parsed.program)
   const locate = lineLocator(code)
   const plan = planModule(sites, { file: id, code, locate, registry: options.registry })
   if (plan.edits.length === 0 && plan.diagnostics.length === 0) return null
@@ -104,7 +110,7 @@ function placeMoved(s: MagicString, segments: Segment[], at: number): void {
 }
 
 /** Edits around the kept arguments only, so every token the user wrote maps back exactly. */
-function applyEdit(s: MagicString, edit: SiteEdit<Node>): void {
+function applyEdit<N>(s: MagicString, edit: SiteEdit<N>): void {
   const { site } = edit
   if (edit.kind === 'store') {
     const { moved } = edit

@@ -1,0 +1,136 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseSync } from 'oxc-parser'
+import { describe, expect, test } from 'vitest'
+import { DefinitionRegistry, transform } from '@cacheme/transform'
+import { collectFast } from '../../packages/transform/src/fast/collect.js'
+import { moduleSource } from '../../bench/transform/project.mjs'
+import { generateModules } from './generated-modules.js'
+
+const dir = fileURLToPath(new URL('./fixtures/', import.meta.url))
+const fixtures = readdirSync(dir).map((name) => ({ name, code: readFileSync(join(dir, name), 'utf8') }))
+const generated = generateModules(400)
+
+/** Whether the fast path reads this module itself (true) or why it leaves it to oxc. */
+function fastPathVerdict(code: string, name: string): true | string {
+  const parsed = parseSync(name, code, { lang: name.endsWith('.ts') ? 'ts' : 'js', sourceType: 'module' })
+  if (parsed.errors.length > 0) return 'syntax error (both paths return null)'
+  let reason = ''
+  const result = collectFast(code, parsed.module, parsed.comments, (why) => void (reason = why))
+  return result ? true : reason
+}
+
+/** Both paths, each with its own registry: code, map and diagnostics must be byte-identical. */
+function expectSameOutput(code: string, name: string): void {
+  const fast = transform(code, name, { registry: new DefinitionRegistry() })
+  const full = transform(code, name, { registry: new DefinitionRegistry(), fastPath: false })
+  expect(JSON.stringify(fast), name).toBe(JSON.stringify(full))
+}
+
+describe('the fast path gives byte-identical output to the oxc path', () => {
+  test.each(fixtures)('fixture $name', ({ name, code }) => expectSameOutput(code, name))
+
+  test('the conflicting pair, through one registry per path', () => {
+    const [a, b] = ['conflict-a.ts', 'conflict-b.ts'].map((name) => fixtures.find((f) => f.name === name)!)
+    const run = (fastPath: boolean) => {
+      const registry = new DefinitionRegistry()
+      return [a!, b!].map(({ code, name }) => JSON.stringify(transform(code, name, { registry, fastPath })))
+    }
+    expect(run(true)).toEqual(run(false))
+  })
+
+  test(`${generated.length} generated modules, most of them on the fast path`, () => {
+    for (const { name, code } of generated) expectSameOutput(code, name)
+    const fast = generated.filter(({ name, code }) => fastPathVerdict(code, name) === true).length
+    // Not vacuous: a good share of the corpus really goes through the fast path.
+    expect(fast).toBeGreaterThan(generated.length * 0.25)
+  })
+
+  test('the benchmark modules go through the fast path', () => {
+    const source = moduleSource(7) as string
+    expect(fastPathVerdict(source, 'm7.js')).toBe(true)
+    expectSameOutput(source, 'm7.js')
+  })
+})
+
+/** Scopes read from tokens: each case goes through the fast path (or names why not) and matches oxc. */
+const SCOPES: [string, string, boolean][] = [
+  ['a parameter is local to its function', "import { cached } from 'cacheme'\nexport function g(load) { return cached('a:<<id>>', load) }", true],
+  ['a parameter of an arrow with an expression body', "import { cached } from 'cacheme'\nexport const g = (load) => cached('a:<<id>>', load)", true],
+  ['a method parameter', "import { cached } from 'cacheme'\nexport class A { m(load) { return cached('a:<<id>>', load) } }", true],
+  ['a parameter of another function does not reach here', "import { cached } from 'cacheme'\nfunction g(load) {}\ncached('a:<<id>>', load)", true],
+  ['a const in a block', "import { cached } from 'cacheme'\nexport function g() { const load = f; return cached('a:<<id>>', load) }", true],
+  ['a const in another function does not reach here', "import { cached } from 'cacheme'\nfunction a() { const load = 1 }\nexport const c = cached('a:<<id>>', load)", true],
+  ['a function declared after a line break (no semicolon)', "import { cached } from 'cacheme'\nconst x = y\nfunction load() {}\nexport const c = cached('a:<<id>>', load)", true],
+  ['`extends mixin(B) {` is no method', "import { cached } from 'cacheme'\nimport { mixin, B } from './m.js'\nexport class A extends mixin(B) { m() { return cached('a:<<id>>', B) } }", false],
+  ['a var in a top-level block is module-level', "import { cached } from 'cacheme'\n{ var load = () => 1\n  cached('a:<<id>>', load) }", false],
+  ['a function expression sees its own name', "import { cached } from 'cacheme'\nconst f = function load() { return cached('a:<<id>>', load) }", false],
+  ['a switch scope holds its discriminant', "import { cached } from 'cacheme'\nswitch (cached('a:<<id>>', load)) { case 1: const load = 2 }", false],
+  ['an inline fetcher reading only its own and module bindings is hoisted', "import { cached } from 'cacheme'\nconst k = 1\nexport function g(id) { return cached('a:<<id>>', async ({ id }) => ({ id, k }), { version: () => k }) }", true],
+]
+
+describe('scopes from tokens', () => {
+  test.each(SCOPES)('%s', (_, code, fast) => {
+    expect(fastPathVerdict(code, 'case.ts') === true).toBe(fast)
+    expectSameOutput(code, 'case.ts')
+  })
+})
+
+/** Each way the fast path gives up: it names the reason, and the output is still oxc's. */
+const FALLBACKS: [string, string, string][] = [
+  ['non-ASCII identifier', "import { cached } from 'cacheme'\nconst café = 1\ncached('a:<<id>>', f)", 'non-ASCII'],
+  ['escaped identifier', "import { cached } from 'cacheme'\nconst \\u0061b = 1\ncached('a:<<id>>', f)", 'escaped'],
+  ['hashbang', "#!/usr/bin/env node\nimport { cached } from 'cacheme'\ncached('a:<<id>>', f)", 'hashbang'],
+  ['a `/` after `}`', "import { cached } from 'cacheme'\nconst x = {} / 2\ncached('a:<<id>>', f)", 'ambiguous /'],
+  ['a `/` after `++`', "import { cached } from 'cacheme'\nlet i = 0\nconst x = i++ / 2\ncached('a:<<id>>', f)", 'ambiguous /'],
+  ['decorators', "import { cached } from 'cacheme'\n@dec class A {}\ncached('a:<<id>>', f)", 'decorators'],
+  ['a leading directive', "'use strict'\nimport { cached } from 'cacheme'\ncached('a:<<id>>', f)", 'directive'],
+  ['cached declared again', "import { cached } from 'cacheme'\nfunction g(cached) { return cached('a:<<id>>', f) }", 'declared again'],
+  ['the namespace declared again', "import * as cm from 'cacheme'\nconst h = (cm) => cm.cached('a:<<id>>', f)", 'declared again'],
+  ['cached as a value', "import { cached } from 'cacheme'\nexport const c = cached", 'not called plainly'],
+  ['new cached()', "import { cached } from 'cacheme'\nnew cached('a:<<id>>', f)", 'not called plainly'],
+  ['optional call', "import { cached } from 'cacheme'\ncached?.('a:<<id>>', f)", 'not called plainly'],
+  ['type arguments', "import { cached } from 'cacheme'\ncached<string>('a:<<id>>', f)", 'not called plainly'],
+  ['parenthesized callee', "import { cached } from 'cacheme'\n;(cached)('a:<<id>>', f)", 'not called plainly'],
+  ['a method named like the import', "import { cached } from 'cacheme'\nconst o = { cached(a, b) { return a } }", 'method'],
+  ['ns[...] and ns?.', "import * as cm from 'cacheme'\ncm['cached']('a:<<id>>', f)", 'ns?.x or ns[x]'],
+  ['an escape in a literal', "import { cached } from 'cacheme'\ncached('a\\x3a<<id>>', f)", 'escape'],
+  ['a parenthesized argument', "import { cached } from 'cacheme'\ncached(('a:<<id>>'), f)", 'parenthesized'],
+  ['`as` in an argument', "import { cached } from 'cacheme'\ncached('a:<<id>>' as const, f)", 'as'],
+  ['an arrow with a return type', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p): number => 1)", 'arrow function with types'],
+  ['an arrow with type parameters', "import { cached } from 'cacheme'\ncached('a:<<id>>', <T,>(p: T) => p)", 'arrow function with types'],
+  ['a function expression with a return type', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p): number { return 1 })", 'function expression'],
+  ['parameters with defaults', "import { cached } from 'cacheme'\ncached('a:<<id>>', ({ id } = {}) => id)", 'parameters'],
+  ['this in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => this)", 'this in a function'],
+  ['arguments in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p) { return arguments })", 'arguments in a function'],
+  ['new.target in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p) { return new.target })", 'new in a function'],
+  ['import.meta in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => import.meta.url)", 'import in a function'],
+  ['an outer local in a fetcher', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => db.get(p)) }", 'db may be an outer local'],
+  ['a fetcher name that may be an arrow parameter', "import { cached } from 'cacheme'\nconst g = (load) => load\ncached('a:<<id>>', load)", 'load may be local'],
+  ['a private name in a fetcher', "import { cached } from 'cacheme'\nclass A { #x = 1; m() { return cached('a:<<id>>', (p) => this.#x) } }", 'in a function'],
+]
+
+describe('every fallback is named and keeps the oxc output', () => {
+  test.each(FALLBACKS)('%s', (_, code, reason) => {
+    const name = 'case.ts'
+    const verdict = fastPathVerdict(code, name)
+    expect(verdict).not.toBe(true)
+    expect(verdict).toContain(reason)
+    expectSameOutput(code, name)
+  })
+
+  test('comments that differ from the parser\'s (a `/` read the wrong way) send the module to oxc', () => {
+    const code = "import { cached } from 'cacheme'\n// a comment\ncached('a:<<id>>', f)"
+    const parsed = parseSync('case.js', code, { sourceType: 'module' })
+    let reason = ''
+    expect(collectFast(code, parsed.module, [], (why) => void (reason = why))).toBeUndefined()
+    expect(reason).toBe('comments differ')
+  })
+
+  test('JSX and TSX modules are always read from oxc\'s syntax tree', () => {
+    const code = "import { cached } from 'cacheme'\nexport const c = cached('a:<<id>>', f)\nexport const E = () => <div>{'cached'}</div>"
+    expect(transform(code, 'a.tsx')!.code).toContain('__cacheme_a_id')
+    expectSameOutput(code, 'a.tsx')
+  })
+})
