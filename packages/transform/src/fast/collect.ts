@@ -38,8 +38,6 @@ function collect(code: string, module: EcmaScriptModule, comments: readonly Comm
   if (found.length !== comments.length || found.some((c, i) => c.start !== comments[i]!.start || c.end !== comments[i]!.end)) {
     throw new Unsupported('comments differ')
   }
-  // Decorators aren't walked by collectCallSites; JSX-like `<` is only read by oxc.
-  if (tokens.some((t) => t.text === '@')) throw new Unsupported('decorators')
   const imports = module.staticImports
   const cachedNames = new Set<string>()
   const namespaces = new Set<string>()

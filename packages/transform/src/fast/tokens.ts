@@ -2,7 +2,8 @@
  * A small JavaScript / TypeScript tokenizer for the fast path (see collect.ts). It only needs
  * to be right or to give up: anything it isn't sure about (a `/` whose meaning depends on
  * more than the previous token, non-ASCII or escaped identifiers, a hashbang, unbalanced
- * brackets) throws `Unsupported`, and the caller falls back to oxc's full syntax tree.
+ * brackets, decorators, which collectCallSites doesn't walk) throws `Unsupported`, and the
+ * caller falls back to oxc's full syntax tree.
  */
 
 export type Kind = 'name' | 'string' | 'template' | 'number' | 'regex' | 'punct' | 'private'
@@ -30,7 +31,14 @@ export class Unsupported extends Error {}
 
 /** Punctuators longer than one character, by length (longest first). */
 const LONG = [new Set(['>>>=']), new Set(['...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=']), new Set(['=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '**'])]
-const SINGLE = new Set('{}()[];,<>+-*/%&|^!~?:=.@')
+const SINGLE = new Set('<>+-*/%&|^!~?:=.')
+const BRACKET = new Set('{}()[];,')
+/** 1: starts a name (and continues one); 2: only continues one. */
+const NAME_CHAR = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c)
+  NAME_CHAR[c] = /[A-Za-z_$]/.test(ch) ? 1 : /\d/.test(ch) ? 2 : 0
+}
 /** Keywords after which a `/` starts a regular expression. */
 const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends'])
 const CONTROL = new Set(['if', 'while', 'for', 'with'])
@@ -91,7 +99,28 @@ export function tokenize(code: string): Tokens {
       continue
     }
     if (c > 127) throw new Unsupported('non-ASCII outside strings')
+    const start = i
+    if (NAME_CHAR[c] === 1) {
+      let j = i + 1
+      while (j < code.length && NAME_CHAR[code.charCodeAt(j)]! > 0) j++
+      i = j
+      if (code.charCodeAt(i) === 92 || code.charCodeAt(i) > 127) throw new Unsupported('escaped or non-ASCII identifier')
+      push('name', start, i)
+      continue
+    }
     const ch = code[i]!
+    if (BRACKET.has(ch)) {
+      i++
+      if (ch === '}' && open.length > 0 && tokens[open[open.length - 1]!]!.kind === 'template') {
+        templatePart(start)
+        continue
+      }
+      const token = push('punct', start, i)
+      if (ch === '(' || ch === '[' || ch === '{') open.push(tokens.length - 1)
+      else if (ch === ')' || ch === ']' || ch === '}') close(token)
+      continue
+    }
+    if (ch === '@') throw new Unsupported('decorators')
     if (ch === '/' && code[i + 1] === '/') {
       let stop = i + 2
       for (; stop < code.length; stop++) {
@@ -110,7 +139,6 @@ export function tokenize(code: string): Tokens {
       i = end + 2
       continue
     }
-    const start = i
     if (ch === '"' || ch === "'") {
       let j = i + 1
       for (; j < code.length && code[j] !== ch; j++) {
@@ -127,22 +155,9 @@ export function tokenize(code: string): Tokens {
       templatePart(start)
       continue
     }
-    if (ch === '}' && open.length > 0 && tokens[open[open.length - 1]!]!.kind === 'template') {
-      i++
-      templatePart(start)
-      continue
-    }
     if (ch === '/' && regexAllowed(tokens)) {
       i = regexEnd(code, i)
       push('regex', start, i)
-      continue
-    }
-    NAME.lastIndex = i
-    const name = NAME.exec(code)
-    if (name) {
-      i += name[0].length
-      if (code[i] === '\\' || code.charCodeAt(i) > 127) throw new Unsupported('escaped or non-ASCII identifier')
-      push('name', start, i)
       continue
     }
     if (ch === '#') {
@@ -164,9 +179,7 @@ export function tokenize(code: string): Tokens {
     if (ch === '\\') throw new Unsupported('escaped identifier')
     if (!long && !SINGLE.has(ch)) throw new Unsupported(`character ${ch}`)
     i += long ? long.length : 1
-    const token = push('punct', start, i)
-    if (ch === '(' || ch === '[' || ch === '{') open.push(tokens.length - 1)
-    else if (!long && (ch === ')' || ch === ']' || ch === '}')) close(token)
+    push('punct', start, i)
   }
   if (open.length > 0) throw new Unsupported('unbalanced')
   return { tokens, comments }
