@@ -1,6 +1,6 @@
 // `npm run bench`: every scenario of issue 6 in one run, against raw ioredis and the peers.
 // Starts its own redis-server and 3-master cluster (test/harness), never the one on 6379.
-//   BENCH_ONLY=a,b,d   run some parts only (a–f, transform)      BENCH_ROUNDS=11   rounds per scenario
+//   BENCH_ONLY=a,b,d   run some parts only (a–f, lone, transform)      BENCH_ROUNDS=11   rounds per scenario
 //   BENCH_CONTESTANTS=cacheme,bento   some contestants only (raw ioredis always runs)
 import './support/register-ioredis.mjs'
 import { spawnSync } from 'node:child_process'
@@ -14,6 +14,7 @@ const pick = process.env.BENCH_CONTESTANTS?.split(',')
 const contestants = pick ? all.filter((c) => c.name === 'ioredis GET+decode' || pick.some((p) => c.name.includes(p))) : all
 const { hotKeys } = await import('./scenarios/a-hot-keys.mjs')
 const { distinctKeys, DISTINCT_KEYS } = await import('./scenarios/b-distinct-keys.mjs')
+const { loneGet } = await import('./scenarios/lone-get.mjs')
 const { stampede } = await import('./scenarios/c-stampede.mjs')
 const { getMany } = await import('./scenarios/d-get-many.mjs')
 const { callSite } = await import('./scenarios/e-call-site.mjs')
@@ -22,7 +23,7 @@ const { evaluateGoals } = await import('./report/goals.mjs')
 const { writeReport } = await import('./report/markdown.mjs')
 const { profileThroughput } = await import('./support/profile-run.mjs')
 
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,transform').split(','))
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,lone,c,d,e,f,transform').split(','))
 const rounds = Number(process.env.BENCH_ROUNDS ?? 11)
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 600)
 const log = (line) => console.log(line)
@@ -45,6 +46,7 @@ try {
   log(`redis-server at ${standalone.url}; rounds: ${rounds} × ${roundMs} ms`)
   if (only.has('a')) { log('(a) 10 hot keys'); results.a = await hotKeys({ contestants, url: standalone.url, server: standalone, rounds, roundMs, log }) }
   if (only.has('b')) { log(`(b) ${DISTINCT_KEYS} distinct keys`); results.b = await distinctKeys({ contestants, url: standalone.url, server: standalone, rounds, roundMs, log }) }
+  if (only.has('lone')) { log('lone get (one caller)'); results.lone = await loneGet({ contestants, url: standalone.url, server: standalone, rounds, roundMs: roundMs / 2, log }) }
   if (only.has('c')) { log('(c) cold stampede, 4 processes × 250 callers'); results.c = await stampede({ contestants, url: standalone.url, rounds: Math.min(rounds, 3), log }) }
   if (only.has('d')) {
     log('(d) getMany of 100 keys')

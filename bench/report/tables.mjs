@@ -19,6 +19,13 @@ export function scenarioTables(results) {
       rows.map((r) => [r.contestant, fmtInt(r.opsPerSec.median), fmtSpread(r.opsPerSec), fmtRatio(r.opsPerSec.median / raw), fmtInt(Math.max(...r.opsPerSec.rounds)), fmtMs(r.p99Ms.median), r.commandsPerGet.toFixed(3), r.getsPerRoundTrip.toFixed(1), r.fetchesDuringMeasurement]),
     )
   }
+  if (results.lone) {
+    const raw = rawOf(results.lone, (r) => r.p50Ms.median)
+    out.lone = table(
+      ['contestant', 'p50 µs', 'p99 µs', 'p50 × raw ioredis', 'gets/s'],
+      results.lone.map((r) => [r.contestant, fmtInt(r.p50Ms.median * 1000), fmtInt(r.p99Ms.median * 1000), fmtRatio(r.p50Ms.median / raw), fmtInt(r.opsPerSec.median)]),
+    )
+  }
   if (results.c) {
     const raw = rawOf(results.c, (r) => r.p99Ms.median)
     out.c = table(

@@ -8,7 +8,7 @@ import { bookValue } from '../support/value.mjs'
  * before round r + 1 of any) so a noisy neighbour on the machine hits them alike.
  * `keyOf(loop, n, seq)` picks the record each call reads.
  */
-export async function throughput({ contestants, url, server, name, keys, keyOf, ttlSeconds, parallel, rounds, roundMs, warmMs, log }) {
+export async function throughput({ contestants, url, server, name, keys, keyOf, ttlSeconds, parallel, rounds, roundMs, warmMs, sampleEvery, log }) {
   const opened = []
   for (const contestant of contestants) {
     const fetches = { count: 0 }
@@ -18,8 +18,8 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
     for (let from = 0; from < keys; from += parallel) {
       await Promise.all(Array.from({ length: Math.min(parallel, keys - from) }, (_, i) => c.get(from + i)))
     }
-    await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs })
-    opened.push({ contestant, c, fetches, ops: [], p99: [], commands: [], roundTrips: [], fetchesMeasured: 0 })
+    await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs, sampleEvery })
+    opened.push({ contestant, c, fetches, ops: [], p50: [], p99: [], commands: [], roundTrips: [], fetchesMeasured: 0 })
     log(`  ${name}: ${contestant.name} filled and warm`)
   }
   // Redis commands per get: shows who batches and who reads Redis at all on every call.
@@ -29,11 +29,12 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
       const before = entry.fetches.count
       const commandsBefore = await commands.total()
       const readsBefore = await commands.reads()
-      const { opsPerSec, ops, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs })
+      const { opsPerSec, ops, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs, sampleEvery })
       entry.roundTrips.push(ops / (await commands.reads() - readsBefore))
       entry.commands.push((await commands.total() - commandsBefore) / ops)
       entry.fetchesMeasured += entry.fetches.count - before
       entry.ops.push(opsPerSec)
+      entry.p50.push(percentile(latencies, 50))
       entry.p99.push(percentile(latencies, 99))
     }
     log(`  ${name}: round ${r + 1}/${rounds} done`)
@@ -44,6 +45,7 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
     contestant: e.contestant.name,
     baseline: !!e.contestant.baseline,
     opsPerSec: summarize(e.ops),
+    p50Ms: summarize(e.p50),
     p99Ms: summarize(e.p99),
     fetchesDuringMeasurement: e.fetchesMeasured,
     commandsPerGet: summarize(e.commands).median,

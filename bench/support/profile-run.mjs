@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cacheme } from '../contestants.mjs'
 import { profileDuring } from './cpu-profile.mjs'
-import { topSelfTime } from './profile-summary.mjs'
+import { timeShares, topSelfTime } from './profile-summary.mjs'
 import { drive } from './drive.mjs'
 import { bookValue } from './value.mjs'
 
@@ -19,7 +19,7 @@ export async function profileThroughput({ url, name, keys, keyOf, durationMs = 2
     await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel: 100, durationMs: 500 })
     const path = join(tmpdir(), `cacheme-bench-${name}-${process.pid}.cpuprofile`)
     const { opsPerSec } = await profileDuring(path, () => drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel: 100, durationMs }))
-    return { path, opsPerSec, top: topSelfTime(path, 15) }
+    return { path, opsPerSec, top: topSelfTime(path, 15), shares: timeShares(path) }
   } finally {
     await c.close()
   }

@@ -31,6 +31,22 @@ export function topSelfTime(path, limit = 15) {
     .slice(0, limit)
 }
 
+/**
+ * Where the time of a profile went, in % of samples: waiting (idle: for Redis, here), socket
+ * writes, garbage collection, cacheme's own code (packages/cacheme), and everything else.
+ */
+export function timeShares(path) {
+  const rows = topSelfTime(path, Infinity)
+  const sum = (test) => rows.filter(test).reduce((total, r) => total + r.pct, 0)
+  const shares = {
+    idle: sum((r) => r.name === '(idle)'),
+    socketWrites: sum((r) => r.name === 'writeUtf8String' || r.name === 'writeBuffer' || r.name === 'writev'),
+    gc: sum((r) => r.name === '(garbage collector)'),
+    cacheme: sum((r) => r.where.startsWith('packages/cacheme/')),
+  }
+  return { ...shares, other: 100 - shares.idle - shares.socketWrites - shares.gc - shares.cacheme }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const row of topSelfTime(process.argv[2], Number(process.argv[3] ?? 20))) {
     console.log(`${row.pct.toFixed(1).padStart(5)}%  ${row.selfMs.toFixed(0).padStart(6)} ms  ${row.name}  ${row.where}`)
