@@ -10,7 +10,7 @@ import { generateModules } from './generated-modules.js'
 
 const dir = fileURLToPath(new URL('./fixtures/', import.meta.url))
 const fixtures = readdirSync(dir).map((name) => ({ name, code: readFileSync(join(dir, name), 'utf8') }))
-const generated = generateModules(400)
+const generated = generateModules(800)
 
 /** Whether the fast path reads this module itself (true) or why it leaves it to oxc. */
 function fastPathVerdict(code: string, name: string): true | string {

@@ -47,6 +47,27 @@ const NOISE = [
   "/* cached('no', x) */",
   "const text = 'cached(1)' + \"cacheme\"",
   'if (counter) /re/.test(String(counter))',
+  "const url = 'http://x/*y*/' + \"//z\"",
+  'outer: for (const id of [1, 2]) { if (id) continue outer }',
+  'try { counter++ } catch ({ message }) { counter = message.length / 2 }',
+  'switch (counter) { case 1: { const local = 1; break } default: counter = (counter) / 2 }',
+  'const shape = { get size() { return 1 }, method(a, b) { return a ?? b?.c }, [prefix]: 1 }',
+  'export default class { static { let fetchItem = 1 } field = counter / 2; #secret = 1 }',
+  'const ratio = (counter + 1) / (counter || 1) / 2',
+  'const nested = (a) => (b) => a + b',
+]
+
+/** More places a call site can be: loops, catch blocks, switch cases, methods, fields, defaults. */
+const CONTEXTS: ((call: string) => string)[] = [
+  (call) => `for (const localFetcher of [fetchItem]) { ${call}.get({ id: 1 }) }`,
+  (call) => `try { counter++ } catch (version) { ${call}.get({ id: 1 }) }`,
+  (call) => `switch (counter) { case 0: const local = fetchItem; ${call}.get({ id: 1 }) }`,
+  (call) => `export const o = { async load(id, version) { return ${call}.get({ id }) } }`,
+  (call) => `export class F { store = ${call}; static s = ${call} }`,
+  (call) => `export function d(id, s = ${call}) { return s }`,
+  (call) => `export const e = (version) => (id) => ${call}.get({ id })`,
+  (call) => `export const w = async (localFetcher) => {\n  const r = await ${call}\n    .get({ id: 1 })\n  return r\n}`,
+  (call) => `export const t = \`\${${call}.name}\``,
 ]
 
 export interface GeneratedModule {
@@ -73,7 +94,7 @@ export function generateModules(count: number, seed = 1): GeneratedModule[] {
     const sites = 1 + Math.floor(next() * 4)
     for (let s = 0; s < sites; s++) {
       if (next() < 0.4) body.push(pick(NOISE))
-      switch (Math.floor(next() * 10)) {
+      switch (Math.floor(next() * 11)) {
         case 0:
         case 1:
           body.push(`export const v${s} = ${call()}`)
@@ -90,10 +111,13 @@ export function generateModules(count: number, seed = 1): GeneratedModule[] {
         case 7:
           body.push(`export class C${s} {`, '  async m(id, localFetcher) {', `    return ${call()}.get({ id })`, '  }', '}')
           break
+        case 9:
+          body.push(pick(CONTEXTS)(call()))
+          break
         case 8:
           body.push(`export function h${s}() {`, `  const ${callee.split('.')[0]} = () => 1`, `  return ${callee}('x', fetchItem)`, '}')
           break
-        default:
+        case 10:
           body.push(`export const n${s} = ${callee}('outer:<<id>>', async (p) => ${call()}.get(p))`)
       }
     }
