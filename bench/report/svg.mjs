@@ -24,7 +24,7 @@ export function barChart(title, panels) {
     parts.push(`<text x="12" y="${y + 12}" font-size="13" font-weight="bold">${escape(panel.title)}</text>`)
     y += 22
     const max = Math.max(1, ...panel.bars.map((b) => b.ratio).filter(Number.isFinite))
-    const scale = (WIDTH - LABEL_W - 150) / max
+    const scale = (WIDTH - LABEL_W - 180) / max
     const one = LABEL_W + scale
     // The 1× line first, so bars and labels are drawn over it.
     parts.push(`<line x1="${one.toFixed(1)}" y1="${y - 4}" x2="${one.toFixed(1)}" y2="${y + panel.bars.length * (BAR_H + GAP) - GAP + 4}" stroke="#212529" stroke-dasharray="4 3"/>`)
