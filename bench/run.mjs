@@ -73,7 +73,7 @@ try {
   const { markdown, svg } = writeReport({ results, goals, profiles, environment, transformBench })
   writeFileSync(new URL('latest.md', outDir), markdown)
   writeFileSync(new URL('latest.svg', outDir), svg)
-  writeFileSync(new URL('latest.json', outDir), JSON.stringify({ environment, goals, results, profiles }, null, 2))
+  writeFileSync(new URL('latest.json', outDir), JSON.stringify({ environment, goals, results, profiles, transformBench }, null, 2))
   console.log('\n' + markdown)
   console.log(`wrote bench/results/latest.md, latest.svg, latest.json in ${environment.seconds} s`)
 } finally {
