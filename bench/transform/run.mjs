@@ -2,13 +2,13 @@
 // project with and without unplugin-cacheme (esbuild, rolldown, rollup). Run after `npm run build`:
 //   node bench/transform/run.mjs
 // Prints the numbers and the overhead against the goals; writes bench/results/transform.md.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { build as esbuild } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { rollup } from 'rollup'
-import { transform } from '@cacheme/transform'
+import { createTransformer, transform } from '@cacheme/transform'
 import unplugin from 'unplugin-cacheme'
 import esbuildPlugin from 'unplugin-cacheme/esbuild'
 import rolldownPlugin from 'unplugin-cacheme/rolldown'
@@ -22,10 +22,26 @@ const PROJECTS = [
 ]
 
 const MODULES = 1000
-const BUILD_RUNS = 7
+const BUILD_RUNS = 11
 const TMP = fileURLToPath(new URL('../.tmp/transform/', import.meta.url))
 const RESULTS = fileURLToPath(new URL('../results/transform.md', import.meta.url))
-const GOALS = { esbuild: 0.5, 'esbuild, unplugin adapter': 0.5, rolldown: 0.15, rollup: 0.15 }
+const NOTES = '<!-- notes: kept by run.mjs -->'
+const GOALS = { esbuild: 0.5, 'esbuild, unplugin adapter': 0.5, rolldown: 0.15, 'rolldown, no fast path': 0.15, rollup: 0.15 }
+
+/** The rolldown plugin as it was before the fast path: every module with call sites read from oxc's syntax tree. */
+function fullTreePlugin() {
+  const transformer = createTransformer()
+  return {
+    name: 'cacheme-full-tree',
+    transform: {
+      filter: { id: /\.[cm]?[jt]sx?$/, code: { include: 'cached' } },
+      handler(code, id) {
+        const result = transformer.transform(code, id, { fastPath: false })
+        return result && { code: result.code, map: result.map }
+      },
+    },
+  }
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -70,6 +86,11 @@ const builders = {
     esbuild({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: plugin ? [unplugin.esbuild()] : [] }),
   rolldown: (entry, plugin) => async () => {
     const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: plugin ? [rolldownPlugin()] : [] })
+    await bundle.generate({ format: 'es' })
+    await bundle.close()
+  },
+  'rolldown, no fast path': (entry, plugin) => async () => {
+    const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: plugin ? [fullTreePlugin()] : [] })
     await bundle.generate({ format: 'es' })
     await bundle.close()
   },
@@ -132,4 +153,7 @@ const lines = [
 const report = lines.join('\n')
 process.stdout.write(report)
 await mkdir(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true })
-await writeFile(RESULTS, report)
+// Hand-written analysis below this marker survives a new run.
+const previous = await readFile(RESULTS, 'utf8').catch(() => '')
+const notes = previous.includes(NOTES) ? previous.slice(previous.indexOf(NOTES)) : ''
+await writeFile(RESULTS, notes ? `${report}\n${notes}` : report)

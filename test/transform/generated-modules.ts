@@ -3,18 +3,7 @@
  * kind of template, fetcher and options the planner knows, in different scopes, among code
  * that is hard to tokenize (regular expressions, divisions, template literals, comments).
  */
-
-/** A small seeded PRNG (mulberry32), so every run generates the same modules. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../cacheme/conformance/random-params.js'
 
 const IMPORTS = [
   { line: "import { cached } from 'cacheme'", callee: 'cached' },
@@ -76,7 +65,7 @@ export interface GeneratedModule {
 }
 
 export function generateModules(count: number, seed = 1): GeneratedModule[] {
-  const next = random(seed)
+  const next = mulberry32(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!
   const modules: GeneratedModule[] = []
   for (let m = 0; m < count; m++) {

@@ -1,5 +1,5 @@
 /** A small seeded PRNG (mulberry32): the property tests see the same values on every run. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
