@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startStandalone } from './support/servers.mjs'
 import { drive } from './support/drive.mjs'
-import { median } from './support/stats.mjs'
+import { median, percentile } from './support/stats.mjs'
 import { bookValue } from './support/value.mjs'
 
 const builds = process.argv.slice(2)
@@ -21,6 +21,8 @@ try {
     'b (100k keys)': { keys: 100_000, keyOf: (_w, _n, seq) => seq % 100_000 },
     // Callers reaching get() at different promise depths, as resolvers of one request do.
     'm (mixed depth)': { keys: 100_000, keyOf: (_w, _n, seq) => seq % 100_000, depth: (w) => w % 4 },
+    // One caller: nothing to batch with, so any wait of the batcher shows in the latency.
+    'l (lone get)': { keys: 100, keyOf: (_w, n) => n % 100, parallel: 1 },
   }
   const runs = []
   for (const [i, dir] of builds.entries()) {
@@ -30,22 +32,23 @@ try {
     // Counts the batches the client sends (one MGET or pipeline each): a CPU-independent metric.
     const mget = client.backend.mget.bind(client.backend)
     client.backend.mget = (keys) => { client.batches = (client.batches ?? 0) + 1; return mget(keys) }
-    for (const [pattern, { keys, keyOf, depth }] of Object.entries(patterns)) {
+    for (const [pattern, { keys, keyOf, depth, parallel = 100 }] of Object.entries(patterns)) {
       const store = cached(`ab${i}:${pattern[0]}:<<id>>`, ({ id }) => bookValue(id), { ttl: 3600, client })
       for (let f = 0; f < keys; f += 100) await Promise.all(Array.from({ length: Math.min(100, keys - f) }, (_, k) => store.get({ id: f + k })))
       const op = depth
         ? async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await null; return store.get({ id: keyOf(w, n, seq) }) }
         : (w, n, seq) => store.get({ id: keyOf(w, n, seq) })
-      runs.push({ dir, pattern, op, ops: [], cpu: [], batches: 0, total: 0, client })
+      runs.push({ dir, pattern, op, parallel, ops: [], cpu: [], p50: [], batches: 0, total: 0, client })
     }
     runs.at(-1).owner = true
   }
-  for (const run of runs) await drive(run.op, { parallel: 100, durationMs: 700 })
+  for (const run of runs) await drive(run.op, { parallel: run.parallel, durationMs: 700 })
   for (let r = 0; r < rounds; r++) {
     for (const run of runs) {
       const before = run.client.batches
       const cpu = process.cpuUsage()
-      const { opsPerSec, ops } = await drive(run.op, { parallel: 100, durationMs: 700 })
+      const { opsPerSec, ops, latencies } = await drive(run.op, { parallel: run.parallel, durationMs: 700, sampleEvery: 1 })
+      run.p50.push(percentile(latencies, 50) * 1000)
       const used = process.cpuUsage(cpu)
       run.cpu.push((used.user + used.system) / ops)
       run.ops.push(opsPerSec)
@@ -55,7 +58,7 @@ try {
   }
   for (const run of runs) {
     const m = median(run.ops)
-    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(5)} cpu µs/get  ${(run.total / run.batches).toFixed(1).padStart(5)} gets/batch  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
+    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(5)} cpu µs/get  ${(run.total / run.batches).toFixed(1).padStart(5)} gets/batch  p50 ${median(run.p50).toFixed(0).padStart(5)} µs  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
   }
   for (const run of runs) if (run.owner) await run.client.close()
 } finally {
