@@ -14,10 +14,11 @@ const generated = generateModules(800)
 
 /** Whether the fast path reads this module itself (true) or why it leaves it to oxc. */
 function fastPathVerdict(code: string, name: string): true | string {
-  const parsed = parseSync(name, code, { lang: name.endsWith('.ts') ? 'ts' : 'js', sourceType: 'module' })
+  const typescript = name.endsWith('.ts')
+  const parsed = parseSync(name, code, { lang: typescript ? 'ts' : 'js', sourceType: 'module' })
   if (parsed.errors.length > 0) return 'syntax error (both paths return null)'
   let reason = ''
-  const result = collectFast(code, parsed.module, parsed.comments, (why) => void (reason = why))
+  const result = collectFast(code, parsed, { typescript, onFallback: (why) => void (reason = why) })
   return result ? true : reason
 }
 
@@ -67,6 +68,9 @@ const SCOPES: [string, string, boolean][] = [
   ['a var in a top-level block is module-level', "import { cached } from 'cacheme'\n{ var load = () => 1\n  cached('a:<<id>>', load) }", false],
   ['a function expression sees its own name', "import { cached } from 'cacheme'\nconst f = function load() { return cached('a:<<id>>', load) }", false],
   ['a switch scope holds its discriminant', "import { cached } from 'cacheme'\nswitch (cached('a:<<id>>', load)) { case 1: const load = 2 }", false],
+  ['an inline fetcher reading an outer local (`db.`) stays at the call site', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => db.get(p)) }", true],
+  ['... in a block body, after return', "import { cached } from 'cacheme'\nexport function g(db: Db) { return cached('a:<<id>>', async (p: P) => { return db.get(p) }) }", true],
+  ['... but not a TypeScript `name.` that may be a type', "import { cached } from 'cacheme'\nexport function g(db: Db) { return cached('a:<<id>>', (p) => { const x: db.P = p; return x }) }", false],
   ['an inline fetcher reading only its own and module bindings is hoisted', "import { cached } from 'cacheme'\nconst k = 1\nexport function g(id) { return cached('a:<<id>>', async ({ id }) => ({ id, k }), { version: () => k }) }", true],
 ]
 
@@ -106,7 +110,8 @@ const FALLBACKS: [string, string, string][] = [
   ['arguments in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p) { return arguments })", 'arguments in a function'],
   ['new.target in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p) { return new.target })", 'new in a function'],
   ['import.meta in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => import.meta.url)", 'import in a function'],
-  ['an outer local in a fetcher', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => db.get(p)) }", 'db may be an outer local'],
+  ['an outer local in a fetcher, read other than as `name.`', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => load(db, p)) }", 'db may be an outer local'],
+  ['an outer local in a fetcher that also declares the name', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => { const db = p; return db.get() }) }", 'db may be an outer local'],
   ['a fetcher name that may be an arrow parameter', "import { cached } from 'cacheme'\nconst g = (load) => load\ncached('a:<<id>>', load)", 'load may be local'],
   ['a private name in a fetcher', "import { cached } from 'cacheme'\nclass A { #x = 1; m() { return cached('a:<<id>>', (p) => this.#x) } }", 'in a function'],
 ]
@@ -124,7 +129,7 @@ describe('every fallback is named and keeps the oxc output', () => {
     const code = "import { cached } from 'cacheme'\n// a comment\ncached('a:<<id>>', f)"
     const parsed = parseSync('case.js', code, { sourceType: 'module' })
     let reason = ''
-    expect(collectFast(code, parsed.module, [], (why) => void (reason = why))).toBeUndefined()
+    expect(collectFast(code, { module: parsed.module, comments: [] }, { onFallback: (why) => void (reason = why) })).toBeUndefined()
     expect(reason).toBe('comments differ')
   })
 

@@ -19,7 +19,8 @@ const RARE_TEMPLATES = ["'esc\\x3a<<id>>'"]
 const FETCHERS = [
   'fetchUser', 'fetchItem', 'fetchConst', 'fetchLater', 'db.get', '(p) => fetchItem(p)', 'async ({ id }) => ({ id, n: counter })',
   '(p) => local(p)', 'function (p) { return fetchItem(p) }', 'undefined', 'localFetcher', 'async (p) => { const r = await fetchItem(p); return r }',
-  '(p) => /x\\/y/.test(p.id) ? 1 : 2', 'x => x', '(p) => this', '(...args) => fetchItem(args[0])',
+  '(p) => /x\\/y/.test(p.id) ? 1 : 2', 'x => x', '(p) => this', '(...args) => fetchItem(args[0])', '(p) => localFetcher.call(null, p)',
+  'async (p) => { return version.get(p) }',
 ]
 const TS_FETCHERS = ['(p: { id: string }) => fetchItem(p)', 'async ({ id }: { id: string }): Promise<unknown> => id', 'fetchItem as never']
 

@@ -46,7 +46,7 @@ export function transform(code: string, id: string, options: TransformOptions = 
     return null
   }
   // Most modules are read from tokens; the rest (and JSX) from oxc's full syntax tree.
-  const fast = options.fastPath === false || lang === 'jsx' || lang === 'tsx' ? undefined : collectFast(code, parsed.module, parsed.comments)
+  const fast = options.fastPath === false || lang === 'jsx' || lang === 'tsx' ? undefined : collectFast(code, parsed, { typescript: lang === 'ts' })
   const { sites, afterImports } = fast ?? collectCallSites(parsed.program)
   const locate = lineLocator(code)
   const plan = planModule(sites, { file: id, code, locate, registry: options.registry })

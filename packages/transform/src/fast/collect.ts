@@ -1,6 +1,6 @@
 import type { Comment, EcmaScriptModule } from 'oxc-parser'
 import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
-import { scanBindings, type Bindings } from './bindings.js'
+import { scanBindings, type Bindings, type Range } from './bindings.js'
 import { isReserved, paramNames } from './patterns.js'
 import { tokenize, Unsupported, type Token } from './tokens.js'
 
@@ -22,9 +22,17 @@ export interface FastCollected {
  * can't be sure about; the caller then takes the full path. The module record and comments
  * come from oxc's parse (which also found any syntax error).
  */
-export function collectFast(code: string, module: EcmaScriptModule, comments: readonly Comment[], onFallback?: (reason: string) => void): FastCollected | undefined {
+export interface FastOptions {
+  /** TypeScript source: a name may be a type, so fewer token patterns are sure references. */
+  typescript?: boolean
+  /** Called with the reason when the fast path gives up. */
+  onFallback?: (reason: string) => void
+}
+
+export function collectFast(code: string, parsed: { module: EcmaScriptModule; comments: readonly Comment[] }, options: FastOptions = {}): FastCollected | undefined {
+  const { onFallback, typescript = false } = options
   try {
-    return collect(code, module, comments)
+    return collect(code, parsed.module, parsed.comments, typescript)
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error
     onFallback?.(error.message)
@@ -32,7 +40,7 @@ export function collectFast(code: string, module: EcmaScriptModule, comments: re
   }
 }
 
-function collect(code: string, module: EcmaScriptModule, comments: readonly Comment[]): FastCollected {
+function collect(code: string, module: EcmaScriptModule, comments: readonly Comment[], typescript: boolean): FastCollected {
   const { tokens, comments: found } = tokenize(code)
   // A `/` read the wrong way would show here first: comments would differ from the parser's.
   if (found.length !== comments.length || found.some((c, i) => c.start !== comments[i]!.start || c.end !== comments[i]!.end)) {
@@ -63,7 +71,7 @@ function collect(code: string, module: EcmaScriptModule, comments: readonly Comm
   for (const statement of imports) for (const entry of statement.entries) bindings.topLevel.add(entry.localName.value)
   for (const name of [...cachedNames, ...namespaces]) if (bindings.possible.has(name)) throw new Unsupported(`${name} is declared again`)
 
-  const reader = new ArgumentReader(tokens, code, bindings)
+  const reader = new ArgumentReader(tokens, bindings, typescript)
   const sites: CallSite<Span>[] = []
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!
@@ -108,8 +116,8 @@ function leadingImportsEnd(tokens: readonly Token[], imports: EcmaScriptModule['
 class ArgumentReader {
   constructor(
     private readonly tokens: readonly Token[],
-    private readonly code: string,
     private readonly bindings: Bindings,
+    private readonly typescript: boolean,
   ) {}
 
   site(start: number, open: number, end: number): CallSite<Span> {
@@ -219,6 +227,7 @@ class ArgumentReader {
     if (!own) throw new Unsupported('parameters')
     if (fn.name) own.push(fn.name)
     const paramsEnd = p.kind === 'name' ? fn.params + 1 : p.match + 1
+    if (this.readsOuterLocal(own, paramsEnd, { start, end }, to)) return false
     for (let j = from; j < to; j++) {
       const t = tokens[j]!
       if (t.kind === 'private' || ['this', 'super', 'arguments'].includes(t.text) || ((t.text === 'new' || t.text === 'import') && tokens[j + 1]?.text === '.')) {
@@ -230,6 +239,26 @@ class ArgumentReader {
       if (outer) throw new Unsupported(`${t.text} may be an outer local`)
     }
     return true
+  }
+
+  /**
+   * Whether the function body (tokens from `body` to `to`) surely reads a local of the code
+   * around it: `name.` where `name` is surely a variable (in TypeScript only right after `=>`,
+   * `return` or `await`, since elsewhere it may be a type), surely declared around the whole
+   * function, and not possibly declared again inside it. Then it can't move, whatever else it holds.
+   */
+  private readsOuterLocal(own: readonly string[], body: number, fn: Range, to: number): boolean {
+    const tokens = this.tokens
+    for (let j = body; j < to; j++) {
+      const t = tokens[j]!
+      if (t.kind !== 'name' || tokens[j + 1]?.text !== '.' || isReserved(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
+      const before = tokens[j - 1]!.text
+      if (this.typescript && !(before === 'return' || before === 'await' || (before === '=>' && j === body + 1))) continue
+      const around = this.bindings.certain.get(t.text)?.some((r) => r.start <= fn.start && fn.end <= r.end)
+      const inside = this.bindings.possible.get(t.text)?.some(({ at }) => fn.start <= at && at < fn.end)
+      if (around && !inside) return true
+    }
+    return false
   }
 
   /** Where `name`, read at `at`, is bound: surely local, surely not, or throws. */
