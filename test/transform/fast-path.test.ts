@@ -71,6 +71,11 @@ const SCOPES: [string, string, boolean][] = [
   ['an inline fetcher reading an outer local (`db.`) stays at the call site', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => db.get(p)) }", true],
   ['... in a block body, after return', "import { cached } from 'cacheme'\nexport function g(db: Db) { return cached('a:<<id>>', async (p: P) => { return db.get(p) }) }", true],
   ['... but not a TypeScript `name.` that may be a type', "import { cached } from 'cacheme'\nexport function g(db: Db) { return cached('a:<<id>>', (p) => { const x: db.P = p; return x }) }", false],
+  ['an arrow reading `this` stays at the call site', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => this)", true],
+  ['... and one reading import.meta', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => import.meta.url)", true],
+  ['a private name or super anywhere in a fetcher keeps it at the call site', "import { cached } from 'cacheme'\nexport class A { #x = 1; m() { return cached('a:<<id>>', (p) => this.#x) } }", true],
+  ['a function expression\'s own this, arguments and new.target move with it', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (this: unknown, p) { return [this, arguments, new.target] })", true],
+  ['an arrow\'s whole body naming an outer local', "import { cached } from 'cacheme'\nexport const w = (v: number) => cached('a:<<id>>', f, { version: () => v })", true],
   ['an inline fetcher reading only its own and module bindings is hoisted', "import { cached } from 'cacheme'\nconst k = 1\nexport function g(id) { return cached('a:<<id>>', async ({ id }) => ({ id, k }), { version: () => k }) }", true],
 ]
 
@@ -106,14 +111,15 @@ const FALLBACKS: [string, string, string][] = [
   ['an arrow with type parameters', "import { cached } from 'cacheme'\ncached('a:<<id>>', <T,>(p: T) => p)", 'arrow function with types'],
   ['a function expression with a return type', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p): number { return 1 })", 'function expression'],
   ['parameters with defaults', "import { cached } from 'cacheme'\ncached('a:<<id>>', ({ id } = {}) => id)", 'parameters'],
-  ['this in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => this)", 'this in a function'],
-  ['arguments in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p) { return arguments })", 'arguments in a function'],
-  ['new.target in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', function (p) { return new.target })", 'new in a function'],
-  ['import.meta in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => import.meta.url)", 'import in a function'],
+  ['this in an arrow fetcher with a function of its own inside', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => { const g = function () { return this }; return this })", 'this in a function'],
+  ['arguments in such an arrow', "import { cached } from 'cacheme'\nexport function h() { return cached('a:<<id>>', (p) => { class C {} return arguments }) }", 'arguments in a function'],
+  ['new.target in such an arrow', "import { cached } from 'cacheme'\nexport function h() { return cached('a:<<id>>', (p) => { const o = { m() {} }; return new.target }) }", 'new in a function'],
+  ['import.meta in such an arrow', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => { function g() {} return import.meta.url })", 'import in a function'],
+  ['a key named super in a fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => ({ super: p }))", 'key named so'],
+  ['a key named this in an arrow fetcher', "import { cached } from 'cacheme'\ncached('a:<<id>>', (p) => ({ this: p }))", 'this in a function'],
   ['an outer local in a fetcher, read other than as `name.`', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => load(db, p)) }", 'db may be an outer local'],
   ['an outer local in a fetcher that also declares the name', "import { cached } from 'cacheme'\nexport function g(db) { return cached('a:<<id>>', (p) => { const db = p; return db.get() }) }", 'db may be an outer local'],
   ['a fetcher name that may be an arrow parameter', "import { cached } from 'cacheme'\nconst g = (load) => load\ncached('a:<<id>>', load)", 'load may be local'],
-  ['a private name in a fetcher', "import { cached } from 'cacheme'\nclass A { #x = 1; m() { return cached('a:<<id>>', (p) => this.#x) } }", 'in a function'],
 ]
 
 describe('every fallback is named and keeps the oxc output', () => {

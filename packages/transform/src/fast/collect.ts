@@ -93,6 +93,14 @@ function collect(code: string, module: EcmaScriptModule, comments: readonly Comm
   return { sites, afterImports }
 }
 
+/** Whether `this`, `super` or `arguments` at i is surely that expression, not a key or method named so (`{ this: 1 }`, `super() {}`). */
+function isExpressionWord(tokens: readonly Token[], i: number): boolean {
+  const after = tokens[i + 1]
+  if (!after) return true
+  if (after.text === ':' || after.text === '=' || after.text === '?') return false
+  return !(after.text === '(' && tokens[after.match + 1]?.text === '{')
+}
+
 /** A name after `.` or `?.` is a property, never a variable. */
 function isPropertyName(tokens: readonly Token[], i: number): boolean {
   const before = tokens[i - 1]
@@ -197,12 +205,12 @@ class ArgumentReader {
   }
 
   /** An argument that is one function: `[async] (params) => body`, `[async] x => body`, `[async] function [name] (params) { }`. */
-  private functionAt(from: number, to: number): { params: number; name?: string } | undefined {
+  private functionAt(from: number, to: number): { params: number; arrow: boolean; name?: string } | undefined {
     const tokens = this.tokens
     let i = tokens[from]!.text === 'async' && from + 1 < to && !tokens[from + 1]!.newlineBefore ? from + 1 : from
     const t = tokens[i]!
-    if (t.text === '(' && tokens[t.match + 1]?.text === '=>') return { params: i }
-    if (t.kind === 'name' && tokens[i + 1]?.text === '=>' && !isReserved(t.text)) return { params: i }
+    if (t.text === '(' && tokens[t.match + 1]?.text === '=>') return { params: i, arrow: true }
+    if (t.kind === 'name' && tokens[i + 1]?.text === '=>' && !isReserved(t.text)) return { params: i, arrow: true }
     if (t.text !== 'function') return undefined
     i++
     if (tokens[i]!.text === '*') i++
@@ -211,17 +219,18 @@ class ArgumentReader {
     if (open.text !== '(' || tokens[open.match + 1]?.text !== '{' || tokens[open.match + 1]!.match !== to - 1) {
       throw new Unsupported('function expression with more after it, or a return type')
     }
-    return { params: i, name }
+    return { params: i, arrow: false, name }
   }
 
   /**
    * Whether the function in tokens [from, to) reads only its own, module-level or global
    * bindings, as isHoistableFunction decides; throws when that isn't sure from tokens.
    */
-  private hoistable(fn: { params: number; name?: string }, from: number, to: number): boolean {
+  private hoistable(fn: { params: number; arrow: boolean; name?: string }, from: number, to: number): boolean {
     const tokens = this.tokens
     const start = tokens[from]!.start
     const end = tokens[to - 1]!.end
+    if (this.needsItsContext(fn.arrow, from, to)) return false
     const p = tokens[fn.params]!
     const own = p.kind === 'name' ? [p.text] : paramNames(tokens, fn.params)
     if (!own) throw new Unsupported('parameters')
@@ -230,7 +239,8 @@ class ArgumentReader {
     if (this.readsOuterLocal(own, paramsEnd, { start, end }, to)) return false
     for (let j = from; j < to; j++) {
       const t = tokens[j]!
-      if (t.kind === 'private' || ['this', 'super', 'arguments'].includes(t.text) || ((t.text === 'new' || t.text === 'import') && tokens[j + 1]?.text === '.')) {
+      // A function expression's own `this` & co. are fine; an arrow's are those around it.
+      if (fn.arrow && (t.text === 'this' || t.text === 'arguments' || ((t.text === 'new' || t.text === 'import') && tokens[j + 1]?.text === '.'))) {
         throw new Unsupported(`${t.text} in a function`)
       }
       if (j >= fn.params && j < paramsEnd) continue
@@ -243,22 +253,52 @@ class ArgumentReader {
 
   /**
    * Whether the function body (tokens from `body` to `to`) surely reads a local of the code
-   * around it: `name.` where `name` is surely a variable (in TypeScript only right after `=>`,
-   * `return` or `await`, since elsewhere it may be a type), surely declared around the whole
-   * function, and not possibly declared again inside it. Then it can't move, whatever else it holds.
+   * around it: a name that is surely a variable (`name.` in JavaScript; in TypeScript, where it
+   * may be a type, only right after `=>`, `return` or `await`; an arrow's whole expression body),
+   * surely declared around the whole function, and not possibly declared again inside it. Then
+   * it can't move, whatever else it holds.
    */
   private readsOuterLocal(own: readonly string[], body: number, fn: Range, to: number): boolean {
     const tokens = this.tokens
     for (let j = body; j < to; j++) {
       const t = tokens[j]!
-      if (t.kind !== 'name' || tokens[j + 1]?.text !== '.' || isReserved(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
+      if (t.kind !== 'name' || isReserved(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
       const before = tokens[j - 1]!.text
-      if (this.typescript && !(before === 'return' || before === 'await' || (before === '=>' && j === body + 1))) continue
+      const after = tokens[j + 1]?.text
+      // The first token of an arrow's expression body is an expression (unless it starts another arrow).
+      const bodyStart = before === '=>' && j === body + 1 && after !== '=>' && t.text !== 'async'
+      const member = after === '.' && (!this.typescript || before === 'return' || before === 'await' || bodyStart)
+      if (!bodyStart && !member) continue
       const around = this.bindings.certain.get(t.text)?.some((r) => r.start <= fn.start && fn.end <= r.end)
       const inside = this.bindings.possible.get(t.text)?.some(({ at }) => fn.start <= at && at < fn.end)
       if (around && !inside) return true
     }
     return false
+  }
+
+  /**
+   * Whether the function surely uses what only its place gives it, as isHoistableFunction sees
+   * it: `super` or a private name anywhere; `this`, `arguments`, `new.target` or `import.meta`
+   * in an arrow with no function of its own inside (no `function`, `class` or method) that could
+   * be the one they belong to.
+   */
+  private needsItsContext(arrow: boolean, from: number, to: number): boolean {
+    const tokens = this.tokens
+    let context = false
+    let ownFunctions = !arrow
+    for (let j = from; j < to; j++) {
+      const t = tokens[j]!
+      if (isPropertyName(tokens, j)) continue
+      if (t.kind === 'private') return true
+      if (t.text === 'super') {
+        if (!isExpressionWord(tokens, j) || !['.', '[', '('].includes(tokens[j + 1]?.text ?? '')) throw new Unsupported('super, or a key named so')
+        return true
+      }
+      if ((t.text === 'this' || t.text === 'arguments') && isExpressionWord(tokens, j)) context = true
+      if ((t.text === 'new' || t.text === 'import') && tokens[j + 1]?.text === '.') context = true
+      if (t.text === 'function' || t.text === 'class' || (t.text === ')' && tokens[j + 1]?.text === '{')) ownFunctions = true
+    }
+    return context && !ownFunctions
   }
 
   /** Where `name`, read at `at`, is bound: surely local, surely not, or throws. */

@@ -2,8 +2,8 @@ import type { Token } from './tokens.js'
 
 /**
  * The names a parameter list binds, read exactly, for the plain shapes: `a`, `{ a, b: c, ...d }`,
- * `[a, , ...b]`, each optionally with a TypeScript annotation `: T`. Anything else (defaults,
- * computed or string keys, optional `a?`, `this` parameters, parameter properties) gives
+ * `[a, , ...b]`, each optionally with a TypeScript annotation `: T`, and TypeScript's `this: T`.
+ * Anything else (defaults, computed or string keys, optional `a?`, parameter properties) gives
  * undefined: not sure.
  *
  * `open` is the index of the list's `(`.
@@ -12,6 +12,12 @@ export function paramNames(tokens: readonly Token[], open: number): string[] | u
   const names: string[] = []
   const close = tokens[open]!.match
   let i = open + 1
+  // TypeScript's `this: T` parameter binds nothing.
+  if (tokens[i]!.text === 'this' && tokens[i + 1]!.text === ':') {
+    i = skipType(tokens, i + 2, close)
+    if (i < 0) return undefined
+    if (tokens[i]!.text === ',') i++
+  }
   while (i < close) {
     if (tokens[i]!.text === '...') i++
     i = pattern(tokens, i, names)
