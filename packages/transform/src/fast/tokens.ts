@@ -40,7 +40,7 @@ for (let c = 0; c < 128; c++) {
   NAME_CHAR[c] = /[A-Za-z_$]/.test(ch) ? 1 : /\d/.test(ch) ? 2 : 0
 }
 /** Keywords after which a `/` starts a regular expression. */
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends'])
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends'])
 const CONTROL = new Set(['if', 'while', 'for', 'with'])
 const NUMBER = /(?:0[xXoObB][\da-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)n?/y
 const NAME = /[A-Za-z_$][\w$]*/y
@@ -203,6 +203,8 @@ function regexAllowed(tokens: Token[]): boolean {
   if (!last) return true
   switch (last.kind) {
     case 'name':
+      // `of` is a keyword in `for (x of /re/...)` but may also be a variable.
+      if (last.text === 'of') throw new Unsupported('ambiguous /')
       return REGEX_AFTER_WORD.has(last.text)
     case 'number':
     case 'string':
@@ -214,8 +216,14 @@ function regexAllowed(tokens: Token[]): boolean {
       return true
   }
   if (last.text === ']') return false
-  if (last.text === ')') return CONTROL.has(tokens[last.match - 1]?.text ?? '')
+  if (last.text === ')') {
+    const before = tokens[last.match - 1]
+    return CONTROL.has(before?.text ?? '') || (before?.text === 'await' && tokens[last.match - 2]?.text === 'for')
+  }
   if (last.text === '}' || last.text === '++' || last.text === '--') throw new Unsupported('ambiguous /')
+  // TypeScript's non-null `x!` ends an expression; a prefix `!` (after a line break) starts one.
+  const before = tokens[tokens.length - 2]
+  if (last.text === '!' && before && (before.kind === 'name' || before.text === ')' || before.text === ']')) throw new Unsupported('ambiguous /')
   return true
 }
 
