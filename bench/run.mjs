@@ -1,5 +1,6 @@
 // `npm run bench`: every scenario of issue 6 in one run, against raw ioredis and the peers.
 // Starts its own redis-server and 3-master cluster (test/harness), never the one on 6379.
+// Run with --expose-gc (npm run bench does): every measured round then starts from a collected heap.
 //   BENCH_ONLY=a,b,d   run some parts only (a–f, lone, transform)      BENCH_ROUNDS=11   rounds per scenario
 //   BENCH_CONTESTANTS=cacheme,bento   some contestants only (raw ioredis always runs)
 import './support/register-ioredis.mjs'

@@ -46,8 +46,15 @@ export async function callSite({ rounds, log }) {
   }
   const ns = Object.fromEntries(Object.keys(modules).map((name) => [name, []]))
   for (const m of Object.values(modules)) { await run(m.getItem); await run(m.getItem) } // fill + warm
+  const order = Object.entries(modules)
   for (let r = 0; r < rounds; r++) {
-    for (const [name, m] of Object.entries(modules)) ns[name].push(await run(m.getItem))
+    // Each round starts from a collected heap and in a rotated order: the untransformed call
+    // site allocates a store per call, and its garbage must not be collected in another's round.
+    for (let i = 0; i < order.length; i++) {
+      const [name, m] = order[(r + i) % order.length]
+      globalThis.gc?.()
+      ns[name].push(await run(m.getItem))
+    }
   }
   log(`  e: ${Object.entries(ns).map(([n, v]) => `${n} ${Math.round(summarize(v).median)} ns`).join(', ')}`)
   return {
