@@ -11,23 +11,13 @@ import type { Token } from './tokens.js'
 export function paramNames(tokens: readonly Token[], open: number): string[] | undefined {
   const names: string[] = []
   const close = tokens[open]!.match
-  let i = open + 1
-  // TypeScript's `this: T` parameter binds nothing.
-  if (tokens[i]!.text === 'this' && tokens[i + 1]!.text === ':') {
-    i = skipType(tokens, i + 2, close)
-    if (i < 0) return undefined
-    if (tokens[i]!.text === ',') i++
-  }
-  while (i < close) {
-    if (tokens[i]!.text === '...') i++
-    i = pattern(tokens, i, names)
-    if (i < 0) return undefined
-    if (tokens[i]!.text === ':') i = skipType(tokens, i + 1, close)
-    if (i < 0) return undefined
-    if (tokens[i]!.text === ',') i++
-    else if (i !== close) return undefined
-  }
-  return names
+  const end = items(tokens, open, (i) => {
+    // TypeScript's `this: T` parameter binds nothing.
+    if (i === open + 1 && tokens[i]!.text === 'this' && tokens[i + 1]!.text === ':') return skipType(tokens, i + 2, close)
+    const after = pattern(tokens, tokens[i]!.text === '...' ? i + 1 : i, names)
+    return after >= 0 && tokens[after]!.text === ':' ? skipType(tokens, after + 1, close) : after
+  })
+  return end < 0 ? undefined : names
 }
 
 /** Binds the pattern at `i` into `names`; returns the index after it, or -1. */
@@ -39,39 +29,32 @@ export function pattern(tokens: readonly Token[], i: number, names: string[]): n
     return i + 1
   }
   if (token.text === '{') {
-    const close = token.match
-    let j = i + 1
-    while (j < close) {
-      if (tokens[j]!.text === '...') {
-        j = pattern(tokens, j + 1, names)
-      } else if (tokens[j]!.kind === 'name' && tokens[j + 1]!.text === ':') {
-        j = pattern(tokens, j + 2, names)
-      } else {
-        j = pattern(tokens, j, names)
-      }
-      if (j < 0) return -1
-      if (tokens[j]!.text === ',') j++
-      else if (j !== close) return -1
-    }
-    return close + 1
+    return items(tokens, i, (j) => {
+      if (tokens[j]!.text === '...') return pattern(tokens, j + 1, names)
+      return pattern(tokens, tokens[j]!.kind === 'name' && tokens[j + 1]!.text === ':' ? j + 2 : j, names)
+    })
   }
   if (token.text === '[') {
-    const close = token.match
-    let j = i + 1
-    while (j < close) {
-      if (tokens[j]!.text === ',') {
-        j++
-        continue
-      }
-      if (tokens[j]!.text === '...') j++
-      j = pattern(tokens, j, names)
-      if (j < 0) return -1
-      if (tokens[j]!.text === ',') j++
-      else if (j !== close) return -1
-    }
-    return close + 1
+    // A hole (`[, a]`) is an empty item.
+    return items(tokens, i, (j) => (tokens[j]!.text === ',' ? j : pattern(tokens, tokens[j]!.text === '...' ? j + 1 : j, names)))
   }
   return -1
+}
+
+/**
+ * Reads the comma-separated items of the group opened at `open`, each with `item` (from its
+ * first token to the index after it, or -1); returns the index after the group, or -1.
+ */
+function items(tokens: readonly Token[], open: number, item: (i: number) => number): number {
+  const close = tokens[open]!.match
+  let i = open + 1
+  while (i < close) {
+    i = item(i)
+    if (i < 0) return -1
+    if (tokens[i]!.text === ',') i++
+    else if (i !== close) return -1
+  }
+  return close + 1
 }
 
 /** Skips a type annotation up to the `,` or `)` that ends the parameter; -1 when a `<` could hide a comma. */

@@ -29,6 +29,12 @@ export interface Tokens {
 
 export class Unsupported extends Error {}
 
+/** A name after `.` or `?.` is a property, never a variable. */
+export function isPropertyName(tokens: readonly Token[], i: number): boolean {
+  const before = tokens[i - 1]
+  return before !== undefined && (before.text === '.' || before.text === '?.')
+}
+
 /** Punctuators longer than one character, by length (longest first). */
 const LONG = [new Set(['>>>=']), new Set(['...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=']), new Set(['=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '**'])]
 const SINGLE = new Set('<>+-*/%&|^!~?:=.')
