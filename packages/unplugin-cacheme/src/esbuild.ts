@@ -22,7 +22,7 @@ export default function cacheme(options?: Options): Plugin {
     setup(build) {
       // esbuild reads a module's source map only when it writes maps itself.
       const sourceMap = Boolean(build.initialOptions.sourcemap)
-      build.onLoad({ filter: options?.include === undefined ? SOURCES : /.*/, namespace: 'file' }, (args): OnLoadResult | undefined => {
+      build.onLoad({ filter: options?.include === undefined ? SOURCES : /.*/ }, (args): OnLoadResult | undefined => {
         const id = args.path + (args.suffix ?? '')
         if (!includes.some((re) => matches(re, id)) || excludes.some((re) => matches(re, id))) return undefined
         const code = readSource(args.path)
@@ -51,11 +51,13 @@ function matches(re: RegExp, id: string): boolean {
   return result
 }
 
+/** The module's text; undefined when there is no such file (a virtual module of another plugin, or one esbuild reports missing). */
 function readSource(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8')
-  } catch {
-    return undefined // esbuild reports the missing file itself
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
   }
 }
 
