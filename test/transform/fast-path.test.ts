@@ -62,6 +62,7 @@ const SCOPES: [string, string, boolean][] = [
   ['a method parameter', "import { cached } from 'cacheme'\nexport class A { m(load) { return cached('a:<<id>>', load) } }", true],
   ['a parameter of another function does not reach here', "import { cached } from 'cacheme'\nfunction g(load) {}\ncached('a:<<id>>', load)", true],
   ['a regular expression after `for await (...)`', "import { cached } from 'cacheme'\nexport async function g(xs) { for await (const x of xs) /cached(x)/.test(x)\n  return cached('a:<<id>>', f) }", true],
+  ['a word reserved only in strict code, read as an identifier as oxc reads it', "import { cached } from 'cacheme'\nexport function g() { return cached('a:<<id>>', let, { version: () => let }) }", true],
   ['a const in a block', "import { cached } from 'cacheme'\nexport function g() { const load = f; return cached('a:<<id>>', load) }", true],
   ['a const in another function does not reach here', "import { cached } from 'cacheme'\nfunction a() { const load = 1 }\nexport const c = cached('a:<<id>>', load)", true],
   ['a function declared after a line break (no semicolon)', "import { cached } from 'cacheme'\nconst x = y\nfunction load() {}\nexport const c = cached('a:<<id>>', load)", true],
@@ -84,6 +85,29 @@ describe('scopes from tokens', () => {
   test.each(SCOPES)('%s', (_, code, fast) => {
     expect(fastPathVerdict(code, 'case.ts') === true).toBe(fast)
     expectSameOutput(code, 'case.ts')
+  })
+})
+
+describe('real sources: the TypeScript and JavaScript of this repository, with call sites added', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  const sources = ['packages', 'test', 'bench'].flatMap((top) =>
+    (readdirSync(join(root, top), { recursive: true }) as string[])
+      .filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !/node_modules|dist|\.tmp|fixtures|snapshots/.test(f))
+      .map((f) => join(top, f)),
+  )
+
+  /** The file with `cached` imported, a call reading a parameter of a function in its second half, and one at the end. */
+  function withCallSites(file: string): string {
+    const lines = readFileSync(join(root, file), 'utf8').split('\n')
+    const at = lines.findIndex((line, i) => i > lines.length / 2 && /\)\s*\{\s*$/.test(line))
+    const param = at > 0 ? /\(\s*([A-Za-z_$][\w$]*)/.exec(lines[at]!)?.[1] : undefined
+    if (param) lines.splice(at + 1, 0, `  void __c('k:<<id>>', ${param}, { ttl: '5m', version: () => ${param} }); void __c('j:<<id>>', (p) => ${param}.call(p))`)
+    return `import { cached as __c } from 'cacheme'\n${lines.join('\n')}\nexport const __x = __c('k:<<id>>', async (p) => ({ ...p }), '5m')\n`
+  }
+
+  test(`${sources.length} files`, () => {
+    expect(sources.length).toBeGreaterThan(100)
+    for (const file of sources) expectSameOutput(withCallSites(file), file.replace(/\.mjs$/, '.js'))
   })
 })
 

@@ -1,7 +1,7 @@
 import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
 import type { Bindings } from './bindings.js'
 import { functionAt, isHoistable } from './functions.js'
-import { isReserved } from './patterns.js'
+import { isKeyword } from './patterns.js'
 import { isPropertyName, Unsupported, type Token } from './tokens.js'
 
 /** A front-end node of the fast path: the token range of an argument or property. */
@@ -63,7 +63,7 @@ export class ArgumentReader {
       if (text !== undefined) return { kind: 'literal', value: text, ...base }
       if (first.kind === 'number') return numberValue(first.text, base)
       if (first.text === 'true' || first.text === 'false') return { kind: 'literal', value: first.text === 'true', ...base }
-      if (first.kind === 'name' && !isReserved(first.text) && first.text !== 'undefined') {
+      if (first.kind === 'name' && !isKeyword(first.text) && first.text !== 'undefined') {
         return { kind: 'reference', name: first.text, binding: this.resolve(first.text, first.start), ...base }
       }
       return { kind: 'other', ...base }

@@ -5,7 +5,7 @@
  */
 
 import type { Bindings, Range } from './bindings.js'
-import { isReserved, paramNames } from './patterns.js'
+import { isKeyword, paramNames } from './patterns.js'
 import { isPropertyName, Unsupported, type Token } from './tokens.js'
 
 /** Where a function argument's parameters start; `arrow`: an arrow function (whose `this` is its surroundings'). */
@@ -26,7 +26,7 @@ export function functionAt(tokens: readonly Token[], from: number, to: number): 
   let i = tokens[from]!.text === 'async' && from + 1 < to && !tokens[from + 1]!.newlineBefore ? from + 1 : from
   const t = tokens[i]!
   if (t.text === '(' && tokens[t.match + 1]?.text === '=>') return { params: i, arrow: true }
-  if (t.kind === 'name' && tokens[i + 1]?.text === '=>' && !isReserved(t.text)) return { params: i, arrow: true }
+  if (t.kind === 'name' && tokens[i + 1]?.text === '=>' && !isKeyword(t.text)) return { params: i, arrow: true }
   if (t.text !== 'function') return undefined
   i++
   if (tokens[i]!.text === '*') i++
@@ -60,7 +60,7 @@ export function isHoistable(context: FunctionContext, fn: FunctionArg, from: num
       throw new Unsupported(`${t.text} in a function`)
     }
     if (j >= fn.params && j < paramsEnd) continue
-    if (t.kind !== 'name' || isReserved(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
+    if (t.kind !== 'name' || isKeyword(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
     const outer = bindings.possible.get(t.text)?.some(({ at, scope }) => (at < start || at >= end) && scope.start <= t.start && t.start < scope.end)
     if (outer) throw new Unsupported(`${t.text} may be an outer local`)
   }
@@ -78,7 +78,7 @@ function readsOuterLocal(context: FunctionContext, own: readonly string[], body:
   const { tokens, bindings, typescript } = context
   for (let j = body; j < to; j++) {
     const t = tokens[j]!
-    if (t.kind !== 'name' || isReserved(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
+    if (t.kind !== 'name' || isKeyword(t.text) || own.includes(t.text) || isPropertyName(tokens, j)) continue
     const before = tokens[j - 1]!.text
     const after = tokens[j + 1]?.text
     // The first token of an arrow's expression body is an expression (unless it starts another arrow).

@@ -68,18 +68,24 @@ function skipType(tokens: readonly Token[], i: number, close: number): number {
   return j
 }
 
-const RESERVED = new Set([
+/** Words that can't be bound by a parameter or a declaration in strict code. */
+const STRICT_RESERVED = new Set(['implements', 'interface', 'let', 'package', 'private', 'protected', 'public', 'static', 'yield', 'await', 'arguments', 'eval'])
+
+/**
+ * Keywords that are never an identifier. The words reserved only in strict code (`let`,
+ * `static`, `yield`, `await`, ...) are not among them: oxc's parser (without its semantic
+ * checks) reads `let` in `f(let)` as an identifier, and so must we.
+ */
+const KEYWORDS = new Set([
   'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends',
   'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this',
-  'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'implements', 'interface', 'let', 'package', 'private',
-  'protected', 'public', 'static', 'yield', 'await',
+  'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with',
 ])
 
-/** Reserved words: never a variable (in a module, which is strict code). */
-export function isReserved(name: string): boolean {
-  return RESERVED.has(name)
+export function isKeyword(name: string): boolean {
+  return KEYWORDS.has(name)
 }
 
 function isBindingName(name: string): boolean {
-  return !RESERVED.has(name) && name !== 'arguments' && name !== 'eval'
+  return !KEYWORDS.has(name) && !STRICT_RESERVED.has(name)
 }

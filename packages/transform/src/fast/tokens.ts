@@ -46,7 +46,7 @@ for (let c = 0; c < 128; c++) {
   NAME_CHAR[c] = /[A-Za-z_$]/.test(ch) ? 1 : /\d/.test(ch) ? 2 : 0
 }
 /** Keywords after which a `/` starts a regular expression. */
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends'])
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'extends'])
 const CONTROL = new Set(['if', 'while', 'for', 'with'])
 const NUMBER = /(?:0[xXoObB][\da-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)n?/y
 const NAME = /[A-Za-z_$][\w$]*/y
@@ -209,8 +209,8 @@ function regexAllowed(tokens: Token[]): boolean {
   if (!last) return true
   switch (last.kind) {
     case 'name':
-      // `of` is a keyword in `for (x of /re/...)` but may also be a variable.
-      if (last.text === 'of') throw new Unsupported('ambiguous /')
+      // `of` is a keyword in `for (x of /re/...)` but may also be a variable; so may `yield` and `await` to oxc.
+      if (last.text === 'of' || last.text === 'yield' || last.text === 'await') throw new Unsupported('ambiguous /')
       return REGEX_AFTER_WORD.has(last.text)
     case 'number':
     case 'string':
