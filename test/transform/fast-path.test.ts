@@ -96,18 +96,27 @@ describe('real sources: the TypeScript and JavaScript of this repository, with c
       .map((f) => join(top, f)),
   )
 
-  /** The file with `cached` imported, a call reading a parameter of a function in its second half, and one at the end. */
-  function withCallSites(file: string): string {
+  /** Calls reading `p`, a parameter of the function they are put in: as fetcher, in options, in inline functions. */
+  const CALLS = [
+    (p: string) => `void __c('k:<<id>>', ${p}, { ttl: '5m', version: () => ${p} })`,
+    (p: string) => `void __c('j:<<id>>', (x) => ${p}.call(x), ${p})`,
+    (p: string) => `void __c(\`t:<<id>>\`, async function (x) { return [this, ${p}, arguments] }, { name: 'n', lock: { ttl: '1s' } })`,
+    (p: string) => `void __c('u:<<id>>', fetchU, { version: ${p} }).get({ id: ${p} })`,
+    (p: string) => `const { ${p}: __y } = __c('w:<<id>>', (x) => ({ ...x, ${p} }), -1)`,
+  ]
+
+  /** The file with `cached` imported, a call in the first function of its second half, and one at the end. */
+  function withCallSites(file: string, call: (p: string) => string): string {
     const lines = readFileSync(join(root, file), 'utf8').split('\n')
     const at = lines.findIndex((line, i) => i > lines.length / 2 && /\)\s*\{\s*$/.test(line))
     const param = at > 0 ? /\(\s*([A-Za-z_$][\w$]*)/.exec(lines[at]!)?.[1] : undefined
-    if (param) lines.splice(at + 1, 0, `  void __c('k:<<id>>', ${param}, { ttl: '5m', version: () => ${param} }); void __c('j:<<id>>', (p) => ${param}.call(p))`)
+    if (param) lines.splice(at + 1, 0, call(param))
     return `import { cached as __c } from 'cacheme'\n${lines.join('\n')}\nexport const __x = __c('k:<<id>>', async (p) => ({ ...p }), '5m')\n`
   }
 
-  test(`${sources.length} files`, () => {
+  test(`${sources.length} files, ${CALLS.length} kinds of call site each`, () => {
     expect(sources.length).toBeGreaterThan(100)
-    for (const file of sources) expectSameOutput(withCallSites(file), file.replace(/\.mjs$/, '.js'))
+    for (const file of sources) for (const call of CALLS) expectSameOutput(withCallSites(file, call), file.replace(/\.mjs$/, '.js'))
   })
 })
 
