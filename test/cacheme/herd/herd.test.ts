@@ -34,6 +34,20 @@ async function totalOps(op: string, of: Child[] = children): Promise<number> {
   return all.reduce((sum, ops) => sum + (ops[op] ?? 0), 0)
 }
 
+/**
+ * Every process runs a burst of gets on one cold key; the fetch is held until every process has
+ * joined it (the holder fetching, every other process waiting), then released.
+ */
+async function burstOnHeldFetch(n: number): Promise<{ bursts: Burst[]; holder: Child }> {
+  await Promise.all(children.map((c) => c.request('configure', { gated: true })))
+  const bursts = children.map((c) => c.request<Burst>('burst', { id: 1, n }, 30_000))
+  const roles = await Promise.all(children.map((c) => c.waitFor('joined', 30_000)))
+  const holders = children.filter((_, i) => (roles[i]!.data as { role: string }).role === 'holder')
+  expect(holders).toHaveLength(1)
+  await holders[0]!.request('release')
+  return { bursts: await Promise.all(bursts), holder: holders[0]! }
+}
+
 // After each test: no lock marker left, every key channel unsubscribed, and every child that
 // closes its client exits by itself.
 afterEach(async () => {
@@ -56,7 +70,7 @@ afterEach(async () => {
 describe.each<Topology>(['standalone', 'cluster'])('herd protection on %s', (topology) => {
   test(`${PROCESSES} processes × ${GETS_PER_PROCESS} concurrent gets of one cold key fetch once`, async () => {
     await setUp(topology)
-    const bursts = await Promise.all(children.map((c) => c.request<Burst>('burst', { id: 1, n: GETS_PER_PROCESS }, 30_000)))
+    const { bursts } = await burstOnHeldFetch(GETS_PER_PROCESS)
     expect(await fetchCount()).toBe(1)
     const values = bursts.flatMap((b) => b.values)
     expect(bursts.flatMap((b) => b.errors)).toEqual([])
@@ -74,9 +88,8 @@ describe.each<Topology>(['standalone', 'cluster'])('herd protection on %s', (top
   test('a failing fetch rejects every waiter in every process with its message, promptly', async () => {
     await setUp(topology)
     await Promise.all(children.map((c) => c.request('configure', { failWith: 'backend exploded' })))
-    const failing = Promise.race(children.map((c) => c.waitFor('failing', 30_000)))
-    const bursts = await Promise.all(children.map((c) => c.request<Burst>('burst', { id: 1, n: GETS_PER_PROCESS }, 30_000)))
-    const failedAt = (await failing).data as { at: number }
+    const { bursts, holder } = await burstOnHeldFetch(GETS_PER_PROCESS)
+    const failedAt = (await holder.waitFor('failing')).data as { at: number }
     const errors = bursts.flatMap((b) => b.errors)
     expect(errors).toHaveLength(PROCESSES * GETS_PER_PROCESS)
     expect(new Set(errors)).toEqual(new Set(['backend exploded']))
@@ -84,7 +97,7 @@ describe.each<Topology>(['standalone', 'cluster'])('herd protection on %s', (top
     const latency = Math.max(...bursts.map((b) => b.lastSettledAt)) - failedAt.at
     console.log(`[herd ${topology}] failed fetch: all ${errors.length} callers rejected ${latency} ms after the fetcher threw`)
     // Nothing was cached: the next call fetches again.
-    await children[0]!.request('configure', { failWith: null })
+    await children[0]!.request('configure', { failWith: null, gated: false })
     expect((await children[0]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
   })
 })
@@ -111,20 +124,25 @@ test('SIGKILL of the lock holder mid-fetch: the others take over after the lock 
 })
 
 describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', (topology) => {
-  // Child 0 fetches slowly; child 1 invalidates or refreshes while that fetch is in flight.
+  // Child 0's fetch is held until released; child 1 invalidates or refreshes while it is in flight.
   async function slowFetchInFlight(): Promise<void> {
-    await children[0]!.request('configure', { fetchMs: 1500 })
+    await children[0]!.request('configure', { gated: true })
     await children[1]!.request('configure', { fetchMs: 10 })
     const fetching = children[0]!.waitFor('fetching', 30_000)
     await children[0]!.request('start', { id: 1, name: 'slow' })
     await fetching
   }
 
+  async function finishSlow(): Promise<{ n: number }> {
+    await children[0]!.request('release', { id: 1 })
+    return children[0]!.request<{ n: number }>('finish', { name: 'slow' })
+  }
+
   test('an invalidate during an in-flight fetch is not overwritten by its older value', async () => {
     await setUp(topology)
     await slowFetchInFlight()
     await children[1]!.request('invalidate', { id: 1 })
-    const old = await children[0]!.request<{ n: number }>('finish', { name: 'slow' })
+    const old = await finishSlow()
     expect(old.n).toBe(1)
     const next = await children[1]!.request<{ n: number }>('get', { id: 1 })
     expect(next.n).toBe(2)
@@ -136,7 +154,7 @@ describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', 
     await slowFetchInFlight()
     const fresh = await children[1]!.request<{ n: number }>('refresh', { id: 1 })
     expect(fresh.n).toBe(2)
-    expect((await children[0]!.request<{ n: number }>('finish', { name: 'slow' })).n).toBe(1)
+    expect((await finishSlow()).n).toBe(1)
     for (const child of children) expect((await child.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
   })
 
@@ -144,7 +162,7 @@ describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', 
     await setUp(topology)
     await slowFetchInFlight()
     await children[1]!.request('invalidateAll')
-    expect((await children[0]!.request<{ n: number }>('finish', { name: 'slow' })).n).toBe(1)
+    expect((await finishSlow()).n).toBe(1)
     expect((await children[1]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
   })
 
@@ -152,9 +170,9 @@ describe.each<Topology>(['standalone', 'cluster'])('no stale write-back on %s', 
     await setUp(topology)
     await slowFetchInFlight()
     await children[0]!.request('invalidate', { id: 1 })
-    await children[0]!.request('configure', { fetchMs: 10 })
+    await children[0]!.request('configure', { gated: false, fetchMs: 10 })
     expect((await children[0]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
-    expect((await children[0]!.request<{ n: number }>('finish', { name: 'slow' })).n).toBe(1)
+    expect((await finishSlow()).n).toBe(1)
     expect((await children[1]!.request<{ n: number }>('get', { id: 1 })).n).toBe(2)
   })
 })
@@ -183,7 +201,8 @@ describe('long and large fills', () => {
 
 describe.each<Topology>(['standalone', 'cluster'])('notices on %s', (topology) => {
   test('each waiting process subscribes once to the key channel (sharded on a cluster) and unsubscribes when its wait ends', async () => {
-    await setUp(topology, { FETCH_MS: '1500' })
+    await setUp(topology)
+    await children[0]!.request('configure', { gated: true })
     const fetching = children[0]!.waitFor('fetching', 30_000)
     await children[0]!.request('start', { id: 1, name: 'holder' })
     await fetching
@@ -196,6 +215,7 @@ describe.each<Topology>(['standalone', 'cluster'])('notices on %s', (topology) =
       const [, count] = (await node.call('PUBSUB', topology === 'standalone' ? 'SHARDNUMSUB' : 'NUMSUB', key)) as [string, number]
       expect(Number(count)).toBe(0)
     }
+    await children[0]!.request('release', { id: 1 })
     const values = await Promise.all(children.map((c, i) => c.request<{ n: number }>('finish', { name: i === 0 ? 'holder' : 'waiter' })))
     expect(values.map((v) => v.n)).toEqual(Array(PROCESSES).fill(1))
   })
@@ -206,8 +226,9 @@ test('one subscriber connection per client, whatever the number of keys waited o
   try {
     prefix = `herd-${randomUUID()}`
     redis = new RedisConnection(server.url)
-    children = await startChildren(2, CHILD, { env: { REDIS_URL: server.url, PREFIX: prefix, FETCH_MS: '1500' } })
+    children = await startChildren(2, CHILD, { env: { REDIS_URL: server.url, PREFIX: prefix } })
     const [holder, waiter] = children as [Child, Child]
+    await holder.request('configure', { gated: true })
     for (const id of [1, 2, 3]) {
       const fetching = holder.waitFor('fetching', 30_000)
       await holder.request('start', { id, name: `holder-${id}` })
@@ -218,6 +239,7 @@ test('one subscriber connection per client, whatever the number of keys waited o
     await eventually('the waiter subscribed to 3 key channels', async () => (await pubsubClients()).some((line) => / sub=3 /.test(line)))
     expect(await pubsubClients()).toHaveLength(1)
     for (const id of [1, 2, 3]) {
+      await holder.request('release', { id })
       expect((await waiter.request<{ id: number }>('finish', { name: `waiter-${id}` })).id).toBe(id)
       await holder.request('finish', { name: `holder-${id}` })
     }
@@ -235,14 +257,18 @@ test('one subscriber connection per client, whatever the number of keys waited o
 
 describe.each(['getMany', 'pipeline'])('%s waits on another process\'s fetch', (via) => {
   test('keys being filled elsewhere are waited on, not fetched again', async () => {
-    await setUp('cluster', { FETCH_MS: '800' })
+    await setUp('cluster')
     const [holder, reader] = children as [Child, Child]
+    await holder.request('configure', { gated: true })
     for (const id of [1, 2]) {
       const fetching = holder.waitFor('fetching', 30_000)
       await holder.request('start', { id, name: `holder-${id}` })
       await fetching
     }
     await reader.request('start', { ids: [1, 2, 1, 3], via, name: 'many' })
+    await reader.waitFor('joined', 30_000) // waiting on key 1
+    await reader.waitFor('joined', 30_000) // and on key 2
+    for (const id of [1, 2]) await holder.request('release', { id })
     const values = await reader.request<{ id: number; by: number }[]>('finish', { name: 'many' })
     expect(values.map((v) => v.id)).toEqual([1, 2, 1, 3])
     expect(values[0]!.by).toBe(holder.pid)

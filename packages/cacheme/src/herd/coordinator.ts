@@ -65,16 +65,17 @@ export async function fillUnderLock<T>(
           continue
         }
       }
-      if (!waited) {
-        waited = true
-        client.log(store, key, 'WAIT')
-      }
       if (!subscription) {
         const hub = client.herdHub()
         if (!hub) return await fetchWithoutCache(request) // the client was closed meanwhile
         subscription = hub.join(key)
         await subscription.ready
         continue // re-check now that no notice can be missed
+      }
+      // Logged once the subscription is live: from here on, the holder's notice reaches us.
+      if (!waited) {
+        waited = true
+        client.log(store, key, 'WAIT')
       }
       const bound = pttlMs >= 0 ? Math.min(settings.waitMs, pttlMs + EXPIRY_SLACK_MS) : settings.waitMs
       const notice = await subscription.next(tokenOf(current), Math.max(MIN_WAIT_MS, bound))

@@ -9,7 +9,12 @@ import { createClient, cached } from 'cacheme'
 const env = process.env
 const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
 const ops = {}
-const logger = { log(_store, _key, op) { ops[op] = (ops[op] ?? 0) + 1 } }
+const logger = {
+  log(_store, _key, op) {
+    ops[op] = (ops[op] ?? 0) + 1
+    if (op === 'WAIT') emit('joined', { role: 'waiter' })
+  },
+}
 const client = createClient({
   ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
   prefix: env.PREFIX,
@@ -25,13 +30,21 @@ let localCount = 0
 const countFetch = () => counterConnection ? counterConnection.incr(`${env.PREFIX}:fetches`) : ++localCount
 
 let fetchMs = Number(env.FETCH_MS ?? 200)
+// Gated: a fetch goes on only when the parent sends 'release' for its id (an event, not a delay).
+let gated = false
+const releases = new Map()
 let failWith
 let padding = ''
 const lock = { ttl: env.LOCK_TTL ?? '5s', ...(env.LOCK_WAIT ? { wait: env.LOCK_WAIT } : {}) }
 const store = cached('item:<<id>>', async ({ id }) => {
   const n = await countFetch()
   emit('fetching', { id, n, pid: process.pid })
-  await delay(fetchMs)
+  if (gated) {
+    emit('joined', { role: 'holder' })
+    await new Promise((resolve) => releases.set(id, resolve))
+  } else {
+    await delay(fetchMs)
+  }
   if (failWith) {
     emit('failing', { at: Date.now() })
     throw new Error(failWith)
@@ -52,7 +65,14 @@ serve({
   configure(options) {
     if (options.fetchMs !== undefined) fetchMs = options.fetchMs
     if ('failWith' in options) failWith = options.failWith
+    if (options.gated !== undefined) gated = options.gated
     if (options.valueBytes !== undefined) padding = 'x'.repeat(options.valueBytes)
+  },
+  release({ id = 1 } = {}) {
+    const release = releases.get(id)
+    if (!release) throw new Error(`release: no gated fetch of id ${id} is waiting`)
+    releases.delete(id)
+    release()
   },
   get({ id }) {
     return store.get({ id })
