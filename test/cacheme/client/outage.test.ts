@@ -136,9 +136,10 @@ test('Redis stops while a process waits on another one\'s fetch: both callers st
   server = await startRedisServer()
   const prefix = `outage-${randomUUID()}`
   others = await startChildren(2, CHILD, {
-    env: { REDIS_URL: server.url, PREFIX: prefix, COUNTER: 'local', FETCH_MS: '1500', TIMEOUT_MS: String(TIMEOUT_MS), LOCK_TTL: '30s' },
+    env: { REDIS_URL: server.url, PREFIX: prefix, COUNTER: 'local', TIMEOUT_MS: String(TIMEOUT_MS), LOCK_TTL: '30s' },
   })
   const [holder, waiter] = others as [Child, Child]
+  await holder.request('configure', { gated: true }) // its fetch lasts until released below
   const fetching = holder.waitFor('fetching')
   await holder.request('start', { id: 1, name: 'get' })
   await fetching
@@ -154,6 +155,7 @@ test('Redis stops while a process waits on another one\'s fetch: both callers st
   const waited = await waiter.request<{ n: number }>('finish', { name: 'get' })
   console.log(`[outage] waiter fell back ${Date.now() - started} ms after Redis died (lock TTL 30 s)`)
   expect(waited.n).toBe(1) // its own fetch: the counter is per process
+  await holder.request('release', { id: 1 })
   expect((await holder.request<{ n: number }>('finish', { name: 'get' })).n).toBe(1)
   expect((await waiter.request<Record<string, number>>('ops')).ERROR).toBeGreaterThan(0)
 })
