@@ -1,8 +1,9 @@
 import type { Client } from './client/client.js'
+import { foundIn, readKeys, type Found } from './store/read-keys.js'
 
 interface Queued {
   key: string
-  settle: (found: Buffer | null) => Promise<unknown>
+  settle: (found: Found) => Promise<unknown>
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
 }
@@ -18,7 +19,7 @@ export class Pipeline {
   constructor(readonly client: Client) {}
 
   /** @internal Used by `store.getP()`. */
-  enqueue<T>(key: string, settle: (found: Buffer | null) => Promise<T>): Promise<T> {
+  enqueue<T>(key: string, settle: (found: Found) => Promise<T>): Promise<T> {
     if (this.state !== 'open') {
       throw new Error(`cacheme: this pipeline has already been executed; create a new one with pipeline()`)
     }
@@ -38,17 +39,11 @@ export class Pipeline {
     }
     this.state = 'running'
     const keys = [...new Set(this.queued.map((q) => q.key))]
-    let found: Map<string, Buffer | null>
-    try {
-      const values = await this.client.lookupMany(keys)
-      found = new Map(keys.map((key, i) => [key, values[i] ?? null]))
-    } catch {
-      // The cache is unavailable: every lookup falls back to its fetcher.
-      found = new Map()
-    }
+    // Unavailable (undefined): every lookup falls back to its fetcher.
+    const found = await readKeys(this.client, keys)
     await Promise.all(this.queued.map(async (q) => {
       try {
-        q.resolve(await q.settle(found.get(q.key) ?? null))
+        q.resolve(await q.settle(foundIn(found, q.key)))
       } catch (error) {
         q.reject(error)
       }

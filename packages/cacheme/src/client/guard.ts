@@ -57,9 +57,14 @@ export class RedisGuard {
           if (settled) return
           settled = true
           clearTimeout(timer)
-          if (isReply(error)) this.breaker.succeeded()
-          else this.breaker.failed()
-          reject(error)
+          if (isReply(error)) {
+            this.breaker.succeeded()
+            reject(error)
+            return
+          }
+          this.breaker.failed()
+          const reason = error instanceof Error ? error.message : String(error)
+          reject(new CacheUnavailableError(`cacheme: Redis failed: ${reason}`, { cause: error }))
         },
       )
     })

@@ -7,6 +7,7 @@ import { withAbort } from './abort.js'
 import { fetchAndStore, fill, type FillRequest } from './fill.js'
 import { isMarker } from '../herd/marker.js'
 import { KeyMemo } from './key-memo.js'
+import { foundIn, readKeys, type Found } from './read-keys.js'
 import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
 import type { StoreSpec } from './spec.js'
 
@@ -85,9 +86,9 @@ export class Store<P extends object = Params, T = unknown> {
       else toLoad.push({ key, params: paramsList[i]! })
     }
     if (toLoad.length > 0) {
-      const lookup = this.readMany(client, toLoad.map((l) => l.key))
+      const lookup = readKeys(client, toLoad.map((l) => l.key))
       for (const { key, params } of toLoad) {
-        const load = () => lookup.then((found) => this.settle(client, key, params, found.get(key) ?? null))
+        const load = () => lookup.then((found) => this.settle(client, key, params, foundIn(found, key)))
         flights.set(key, this.options.singleflight ? this.shared(client, key, load) : load())
       }
     }
@@ -191,12 +192,11 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   private async load(client: Client, key: string, params: P): Promise<T> {
-    let found: Buffer | null
+    let found: Found
     try {
       found = await client.lookup(key)
     } catch {
-      client.log(this.name, key, 'ERROR')
-      return this.callFetcher(client, key, params)
+      found = undefined
     }
     return this.settle(client, key, params, found)
   }
@@ -205,7 +205,12 @@ export class Store<P extends object = Params, T = unknown> {
    * A hit decodes; a miss or an undecodable value fetches and stores; a lock marker means
    * another process is fetching: wait for it.
    */
-  private settle(client: Client, key: string, params: P, found: Buffer | null): Promise<T> {
+  private settle(client: Client, key: string, params: P, found: Found): Promise<T> {
+    if (found === undefined) {
+      // The cache could not be read: fall back to the fetcher, write nothing.
+      client.log(this.name, key, 'ERROR')
+      return this.callFetcher(client, key, params)
+    }
     if (found !== null) {
       if (isMarker(found)) return fill(this.fillRequest(client, key, params), found)
       try {
@@ -219,17 +224,6 @@ export class Store<P extends object = Params, T = unknown> {
       client.log(this.name, key, 'MISS')
     }
     return fill(this.fillRequest(client, key, params), found)
-  }
-
-  private async readMany(client: Client, keys: string[]): Promise<Map<string, Buffer | null>> {
-    const found = new Map<string, Buffer | null>()
-    try {
-      const values = await client.lookupMany(keys)
-      keys.forEach((key, i) => found.set(key, values[i] ?? null))
-    } catch {
-      for (const key of keys) client.log(this.name, key, 'ERROR')
-    }
-    return found
   }
 
   private async callFetcher(client: Client, key: string, params: P): Promise<T> {
