@@ -37,6 +37,9 @@ test('the default export is the unplugin instance, and bad options are named', (
   expect(typeof unplugin.vite).toBe('function')
   expect(typeof unplugin.rspack).toBe('function')
   expect(() => rollupPlugin(42 as never)).toThrow('unplugin-cacheme: options must be an object like { include, exclude }, got number')
+  expect(() => rollupPlugin({ inclde: /x/ } as never)).toThrow("unplugin-cacheme: unknown option 'inclde'; expected include, exclude")
+  expect(() => rollupPlugin({ include: 42 } as never)).toThrow('unplugin-cacheme: include must be a string, a RegExp or an array of them, got number 42')
+  expect(() => rollupPlugin({ exclude: ['a', null] } as never)).toThrow('unplugin-cacheme: exclude must be a string, a RegExp or an array of them, got an array holding string, null')
 })
 
 test('modules without `cached` never reach the transform: hook filter on code, esbuild load filter on sources', () => {

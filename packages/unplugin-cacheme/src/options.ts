@@ -15,5 +15,24 @@ export function checkOptions(options: unknown): Options {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`unplugin-cacheme: options must be an object like { include, exclude }, got ${options === null ? 'null' : typeof options}`)
   }
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'include' && key !== 'exclude') {
+      throw new TypeError(`unplugin-cacheme: unknown option '${key}'; expected include, exclude`)
+    }
+    if (value !== undefined && !isPattern(value)) {
+      throw new TypeError(`unplugin-cacheme: ${key} must be a string, a RegExp or an array of them, got ${describe(value)}`)
+    }
+  }
   return options as Options
+}
+
+function isPattern(value: unknown): boolean {
+  const one = (v: unknown) => typeof v === 'string' || v instanceof RegExp
+  return one(value) || (Array.isArray(value) && value.every(one))
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array holding ${value.map((v) => (v === null ? 'null' : typeof v)).join(', ')}`
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`
 }
