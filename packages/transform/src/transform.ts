@@ -38,6 +38,7 @@ export function mayContainCalls(code: string): boolean {
 export function transform(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
   if (typeof code !== 'string') throw new TypeError(`@cacheme/transform: code must be a string, got ${typeof code}`)
   if (typeof id !== 'string' || id === '') throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
+  checkOptions(options)
   const lang = langOf(id)
   const parsed = mayContainCalls(code) ? parseSync(id, code, { lang, sourceType: 'module' }) : undefined
   // The module record comes without building the JS AST (the costly part): look there first.
@@ -71,6 +72,23 @@ export function transform(code: string, id: string, options: TransformOptions = 
     code: s.toString(),
     map: options.sourceMap === false ? null : s.generateMap({ source: id, file: id, includeContent: true, hires: 'boundary' }),
     diagnostics: plan.diagnostics,
+  }
+}
+
+const OPTION_TYPES: Record<keyof TransformOptions, string> = { registry: 'object', sourceMap: 'boolean', fastPath: 'boolean' }
+
+function checkOptions(options: unknown): void {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`@cacheme/transform: options must be an object like { sourceMap: false }, got ${options === null ? 'null' : typeof options}`)
+  }
+  for (const [key, value] of Object.entries(options)) {
+    const type = OPTION_TYPES[key as keyof TransformOptions]
+    if (type === undefined) {
+      throw new TypeError(`@cacheme/transform: unknown option '${key}'; expected one of ${Object.keys(OPTION_TYPES).join(', ')}`)
+    }
+    if (value !== undefined && (typeof value !== type || value === null)) {
+      throw new TypeError(`@cacheme/transform: option '${key}' must be a ${type === 'object' ? 'registry from createTransformer()' : type}, got ${value === null ? 'null' : typeof value}`)
+    }
   }
 }
 
