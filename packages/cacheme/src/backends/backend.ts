@@ -22,8 +22,9 @@ export interface Backend {
   deleteIndexed(index: string): Promise<number>
   close(): Promise<void>
   /**
-   * Cross-process herd protection, when the backend is shared by processes (Redis). Absent on
-   * the in-process memory backend, where singleflight alone keeps one fetch per key.
+   * The lock a miss fills under: herd protection across processes on Redis; on the memory
+   * backend, the same fencing within one process (a fill's write loses to an invalidate,
+   * refresh or set that completed meanwhile).
    */
   readonly lock?: LockCapability
 }

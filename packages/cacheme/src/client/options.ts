@@ -17,8 +17,9 @@ export interface ClientOptions {
   prefix?: string
   logger?: Logger
   /**
-   * Time budget of each Redis operation of a `get` (a number of ms or a duration like '500ms');
-   * past it the call falls back to the fetcher. Default 1000 ms.
+   * Time budget of each Redis operation (a number of ms or a duration like '500ms'); past it a
+   * `get` falls back to the fetcher, and `set`, `invalidate` and `invalidateAll` reject with
+   * CacheUnavailableError. Default 1000 ms.
    */
   timeout?: number | string
 }
