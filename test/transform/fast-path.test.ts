@@ -5,6 +5,7 @@ import { parseSync } from 'oxc-parser'
 import { describe, expect, test } from 'vitest'
 import { DefinitionRegistry, transform } from '@cacheme/transform'
 import { collectFast } from '../../packages/transform/src/fast/collect.js'
+import { cachemeImports } from '../../packages/transform/src/oxc/imports.js'
 import { moduleSource } from '../../bench/transform/project.mjs'
 import { generateModules } from './generated-modules.js'
 
@@ -17,8 +18,10 @@ function fastPathVerdict(code: string, name: string): true | string {
   const typescript = name.endsWith('.ts')
   const parsed = parseSync(name, code, { lang: typescript ? 'ts' : 'js', sourceType: 'module' })
   if (parsed.errors.length > 0) return 'syntax error (both paths return null)'
+  const imports = cachemeImports(parsed.module)
+  if (!imports) return 'no import of cached (both paths return null)'
   let reason = ''
-  const result = collectFast(code, parsed, { typescript, onFallback: (why) => void (reason = why) })
+  const result = collectFast(code, parsed, imports, { typescript, onFallback: (why) => void (reason = why) })
   return result ? true : reason
 }
 
@@ -171,8 +174,21 @@ describe('every fallback is named and keeps the oxc output', () => {
     const code = "import { cached } from 'cacheme'\n// a comment\ncached('a:<<id>>', f)"
     const parsed = parseSync('case.js', code, { sourceType: 'module' })
     let reason = ''
-    expect(collectFast(code, { module: parsed.module, comments: [] }, { onFallback: (why) => void (reason = why) })).toBeUndefined()
+    expect(collectFast(code, { module: parsed.module, comments: [] }, cachemeImports(parsed.module)!, { onFallback: (why) => void (reason = why) })).toBeUndefined()
     expect(reason).toBe('comments differ')
+  })
+
+  test('a module that imports cacheme but not its cached() is left alone on either path, and forgotten', () => {
+    const registry = new DefinitionRegistry()
+    const before = "import { cached } from 'cacheme'\nexport const c = cached('a:<<id>>', f, { ttl: '1m' })"
+    expect(transform(before, 'a.tsx', { registry })).not.toBeNull()
+    const after = "import { type Store, createClient } from 'cacheme'\nimport type { cached as t } from 'cacheme'\nconst cached = (s: string, f: unknown) => f\nexport const c = cached('a:<<id>>', f)"
+    for (const [name, fastPath] of [['a.ts', true], ['a.ts', false], ['a.tsx', true]] as const) {
+      expect(transform(after, name, { registry, fastPath })).toBeNull()
+    }
+    // a.tsx's old definition is gone: another ttl for the template is no conflict.
+    const other = transform("import { cached } from 'cacheme'\nexport const d = cached('a:<<id>>', f, { ttl: '2m' })", 'b.ts', { registry })
+    expect(other!.diagnostics).toEqual([])
   })
 
   test('JSX and TSX modules are always read from oxc\'s syntax tree', () => {

@@ -8,6 +8,7 @@ import { planModule, type SiteEdit } from './core/plan.js'
 import type { DefinitionRegistry } from './core/registry.js'
 import { collectFast } from './fast/collect.js'
 import { collectCallSites } from './oxc/collect.js'
+import { cachemeImports } from './oxc/imports.js'
 import { printEmit, type Segment } from './oxc/print.js'
 
 export interface TransformOptions {
@@ -42,13 +43,14 @@ export function transform(code: string, id: string, options: TransformOptions = 
   const lang = langOf(id)
   const parsed = mayContainCalls(code) ? parseSync(id, code, { lang, sourceType: 'module' }) : undefined
   // The module record comes without building the JS AST (the costly part): look there first.
-  if (!parsed || parsed.errors.length > 0 || !parsed.module.staticImports.some((i) => i.moduleRequest.value === 'cacheme')) {
+  const imports = parsed && parsed.errors.length === 0 ? cachemeImports(parsed.module) : undefined
+  if (!parsed || !imports) {
     options.registry?.forget(id)
     return null
   }
   // Most modules are read from tokens; the rest (and JSX) from oxc's full syntax tree.
-  const fast = options.fastPath === false || lang === 'jsx' || lang === 'tsx' ? undefined : collectFast(code, parsed, { typescript: lang === 'ts' })
-  const { sites, afterImports } = fast ?? collectCallSites(parsed.program)
+  const fast = options.fastPath === false || lang === 'jsx' || lang === 'tsx' ? undefined : collectFast(code, parsed, imports, { typescript: lang === 'ts' })
+  const { sites, afterImports } = fast ?? collectCallSites(parsed.program, imports)
   const locate = lineLocator(code)
   const plan = planModule(sites, { file: id, code, locate, registry: options.registry })
   if (plan.edits.length === 0 && plan.diagnostics.length === 0) return null

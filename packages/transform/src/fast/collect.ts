@@ -1,5 +1,6 @@
 import type { Comment, EcmaScriptModule } from 'oxc-parser'
 import type { CallSite } from '../core/site.js'
+import type { CachemeImports } from '../oxc/imports.js'
 import { ArgumentReader, type Span } from './arguments.js'
 import { scanBindings } from './bindings.js'
 import { isPropertyName, tokenize, Unsupported, type Token } from './tokens.js'
@@ -25,10 +26,15 @@ export interface FastOptions {
  * can't be sure about; the caller then takes the full path. The module record and comments
  * come from oxc's parse (which also found any syntax error).
  */
-export function collectFast(code: string, parsed: { module: EcmaScriptModule; comments: readonly Comment[] }, options: FastOptions = {}): FastCollected | undefined {
+export function collectFast(
+  code: string,
+  parsed: { module: EcmaScriptModule; comments: readonly Comment[] },
+  imports: CachemeImports,
+  options: FastOptions = {},
+): FastCollected | undefined {
   const { onFallback, typescript = false } = options
   try {
-    return collect(code, parsed.module, parsed.comments, typescript)
+    return collect(code, parsed.module, parsed.comments, imports, typescript)
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error
     onFallback?.(error.message)
@@ -36,36 +42,25 @@ export function collectFast(code: string, parsed: { module: EcmaScriptModule; co
   }
 }
 
-function collect(code: string, module: EcmaScriptModule, comments: readonly Comment[], typescript: boolean): FastCollected {
+function collect(code: string, module: EcmaScriptModule, comments: readonly Comment[], { cached, namespaces }: CachemeImports, typescript: boolean): FastCollected {
   const { tokens, comments: found } = tokenize(code)
   // A `/` read the wrong way would show here first: comments would differ from the parser's.
   if (found.length !== comments.length || found.some((c, i) => c.start !== comments[i]!.start || c.end !== comments[i]!.end)) {
     throw new Unsupported('comments differ')
   }
-  const imports = module.staticImports
-  const cachedNames = new Set<string>()
-  const namespaces = new Set<string>()
-  for (const statement of imports) {
-    if (statement.moduleRequest.value !== 'cacheme') continue
-    for (const entry of statement.entries) {
-      if (entry.isType) continue
-      if (entry.importName.kind === 'NamespaceObject') namespaces.add(entry.localName.value)
-      else if (entry.importName.kind === 'Name' && entry.importName.name === 'cached') cachedNames.add(entry.localName.value)
-    }
-  }
+  const statements = module.staticImports
   // Tokens of static imports are read from the module record, not here.
   const inImport = new Uint8Array(tokens.length)
   let k = 0
-  for (const statement of imports) {
+  for (const statement of statements) {
     while (k < tokens.length && tokens[k]!.start < statement.start) k++
     for (; k < tokens.length && tokens[k]!.start < statement.end; k++) inImport[k] = 1
   }
-  const afterImports = leadingImportsEnd(tokens, imports)
-  if (cachedNames.size === 0 && namespaces.size === 0) return { sites: [], afterImports }
+  const afterImports = leadingImportsEnd(tokens, statements)
 
   const bindings = scanBindings(tokens, code.length, (i) => inImport[i] === 1)
-  for (const statement of imports) for (const entry of statement.entries) bindings.topLevel.add(entry.localName.value)
-  for (const name of [...cachedNames, ...namespaces]) if (bindings.possible.has(name)) throw new Unsupported(`${name} is declared again`)
+  for (const statement of statements) for (const entry of statement.entries) bindings.topLevel.add(entry.localName.value)
+  for (const name of [...cached, ...namespaces]) if (bindings.possible.has(name)) throw new Unsupported(`${name} is declared again`)
 
   const reader = new ArgumentReader(tokens, bindings, typescript)
   const sites: CallSite<Span>[] = []
@@ -73,7 +68,7 @@ function collect(code: string, module: EcmaScriptModule, comments: readonly Comm
     const t = tokens[i]!
     if (inImport[i] || t.kind !== 'name' || isPropertyName(tokens, i)) continue
     let open: number
-    if (cachedNames.has(t.text)) open = i + 1
+    if (cached.has(t.text)) open = i + 1
     else if (namespaces.has(t.text) && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'cached') open = i + 3
     else if (namespaces.has(t.text) && tokens[i + 1]?.text !== '.' && tokens[i + 1]?.text !== '?.' && tokens[i + 1]?.text !== '[') continue
     else if (namespaces.has(t.text) && tokens[i + 1]?.text === '.') continue

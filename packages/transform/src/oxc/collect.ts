@@ -1,5 +1,6 @@
 import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
 import { isHoistableFunction } from './hoistable.js'
+import type { CachemeImports } from './imports.js'
 import { createScope, resolve, type Scope } from './scope.js'
 import { walk, type Node } from './walk.js'
 
@@ -12,30 +13,18 @@ export interface Collected {
   afterImports: number
 }
 
-export function collectCallSites(program: Node): Collected {
-  const cachedNames = new Set<string>()
-  const namespaces = new Set<string>()
+export function collectCallSites(program: Node, imports: CachemeImports): Collected {
   let afterImports = 0
-  let leading = true
   for (const statement of program.body as Node[]) {
     // Stores go after the leading imports (and directives): before any code that could use them.
-    if (statement.type !== 'ImportDeclaration' && !statement.directive) leading = false
-    if (leading) afterImports = statement.end
-    if (statement.type !== 'ImportDeclaration') continue
-    if (statement.source.value !== 'cacheme' || statement.importKind === 'type') continue
-    for (const specifier of statement.specifiers as Node[]) {
-      if (specifier.type === 'ImportNamespaceSpecifier') namespaces.add(specifier.local.name)
-      else if (specifier.type === 'ImportSpecifier' && specifier.importKind !== 'type' && nameOf(specifier.imported) === 'cached') {
-        cachedNames.add(specifier.local.name)
-      }
-    }
+    if (statement.type !== 'ImportDeclaration' && !statement.directive) break
+    afterImports = statement.end
   }
-  if (cachedNames.size === 0 && namespaces.size === 0) return { sites: [], afterImports }
 
   const candidates: { call: Node; scope: Scope; callee: string }[] = []
   walk(program, createScope(undefined, true), {
     call(node, scope) {
-      const callee = calleeName(node.callee, cachedNames, namespaces)
+      const callee = calleeName(node.callee, imports)
       if (callee !== undefined) candidates.push({ call: node, scope, callee })
     },
   })
@@ -49,9 +38,9 @@ function nameOf(node: Node): string {
 }
 
 /** The binding the callee reads (`cached`, or the namespace of `ns.cached`), if it can be cacheme's. */
-function calleeName(callee: Node, cachedNames: Set<string>, namespaces: Set<string>): string | undefined {
+function calleeName(callee: Node, { cached, namespaces }: CachemeImports): string | undefined {
   const target = unwrap(callee)
-  if (target.type === 'Identifier') return cachedNames.has(target.name) ? target.name : undefined
+  if (target.type === 'Identifier') return cached.has(target.name) ? target.name : undefined
   if (target.type !== 'MemberExpression' || target.object.type !== 'Identifier' || !namespaces.has(target.object.name)) return undefined
   const property = target.computed ? (target.property.type === 'Literal' ? target.property.value : undefined) : target.property.name
   return property === 'cached' ? target.object.name : undefined
