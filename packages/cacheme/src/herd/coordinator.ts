@@ -1,5 +1,5 @@
 import type { AcquireResult, LockCapability } from '../backends/backend.js'
-import type { FillRequest } from '../store/fill.js'
+import { fetchWithoutCache, type FillRequest } from '../store/fill.js'
 import { compensate, holdAndFill } from './holder.js'
 import { isMarker, markerOf, newToken, tokenOf } from './marker.js'
 import type { Subscription } from './subscription.js'
@@ -92,11 +92,4 @@ export async function fillUnderLock<T>(
   } finally {
     subscription?.leave()
   }
-}
-
-/** Redis failed: the caller gets a fresh value and nothing is written. */
-async function fetchWithoutCache<T>(request: FillRequest<T>): Promise<T> {
-  request.client.log(request.store, request.key, 'ERROR')
-  request.client.log(request.store, request.key, 'FETCH')
-  return request.fetch()
 }

@@ -35,6 +35,14 @@ export async function fetchAndStore<T>(request: FillRequest<T>): Promise<T> {
   return value
 }
 
+/** The cache failed: log ERROR, then call the fetcher; nothing is written. */
+export async function fetchWithoutCache<T>(request: Pick<FillRequest<T>, 'client' | 'store' | 'key' | 'fetch'>): Promise<T> {
+  const { client, store, key } = request
+  client.log(store, key, 'ERROR')
+  client.log(store, key, 'FETCH')
+  return request.fetch()
+}
+
 export async function storeValue<T>(request: Omit<FillRequest<T>, 'fetch' | 'lock'>, value: T): Promise<void> {
   const { client, key, index, ttlMs, codec, store } = request
   try {

@@ -4,7 +4,7 @@ import { encodeParam } from '../template/encode-param.js'
 import { describeValue } from '../template/parse-template.js'
 import type { Pipeline } from '../pipeline.js'
 import { withAbort } from './abort.js'
-import { fetchAndStore, fill, type FillRequest } from './fill.js'
+import { fetchAndStore, fetchWithoutCache, fill, type FillRequest } from './fill.js'
 import { isMarker } from '../herd/marker.js'
 import { KeyMemo } from './key-memo.js'
 import { foundIn, readKeys, type Found } from './read-keys.js'
@@ -208,8 +208,7 @@ export class Store<P extends object = Params, T = unknown> {
   private settle(client: Client, key: string, params: P, found: Found): Promise<T> {
     if (found === undefined) {
       // The cache could not be read: fall back to the fetcher, write nothing.
-      client.log(this.name, key, 'ERROR')
-      return this.callFetcher(client, key, params)
+      return fetchWithoutCache({ client, store: this.name, key, fetch: () => this.fetcher(params) })
     }
     if (found !== null) {
       if (isMarker(found)) return fill(this.fillRequest(client, key, params), found)
@@ -224,11 +223,6 @@ export class Store<P extends object = Params, T = unknown> {
       client.log(this.name, key, 'MISS')
     }
     return fill(this.fillRequest(client, key, params), found)
-  }
-
-  private async callFetcher(client: Client, key: string, params: P): Promise<T> {
-    client.log(this.name, key, 'FETCH')
-    return this.fetcher(params)
   }
 
   private fillRequest(client: Client, key: string, params: P): FillRequest<T> {
