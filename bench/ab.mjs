@@ -7,7 +7,7 @@ import './support/register-ioredis.mjs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startStandalone } from './support/servers.mjs'
-import { drive } from './support/drive.mjs'
+import { drive, fill } from './support/drive.mjs'
 import { median, percentile } from './support/stats.mjs'
 import { bookValue } from './support/value.mjs'
 
@@ -34,7 +34,7 @@ try {
     client.backend.mget = (keys) => { client.batches = (client.batches ?? 0) + 1; return mget(keys) }
     for (const [pattern, { keys, keyOf, depth, parallel = 100 }] of Object.entries(patterns)) {
       const store = cached(`ab${i}:${pattern[0]}:<<id>>`, ({ id }) => bookValue(id), { ttl: 3600, client })
-      for (let f = 0; f < keys; f += 100) await Promise.all(Array.from({ length: Math.min(100, keys - f) }, (_, k) => store.get({ id: f + k })))
+      await fill((id) => store.get({ id }), keys)
       const op = depth
         ? async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await null; return store.get({ id: keyOf(w, n, seq) }) }
         : (w, n, seq) => store.get({ id: keyOf(w, n, seq) })

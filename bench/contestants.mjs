@@ -155,10 +155,9 @@ const asyncCacheDedupe = {
   },
 }
 
-export const rawPlain = rawContestant('ioredis GET+decode', {})
-export const rawAuto = rawContestant('ioredis auto-pipelined', { enableAutoPipelining: true })
+const rawPlain = rawContestant('ioredis GET+decode', {})
+const rawAuto = rawContestant('ioredis auto-pipelined', { enableAutoPipelining: true })
 
 /** In table order: the two baselines, cacheme, then the peers. */
 export const contestants = [rawPlain, rawAuto, cacheme, bentocache, cacheManager, cachified, asyncCacheDedupe]
-export const peers = [bentocache, cacheManager, cachified, asyncCacheDedupe]
 export { cacheme }

@@ -5,7 +5,7 @@
 //   BENCH_CONTESTANTS=cacheme,bento   some contestants only (raw ioredis always runs)
 import './support/register-ioredis.mjs'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { startCluster, startStandalone } from './support/servers.mjs'
 
@@ -13,8 +13,8 @@ const { contestants: all } = await import('./contestants.mjs')
 const pick = process.env.BENCH_CONTESTANTS?.split(',')
 // Ratios need the raw ioredis baseline, so it always runs.
 const contestants = pick ? all.filter((c) => c.name === 'ioredis GET+decode' || pick.some((p) => c.name.includes(p))) : all
-const { hotKeys } = await import('./scenarios/a-hot-keys.mjs')
-const { distinctKeys, DISTINCT_KEYS } = await import('./scenarios/b-distinct-keys.mjs')
+const { hotKeys, HOT_KEYS } = await import('./scenarios/a-hot-keys.mjs')
+const { distinctKeys, DISTINCT, DISTINCT_KEYS } = await import('./scenarios/b-distinct-keys.mjs')
 const { loneGet } = await import('./scenarios/lone-get.mjs')
 const { stampede } = await import('./scenarios/c-stampede.mjs')
 const { getMany } = await import('./scenarios/d-get-many.mjs')
@@ -58,12 +58,11 @@ try {
   if (only.has('f')) { log('(f) memory'); results.f = await memory({ contestants, url: standalone.url, log }) }
 
   const goals = evaluateGoals(results)
-  // Where a throughput goal is missed, show where cacheme's time goes.
-  for (const goal of goals.filter((g) => g.met === false && (g.id === 'a' || g.id === 'b'))) {
+  // Where a throughput goal is missed, show where cacheme's time goes, on that scenario's pattern.
+  const patterns = { a: HOT_KEYS, b: DISTINCT }
+  for (const goal of goals.filter((g) => g.met === false && patterns[g.id])) {
     log(`profiling cacheme on (${goal.id})`)
-    profiles[goal.id] = goal.id === 'a'
-      ? await profileThroughput({ url: standalone.url, name: 'a', keys: 10, keyOf: (w, n) => (w + n) % 10 })
-      : await profileThroughput({ url: standalone.url, name: 'b', keys: DISTINCT_KEYS, keyOf: (_w, _n, seq) => seq % DISTINCT_KEYS })
+    profiles[goal.id] = await profileThroughput({ url: standalone.url, ...patterns[goal.id] })
   }
   environment.loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ')
   environment.seconds = Math.round((Date.now() - started) / 1000)
@@ -82,10 +81,10 @@ try {
   await cluster?.stop()
 }
 
-/** H2's transform throughput benchmark, when it exists: its output goes into the report. */
+/** The compiler's own benchmark (bench/transform/run.mjs): its output goes into the report. */
 function runTransformBench() {
   const script = new URL('./transform/run.mjs', import.meta.url)
-  if (!existsSync(script) || !only.has('transform')) return undefined
+  if (!only.has('transform')) return undefined
   log('transform throughput (bench/transform/run.mjs)')
   const run = spawnSync(process.execPath, [script.pathname], { encoding: 'utf8', timeout: 180_000 })
   return { status: run.status, output: (run.stdout + (run.status === 0 ? '' : run.stderr)).trim() }

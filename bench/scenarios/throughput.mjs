@@ -1,5 +1,5 @@
 import { commandCounter } from '../support/command-count.mjs'
-import { drive } from '../support/drive.mjs'
+import { drive, fill } from '../support/drive.mjs'
 import { percentile, summarize } from '../support/stats.mjs'
 import { bookValue } from '../support/value.mjs'
 
@@ -15,9 +15,7 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
     const fetch = async (id) => { fetches.count++; return bookValue(id) }
     const c = await contestant.open({ url, prefix: `bench:${name}:${slug(contestant.name)}`, ttlSeconds, fetch })
     // Fill the cache (every key once), then warm the JIT on the measured pattern.
-    for (let from = 0; from < keys; from += parallel) {
-      await Promise.all(Array.from({ length: Math.min(parallel, keys - from) }, (_, i) => c.get(from + i)))
-    }
+    await fill((id) => c.get(id), keys, parallel)
     await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs, sampleEvery })
     opened.push({ contestant, c, fetches, ops: [], p50: [], p99: [], commands: [], roundTrips: [], fetchesMeasured: 0 })
     log(`  ${name}: ${contestant.name} filled and warm`)

@@ -1,5 +1,12 @@
 let buffer = new Float64Array(0)
 
+/** Fills the cache before measuring: `get(id)` of every id in 0..keys-1, `parallel` at a time. */
+export async function fill(get, keys, parallel = 100) {
+  for (let from = 0; from < keys; from += parallel) {
+    await Promise.all(Array.from({ length: Math.min(parallel, keys - from) }, (_, i) => get(from + i)))
+  }
+}
+
 /**
  * Runs `parallel` async loops that each call `op(loop, n, seq)` back to back for `durationMs`
  * (`n`: the loop's own call count, `seq`: a counter over every call issued), and returns ops/s,
