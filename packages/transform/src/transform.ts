@@ -5,11 +5,14 @@ import type { Diagnostic } from './core/diagnostic.js'
 import { lineLocator } from './core/lines.js'
 import { NameAllocator } from './core/names.js'
 import { planModule, type SiteEdit } from './core/plan.js'
+import { mayContainCalls } from './core/site.js'
 import type { DefinitionRegistry } from './core/registry.js'
 import { collectFast } from './fast/collect.js'
 import { collectCallSites } from './oxc/collect.js'
 import { cachemeImports } from './oxc/imports.js'
 import { printEmit, type Segment } from './oxc/print.js'
+
+export { mayContainCalls }
 
 export interface TransformOptions {
   /** The build's definitions, for conflicts across modules (see `createTransformer()`). */
@@ -25,11 +28,6 @@ export interface TransformResult {
   map: SourceMap | null
   /** Errors and warnings with file:line:col; with any error, `code` is the input unchanged. */
   diagnostics: Diagnostic[]
-}
-
-/** Files whose text can't contain a call of cacheme's `cached()`. */
-export function mayContainCalls(code: string): boolean {
-  return code.includes('cached') && code.includes('cacheme')
 }
 
 /**

@@ -3,6 +3,7 @@ import { commentText } from './core/emit.js'
 import { NameAllocator } from './core/names.js'
 import { planModule, type SiteEdit } from './core/plan.js'
 import { DefinitionRegistry } from './core/registry.js'
+import { mayContainCalls } from './core/site.js'
 import { collectCallSites, unwrap } from './ts/collect.js'
 import { printEmit } from './ts/print.js'
 
@@ -51,7 +52,7 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
   return (context) => (sourceFile) => {
     const original = tsi.getParseTreeNode(sourceFile, tsi.isSourceFile) ?? sourceFile
     const text = original.text
-    if (!text.includes('cached') || !text.includes('cacheme')) return sourceFile
+    if (!mayContainCalls(text)) return sourceFile
     const sites = collectCallSites(tsi, original, checker)
     if (sites.length === 0) return sourceFile
     const locate = (offset: number) => {

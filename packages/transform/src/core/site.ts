@@ -51,3 +51,8 @@ export interface CallSite<N> {
   /** True when the arguments can't be analysed (spread, too many, too few): validate, don't rewrite. */
   leaveAsIs: boolean
 }
+
+/** Files whose text can't contain a call of cacheme's `cached()`: every front end skips them unread. */
+export function mayContainCalls(code: string): boolean {
+  return code.includes('cached') && code.includes('cacheme')
+}
