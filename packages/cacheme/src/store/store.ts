@@ -27,6 +27,8 @@ export class Store<P extends object = Params, T = unknown> {
   private readonly fetcher: Fetcher<P, T>
   /** Keys by param value, for a store with one placeholder and a fixed version. */
   private readonly keyMemo: KeyMemo | undefined
+  /** The key's `:v${version}` end, built once when the version is fixed (not a function). */
+  private readonly fixedVersionSuffix: string | undefined
 
   constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
     if (typeof fetcher !== 'function') {
@@ -36,7 +38,9 @@ export class Store<P extends object = Params, T = unknown> {
     this.fetcher = fetcher
     this.options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version })
     this.name = this.options.name
-    this.keyMemo = spec.params.length === 1 && typeof this.options.version !== 'function' ? new KeyMemo() : undefined
+    const { version } = this.options
+    this.fixedVersionSuffix = typeof version === 'function' ? undefined : this.versionSuffix(version)
+    this.keyMemo = spec.params.length === 1 && this.fixedVersionSuffix !== undefined ? new KeyMemo() : undefined
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
@@ -170,13 +174,16 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   private buildKey(client: Client, params: P): string {
-    const version = this.version()
-    return `${client.prefix}:${this.spec.render(params as Record<string, unknown>)}:v${encodeParam(version, 'version', this.spec.template)}`
+    const suffix = this.fixedVersionSuffix ?? this.versionSuffix(this.version())
+    return `${client.prefix}:${this.spec.render(params as Record<string, unknown>)}${suffix}`
   }
 
-
   private indexKey(client: Client, version: Version): string {
-    return `${client.prefix}:~index:${this.spec.template}:v${encodeParam(version, 'version', this.spec.template)}`
+    return `${client.prefix}:~index:${this.spec.template}${this.versionSuffix(version)}`
+  }
+
+  private versionSuffix(version: Version): string {
+    return `:v${encodeParam(version, 'version', this.spec.template)}`
   }
 
   private shared(client: Client, key: string, load: () => Promise<T>): Promise<T> {
