@@ -41,11 +41,11 @@ const server = createServer(async (req, res) => {
   const { status, body } = await collectCacheEvents(events, () => dispatch(req, url)).catch(failure)
   const verdict = cacheVerdict(events)
   if (verdict) res.setHeader('x-cache', verdict)
-  if (events.length > 0) res.setHeader('x-cache-ops', describeEvents(events))
+  const ops = events.length > 0 ? describeEvents(events) : undefined
+  if (ops) res.setHeader('x-cache-ops', ops)
   sendJson(res, status, body)
   const ms = (performance.now() - started).toFixed(1).padStart(6)
-  const ops = events.length > 0 ? describeEvents(events) : 'no cache ops'
-  console.log(`${req.method!.padEnd(4)} ${(url.pathname + url.search).padEnd(22)} ${status} ${ms} ms  db×${queryCount() - queriesBefore}  ${ops}`)
+  console.log(`${req.method!.padEnd(4)} ${(url.pathname + url.search).padEnd(22)} ${status} ${ms} ms  db×${queryCount() - queriesBefore}  ${ops ?? 'no cache ops'}`)
 })
 
 const port = Number(process.env.PORT ?? 3000)
