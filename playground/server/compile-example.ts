@@ -1,7 +1,7 @@
 import { isBuiltin } from 'node:module'
-import { build, type Message, type Plugin } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import type { Diagnostic } from './api-types.js'
-import { diagnosticOf, EXAMPLE_ID, transformExample } from './transform-example.js'
+import { EXAMPLE_ID, esbuildDiagnostics, transformExample } from './transform-example.js'
 
 export type CompileResult = { ok: true; js: string; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] }
 
@@ -28,9 +28,7 @@ export async function compileExample(source: string): Promise<CompileResult> {
     })
     return { ok: true, js: result.outputFiles[0]!.text, diagnostics: transformed.diagnostics }
   } catch (error) {
-    const messages = (error as { errors?: Message[] }).errors
-    if (!messages) throw error
-    return { ok: false, diagnostics: [...transformed.diagnostics, ...messages.map(diagnosticOf)] }
+    return { ok: false, diagnostics: [...transformed.diagnostics, ...esbuildDiagnostics(error)] }
   }
 }
 

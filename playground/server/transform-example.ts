@@ -21,14 +21,19 @@ async function syntaxErrors(source: string): Promise<Diagnostic[]> {
     await esbuildTransform(source, { loader: 'ts', sourcefile: EXAMPLE_ID, logLevel: 'silent' })
     return []
   } catch (error) {
-    const messages = (error as { errors?: Message[] }).errors
-    if (!messages) throw error
-    return messages.map(diagnosticOf)
+    return esbuildDiagnostics(error)
   }
 }
 
+/** The errors of a failed esbuild call as diagnostics; anything else esbuild threw is rethrown. */
+export function esbuildDiagnostics(error: unknown): Diagnostic[] {
+  const messages = (error as { errors?: Message[] }).errors
+  if (!messages) throw error
+  return messages.map(diagnosticOf)
+}
+
 /** An esbuild error as a diagnostic (esbuild's columns are 0-based). */
-export function diagnosticOf(message: Message): Diagnostic {
+function diagnosticOf(message: Message): Diagnostic {
   return {
     severity: 'error',
     message: message.text,

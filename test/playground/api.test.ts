@@ -20,6 +20,12 @@ describe('the page\'s API', () => {
     expect(body.diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 3, column: expect.any(Number) })])
   })
 
+  it('POST /api/transform points at a syntax error when the compiler has nothing to do', async () => {
+    const { status, body } = await call('/api/transform', { method: 'POST', body: JSON.stringify({ source: 'const x = 1\nconst y = (\n' }) })
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ changed: false, diagnostics: [{ severity: 'error', line: 3, column: 1 }] })
+  })
+
   it('answers a malformed request with 400 and what was wrong', async () => {
     expect(await call('/api/run', { method: 'POST', body: '{"source": 1}' })).toEqual({
       status: 400,
