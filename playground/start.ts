@@ -1,12 +1,13 @@
 // `npm start`: the playground page and the example app side by side; Ctrl-C stops both.
 import { startApp } from './server/app-process.js'
+import { isPort } from './server/port.js'
 import { startWebServer } from './server/web-server.js'
 
 function portFromEnv(name: string, fallback: number): number {
   const text = process.env[name]
   if (text === undefined || text === '') return fallback
   const port = Number(text)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`${name} must be a port number 0..65535, got ${JSON.stringify(text)}`)
+  if (!isPort(port)) throw new RangeError(`${name} must be a port number 0..65535, got ${JSON.stringify(text)}`)
   return port
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { isPort } from './port.js'
 
 export interface AppProcess {
   /** `http://host:port/` the app listens on. */
@@ -29,7 +30,7 @@ const SERVER_JS = fileURLToPath(new URL('../../app/dist/server.js', import.meta.
 /** Starts the built example app (app/dist/server.js) and resolves once it listens. */
 export async function startApp(options: AppOptions): Promise<AppProcess> {
   const { port, host } = options
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startApp: port must be 0..65535, got ${port}`)
+  if (!isPort(port)) throw new RangeError(`startApp: port must be 0..65535, got ${port}`)
   const child = spawn(process.execPath, ['--enable-source-maps', SERVER_JS], {
     env: { ...process.env, ...options.env, PORT: String(port), HOST: host },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { createServer, type ViteDevServer } from 'vite'
 import { playgroundApi } from './api-plugin.js'
+import { isPort } from './port.js'
 
 export interface WebServer {
   url: string
@@ -10,7 +11,7 @@ export interface WebServer {
 /** The playground page: Vite's dev server over playground/web with the API middleware. */
 export async function startWebServer(options: { port: number; host: string }): Promise<WebServer> {
   const { port, host } = options
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startWebServer: port must be 0..65535, got ${port}`)
+  if (!isPort(port)) throw new RangeError(`startWebServer: port must be 0..65535, got ${port}`)
   // Compiled to dist/server/, the page's sources stay in web/.
   const root = fileURLToPath(new URL('../../web/', import.meta.url))
   const vite: ViteDevServer = await createServer({
