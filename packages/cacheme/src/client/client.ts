@@ -36,7 +36,7 @@ export class Client {
     this.backend = connection.redis ? new RedisBackend(connection.redis, connection.owned) : new MemoryBackend()
     // The in-process memory backend can't be unavailable: no time budget, no breaker.
     this.guard = connection.redis ? new RedisGuard(resolveTimeout(o.timeout)) : undefined
-    this.lookups = new TickBatcher((keys) => this.guarded(() => this.backend.mget(keys)))
+    this.lookups = new TickBatcher((keys) => this.lookupMany(keys))
     this.writes = new TickBatcher<WriteEntry, void>(async (entries) => {
       await this.guarded(() => this.backend.write(entries))
       return []
