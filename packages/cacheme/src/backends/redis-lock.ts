@@ -52,9 +52,12 @@ export class RedisLock implements LockCapability {
   }
 
   private pubSubMode(): Promise<PubSubMode> {
-    const mode = (this.mode ??= detectPubSubMode(this.redis))
-    // A failed detection (Redis down) is retried next time.
-    mode.catch(() => { if (this.mode === mode) this.mode = undefined })
-    return mode
+    if (!this.mode) {
+      const mode = detectPubSubMode(this.redis)
+      // A failed detection (Redis down) is retried next time.
+      mode.catch(() => { if (this.mode === mode) this.mode = undefined })
+      this.mode = mode
+    }
+    return this.mode
   }
 }
