@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build, type Plugin } from 'esbuild'
+import { build, context, type Plugin } from 'esbuild'
 import { expect, test } from 'vitest'
 import unplugin from 'unplugin-cacheme'
 import esbuildPlugin from 'unplugin-cacheme/esbuild'
@@ -23,4 +25,28 @@ test('include / exclude: RegExps are matched by the plugin itself, glob strings 
   expect(await bundle(esbuildPlugin({ include: [/scenario\.js$/] }), false)).toMatch(/__cacheme_comment_id\b/)
   expect(await bundle(esbuildPlugin({ exclude: '**/scenario.js' }), false)).not.toMatch(/__cacheme_comment_id\b/)
   expect(() => esbuildPlugin(42 as never)).toThrow('unplugin-cacheme: options must be an object like { include, exclude }, got number')
+})
+
+test.each([
+  ['the esbuild plugin', () => esbuildPlugin()],
+  ['unplugin\'s esbuild adapter (glob patterns)', () => esbuildPlugin({ exclude: '**/node_modules/**' })],
+])('%s: a rebuild forgets the definitions of a module whose call sites were removed', async (_, plugin) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cacheme-esbuild-'))
+  const [main, a, b] = ['main.js', 'a.js', 'b.js'].map((name) => join(dir, name)) as [string, string, string]
+  const define = (ttl: string) => `import { cached } from 'cacheme'\nexport const x = cached('t:<<id>>', (p) => p, { ttl: '${ttl}' })\n`
+  writeFileSync(main, "import './a.js'\nimport './b.js'\n")
+  writeFileSync(a, define('1m'))
+  writeFileSync(b, 'export const y = 1\n')
+  const ctx = await context({ entryPoints: [main], bundle: true, write: false, format: 'esm', external: ['cacheme'], logLevel: 'silent', plugins: [plugin()] })
+  try {
+    await ctx.rebuild()
+    writeFileSync(a, 'export const x = 2\n')
+    writeFileSync(b, define('2m'))
+    const { errors, outputFiles } = await ctx.rebuild()
+    expect(errors).toEqual([])
+    expect(outputFiles![0]!.text).toContain('ttl: 12e4')
+  } finally {
+    await ctx.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -52,3 +52,16 @@ test('modules without `cached` never reach the transform: hook filter on code, e
   expect(['a.ts', 'a.mjs', 'a.jsx', 'a.cts'].every((f) => onLoadFilter.test(f))).toBe(true)
   expect(['a.css', 'a.json', 'a.svg'].some((f) => onLoadFilter.test(f))).toBe(false)
 })
+
+test('a changed module\'s definitions are forgotten, though a module without `cached` never reaches the handler', () => {
+  const options = unpluginFactory(undefined, { framework: 'rollup', versions: {} })
+  const handler = (options.transform as { handler: (code: string, id: string) => unknown }).handler
+  const errors: string[] = []
+  const context = { warn: () => {}, error: (message: string) => void errors.push(message) }
+  const define = (ttl: string) => `import { cached } from 'cacheme'\nexport const x = cached('t:<<id>>', (p) => p, { ttl: '${ttl}' })\n`
+  handler.call(context, define('1m'), '/app/a.js')
+  // a.js is edited to drop its call: the code filter keeps it from the handler; the watcher tells.
+  ;(options.watchChange as (id: string, change: { event: string }) => void).call(context, '/app/a.js', { event: 'update' })
+  handler.call(context, define('2m'), '/app/b.js')
+  expect(errors).toEqual([])
+})

@@ -16,10 +16,15 @@ export default function cacheme(options?: Options): Plugin {
   const includes = regExps(include)
   const excludes = regExps(exclude)
   if (!includes || !excludes) return unplugin.esbuild(options)
-  const transformer = createTransformer()
   return {
     name: 'unplugin-cacheme',
     setup(build) {
+      // esbuild loads every module again when a context rebuilds, so each build starts with a
+      // fresh registry: definitions a module no longer makes can't outlive the build they were in.
+      let transformer = createTransformer()
+      build.onStart(() => {
+        transformer = createTransformer()
+      })
       // esbuild reads a module's source map only when it writes maps itself.
       const sourceMap = Boolean(build.initialOptions.sourcemap)
       build.onLoad({ filter: options?.include === undefined ? SOURCES : /.*/ }, (args): OnLoadResult | undefined => {

@@ -7,14 +7,19 @@ export type { Options }
 /**
  * The build plugin: each module's `cached()` calls become module-level stores. One transformer
  * (and its registry of definitions, for conflicts across modules) lives as long as the plugin
- * instance, i.e. one build or one watch / dev session; re-transformed modules replace their entries.
+ * instance, i.e. one build or one watch / dev session; re-transformed modules replace their
+ * entries, and a changed or deleted module drops them first. esbuild is the exception: it loads
+ * every module again on each rebuild, so there every build starts a new transformer.
  */
-export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (input) => {
+export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (input, meta) => {
   const options = checkOptions(input)
-  const transformer = createTransformer()
+  let transformer = createTransformer()
   return {
     name: 'unplugin-cacheme',
     enforce: 'pre',
+    buildStart() {
+      if (meta.framework === 'esbuild') transformer = createTransformer()
+    },
     transform: {
       filter: {
         id: { include: options.include ?? SOURCES, exclude: options.exclude ?? NODE_MODULES },
@@ -29,8 +34,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
         return { code: result.code, map: result.map }
       },
     },
-    watchChange(id, change) {
-      if (change.event === 'delete') transformer.forget(id)
+    // A changed module's old definitions go now: if it no longer contains `cached`, the hook
+    // filter keeps it from the handler, which would otherwise replace them.
+    watchChange(id) {
+      transformer.forget(id)
     },
     esbuild: { onLoadFilter: options.include === undefined ? SOURCES : undefined },
   }
