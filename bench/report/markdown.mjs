@@ -18,7 +18,7 @@ const NOTES = {
   c: 'Each process is a real child process with its own connection; the key is new every round. Raw ioredis is plain cache-aside (GET, on a miss fetch + SET): every caller fetches.',
   d: 'Round trips are counted by a TCP proxy in front of every node (commands written before a reply arrives count as one round trip); Redis commands by INFO commandstats. Peers without a batch API read with Promise.all of get().',
   e: 'Sequential awaited gets of cached values on the embedded memory backend, so the call site\'s own cost is what differs. The untransformed inline call builds a store per call; the transform hoists it.',
-  f: 'Each contestant runs in a fresh process with --expose-gc; heap growth after a full GC while the gets wait on a held-open fetcher, divided by the number of gets. "Store": the library\'s unit of cache definition (cacheme `cached()`, bentocache namespace, cache-manager `createCache`, async-cache-dedupe `define`).',
+  f: 'Each measurement of each contestant runs in a fresh process with --expose-gc; heap growth after a full GC while the gets wait on a held-open fetcher, divided by the number of gets. "Store": the library\'s unit of cache definition (cacheme `cached()`, bentocache namespace, cache-manager `createCache`, async-cache-dedupe `define`).',
 }
 
 /** bench/results/latest.md and latest.svg of one run. */
