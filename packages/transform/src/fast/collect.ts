@@ -68,12 +68,12 @@ function collect(code: string, module: EcmaScriptModule, comments: readonly Comm
     const t = tokens[i]!
     if (inImport[i] || t.kind !== 'name' || isPropertyName(tokens, i)) continue
     let open: number
+    const after = tokens[i + 1]?.text
     if (cached.has(t.text)) open = i + 1
-    else if (namespaces.has(t.text) && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'cached') open = i + 3
-    else if (namespaces.has(t.text) && tokens[i + 1]?.text !== '.' && tokens[i + 1]?.text !== '?.' && tokens[i + 1]?.text !== '[') continue
-    else if (namespaces.has(t.text) && tokens[i + 1]?.text === '.') continue
-    else if (namespaces.has(t.text)) throw new Unsupported('namespace used as ns?.x or ns[x]')
-    else continue
+    else if (!namespaces.has(t.text)) continue
+    else if (after === '.' && tokens[i + 2]?.text === 'cached') open = i + 3
+    else if (after === '?.' || after === '[') throw new Unsupported('namespace used as ns?.x or ns[x]')
+    else continue // ns.other, or the namespace as a value
     const paren = tokens[open]
     const before = tokens[i - 1]
     if (paren?.text !== '(' || before?.text === 'new' || before?.text === '@') throw new Unsupported(`${t.text} not called plainly`)
