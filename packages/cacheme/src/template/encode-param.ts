@@ -35,7 +35,7 @@ export function renderKeyPart(
     throw paramsError(params, values, template)
   }
   let out = literals[0]!
-  for (let i = 0; i < params.length; i++) out += keyParam(values, params[i]!, template) + literals[i + 1]!
+  for (let i = 0; i < params.length; i++) out += paramOf(values, params[i]!, template) + literals[i + 1]!
   return out
 }
 
@@ -49,7 +49,11 @@ export function keyParam(values: unknown, name: string | null, template: string)
     if (name === null && values === undefined) return ''
     throw paramsError(parseTemplate(template).params, values, template)
   }
-  if (name === null) return ''
+  return name === null ? '' : paramOf(values, name, template)
+}
+
+/** The encoded value of `values[name]`, once `values` is known to be an object. */
+function paramOf(values: object, name: string, template: string): string {
   const value = (values as Record<string, unknown>)[name]
   if (value === undefined) {
     throw new TypeError(`cacheme: missing param '${name}' for '${template}'; got params ${JSON.stringify(Object.keys(values))}`)
