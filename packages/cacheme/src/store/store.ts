@@ -79,19 +79,17 @@ export class Store<P extends object = Params, T = unknown> {
     const client = this.client()
     const keys = paramsList.map((params) => this.keyOn(client, params))
     const flights = new Map<string, Promise<T>>()
-    const toLoad: { key: string; params: P }[] = []
-    const seen = new Set<string>()
+    const toLoad = new Map<string, P>()
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
-      if (seen.has(key)) continue // a repeated key is loaded once, with or without singleflight
-      seen.add(key)
+      if (flights.has(key) || toLoad.has(key)) continue // a repeated key is loaded once, with or without singleflight
       const existing = this.options.singleflight ? (client.flights.get(key) as Promise<T> | undefined) : undefined
       if (existing) flights.set(key, existing)
-      else toLoad.push({ key, params: paramsList[i]! })
+      else toLoad.set(key, paramsList[i]!)
     }
-    if (toLoad.length > 0) {
-      const lookup = readKeys(client, toLoad.map((l) => l.key))
-      for (const { key, params } of toLoad) {
+    if (toLoad.size > 0) {
+      const lookup = readKeys(client, [...toLoad.keys()])
+      for (const [key, params] of toLoad) {
         const load = () => lookup.then((found) => this.settle(client, key, params, foundIn(found, key)))
         flights.set(key, this.options.singleflight ? this.shared(client, key, load) : load())
       }
