@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { dirname, extname } from 'node:path'
 import type { Loader, OnLoadResult, Plugin } from 'esbuild'
-import { createTransformer, formatDiagnostic, type Diagnostic } from '@cacheme/transform'
+import { createTransformer } from '@cacheme/transform'
 import unplugin from './index.js'
+import { messagesOf } from './messages.js'
 import { checkOptions, NODE_MODULES, SOURCES, type Options } from './options.js'
 
 /**
@@ -34,9 +35,9 @@ export default function cacheme(options?: Options): Plugin {
         if (code === undefined || !code.includes('cached')) return undefined
         const result = transformer.transform(code, id.replace(/\?.*$/, ''), { sourceMap })
         if (!result) return undefined
-        const warnings = result.diagnostics.filter((d) => d.severity === 'warning').map(message)
-        const errors = result.diagnostics.filter((d) => d.severity === 'error')
-        if (errors.length > 0) return { errors: [{ text: errors.map(formatDiagnostic).join('\n') }], warnings }
+        const messages = messagesOf(result.diagnostics)
+        const warnings = messages.warnings.map((text) => ({ text }))
+        if (messages.error !== undefined) return { errors: [{ text: messages.error }], warnings }
         const map = result.map ? `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}` : ''
         return { contents: result.code + map, loader: loaderOf(args.path), resolveDir: dirname(args.path), warnings }
       })
@@ -64,10 +65,6 @@ function readSource(path: string): string | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
-}
-
-function message(d: Diagnostic) {
-  return { text: formatDiagnostic(d) }
 }
 
 const LOADERS: Record<string, Loader> = { '.jsx': 'jsx', '.ts': 'ts', '.cts': 'ts', '.mts': 'ts', '.tsx': 'tsx' }

@@ -1,5 +1,6 @@
-import { createTransformer, formatDiagnostic } from '@cacheme/transform'
+import { createTransformer } from '@cacheme/transform'
 import { createUnplugin, type UnpluginFactory } from 'unplugin'
+import { messagesOf } from './messages.js'
 import { checkOptions, NODE_MODULES, SOURCES, type Options } from './options.js'
 
 export type { Options }
@@ -28,9 +29,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
       handler(code, id) {
         const result = transformer.transform(code, id.replace(/\?.*$/, ''))
         if (!result) return null
-        for (const d of result.diagnostics) if (d.severity === 'warning') this.warn(formatDiagnostic(d))
-        const errors = result.diagnostics.filter((d) => d.severity === 'error')
-        if (errors.length > 0) this.error(errors.map(formatDiagnostic).join('\n'))
+        const { warnings, error } = messagesOf(result.diagnostics)
+        for (const warning of warnings) this.warn(warning)
+        if (error !== undefined) this.error(error)
         return { code: result.code, map: result.map }
       },
     },
