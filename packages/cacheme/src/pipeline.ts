@@ -14,13 +14,13 @@ interface Queued {
  */
 export class Pipeline {
   private readonly queued: Queued[] = []
-  private state: 'open' | 'running' | 'done' = 'open'
+  private executed = false
 
   constructor(readonly client: Client) {}
 
   /** @internal Used by `store.getP()`. */
   enqueue<T>(key: string, settle: (found: Found) => Promise<T>): Promise<T> {
-    if (this.state !== 'open') {
+    if (this.executed) {
       throw new Error(`cacheme: this pipeline has already been executed; create a new one with pipeline()`)
     }
     return new Promise<T>((resolve, reject) => {
@@ -34,10 +34,10 @@ export class Pipeline {
 
   /** Sends every queued lookup; resolves when every queued promise has settled. */
   async execute(): Promise<void> {
-    if (this.state !== 'open') {
+    if (this.executed) {
       throw new Error(`cacheme: this pipeline has already been executed; a pipeline runs once`)
     }
-    this.state = 'running'
+    this.executed = true
     const keys = [...new Set(this.queued.map((q) => q.key))]
     // Unavailable (undefined): every lookup falls back to its fetcher.
     const found = await readKeys(this.client, keys)
@@ -48,6 +48,5 @@ export class Pipeline {
         q.reject(error)
       }
     }))
-    this.state = 'done'
   }
 }
