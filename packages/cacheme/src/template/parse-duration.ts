@@ -1,6 +1,6 @@
 import { describeValue } from './parse-template.js'
 
-/** Where a TTL value went wrong: offset into the duration text (0 for non-strings). */
+/** A TTL or duration that can't be used; `value` is the value given. */
 export class DurationError extends Error {
   override name = 'DurationError'
   constructor(message: string, readonly value: unknown) {
