@@ -45,9 +45,9 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
   }
   const { ts: tsi, addDiagnostic } = extras
   const checker = program.getTypeChecker()
-  let registry = registries.get(program)
-  if (!registry) registries.set(program, (registry = new DefinitionRegistry()))
-  const definitions = registry
+  // One registry per program, shared by every transformer created for it.
+  const registry = registries.get(program) ?? new DefinitionRegistry()
+  registries.set(program, registry)
 
   return (context) => (sourceFile) => {
     const original = tsi.getParseTreeNode(sourceFile, tsi.isSourceFile) ?? sourceFile
@@ -59,7 +59,7 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
       const { line, character } = original.getLineAndCharacterOfPosition(offset)
       return { line: line + 1, column: character + 1 }
     }
-    const plan = planModule(sites, { file: original.fileName, code: text, locate, registry: definitions })
+    const plan = planModule(sites, { file: original.fileName, code: text, locate, registry })
     for (const d of plan.diagnostics) {
       if (d.severity === 'warning' && warnings !== 'diagnostic') {
         if (warnings === 'stderr') process.stderr.write(`${d.file}:${d.line}:${d.column} - warning TS${DIAGNOSTIC_CODE}: ${d.message}\n`)
