@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build as esbuild } from 'esbuild'
 import { rollup } from 'rollup'
@@ -53,15 +55,28 @@ test('modules without `cached` never reach the transform: hook filter on code, e
   expect(['a.css', 'a.json', 'a.svg'].some((f) => onLoadFilter.test(f))).toBe(false)
 })
 
-test('a changed module\'s definitions are forgotten, though a module without `cached` never reaches the handler', () => {
+test('in watch mode, a module changed to no longer contain `cached` drops its definitions; one touched keeps them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cacheme-watch-'))
+  const [a, b] = [join(dir, 'a.js'), join(dir, 'b.js')]
   const options = unpluginFactory(undefined, { framework: 'rollup', versions: {} })
   const handler = (options.transform as { handler: (code: string, id: string) => unknown }).handler
+  const watchChange = options.watchChange as (id: string, change: { event: string }) => void
   const errors: string[] = []
   const context = { warn: () => {}, error: (message: string) => void errors.push(message) }
   const define = (ttl: string) => `import { cached } from 'cacheme'\nexport const x = cached('t:<<id>>', (p) => p, { ttl: '${ttl}' })\n`
-  handler.call(context, define('1m'), '/app/a.js')
-  // a.js is edited to drop its call: the code filter keeps it from the handler; the watcher tells.
-  ;(options.watchChange as (id: string, change: { event: string }) => void).call(context, '/app/a.js', { event: 'update' })
-  handler.call(context, define('2m'), '/app/b.js')
-  expect(errors).toEqual([])
+  try {
+    writeFileSync(a, define('1m'))
+    handler.call(context, define('1m'), a)
+    // Touched, text unchanged: rollup keeps its transform, so the definitions must stay.
+    watchChange.call(context, a, { event: 'update' })
+    handler.call(context, define('2m'), b)
+    expect(errors).toHaveLength(1)
+    // Edited to drop its call: the code filter keeps it from the handler; the watcher tells.
+    writeFileSync(a, 'export const x = 2\n')
+    watchChange.call(context, a, { event: 'update' })
+    handler.call(context, define('2m'), b)
+    expect(errors).toHaveLength(1)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createTransformer } from '@cacheme/transform'
 import { createUnplugin, type UnpluginFactory } from 'unplugin'
 import { messagesOf } from './messages.js'
@@ -9,8 +10,8 @@ export type { Options }
  * The build plugin: each module's `cached()` calls become module-level stores. One transformer
  * (and its registry of definitions, for conflicts across modules) lives as long as the plugin
  * instance, i.e. one build or one watch / dev session; re-transformed modules replace their
- * entries, and a changed or deleted module drops them first. esbuild is the exception: it loads
- * every module again on each rebuild, so there every build starts a new transformer.
+ * entries, and modules deleted or edited to no longer contain `cached` drop them. esbuild is the
+ * exception: it loads every module again on each rebuild, so there every build starts a new transformer.
  */
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (input, meta) => {
   const options = checkOptions(input)
@@ -35,12 +36,22 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
         return { code: result.code, map: result.map }
       },
     },
-    // A changed module's old definitions go now: if it no longer contains `cached`, the hook
-    // filter keeps it from the handler, which would otherwise replace them.
-    watchChange(id) {
-      transformer.forget(id)
+    // The handler replaces a re-transformed module's definitions, but the hook filter keeps a
+    // module without `cached` from it: one deleted, or changed to no longer contain `cached`,
+    // drops them here. (Any other change may not be transformed again: rollup keeps the result
+    // for unchanged text.)
+    watchChange(id, change) {
+      if (change.event === 'delete' || !containsCached(id)) transformer.forget(id)
     },
     esbuild: { onLoadFilter: options.include === undefined ? SOURCES : undefined },
+  }
+}
+
+function containsCached(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes('cached')
+  } catch {
+    return false
   }
 }
 
