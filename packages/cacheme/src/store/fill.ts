@@ -16,9 +16,9 @@ export interface FillRequest<T> {
 }
 
 /**
- * A miss: fetch the value and store it, once across processes when the backend has a lock
- * (Redis) and the store uses it. `found` is what the lookup saw: null, a lock marker of another
- * process, or an undecodable value to replace.
+ * A miss: fetch the value and store it, under the backend's lock when the store uses one (once
+ * across processes on Redis; fenced against invalidate/refresh/set on both backends). `found`
+ * is what the lookup saw: null, another holder's lock marker, or an undecodable value to replace.
  */
 export function fill<T>(request: FillRequest<T>, found: Buffer | null = null): Promise<T> {
   const lock = request.client.backend.lock
@@ -28,10 +28,14 @@ export function fill<T>(request: FillRequest<T>, found: Buffer | null = null): P
 
 /** Calls the fetcher and writes its value. A failed write never fails the caller. */
 export async function fetchAndStore<T>(request: FillRequest<T>): Promise<T> {
-  const { client, store, key } = request
+  const { client, store, key, index, ttlMs, codec } = request
   client.log(store, key, 'FETCH')
   const value = await request.fetch()
-  await storeValue(request, value)
+  try {
+    await client.write({ key, value: codec.encode(value), ttlMs, index })
+  } catch {
+    client.log(store, key, 'ERROR')
+  }
   return value
 }
 
@@ -41,13 +45,4 @@ export async function fetchWithoutCache<T>(request: Pick<FillRequest<T>, 'client
   client.log(store, key, 'ERROR')
   client.log(store, key, 'FETCH')
   return request.fetch()
-}
-
-export async function storeValue<T>(request: Omit<FillRequest<T>, 'fetch' | 'lock'>, value: T): Promise<void> {
-  const { client, key, index, ttlMs, codec, store } = request
-  try {
-    await client.write({ key, value: codec.encode(value), ttlMs, index })
-  } catch {
-    client.log(store, key, 'ERROR')
-  }
 }
