@@ -26,7 +26,7 @@ export interface Backend {
    * backend, the same fencing within one process (a fill's write loses to an invalidate,
    * refresh or set that completed meanwhile).
    */
-  readonly lock?: LockCapability
+  readonly lock: LockCapability
 }
 
 /** What taking the lock found: it is ours, or the key holds a value or another holder's marker. */

@@ -56,11 +56,10 @@ export class Client {
     return this.guarded(() => this.backend.mget(keys))
   }
 
-  /** @internal The shared subscriber of the cross-process lock; undefined without one. */
+  /** @internal The shared subscriber of the lock's notices; undefined if the client closed before one was needed. */
   herdHub(): SubscriberHub | undefined {
-    const lock = this.backend.lock
-    if (!lock || this.closed) return this.hub
-    return (this.hub ??= new SubscriberHub(() => lock.openSubscriber(), this.guarded))
+    if (this.closed) return this.hub
+    return (this.hub ??= new SubscriberHub(() => this.backend.lock.openSubscriber(), this.guarded))
   }
 
   /** Looks a key up; lookups made in the same tick share one round trip per node. */

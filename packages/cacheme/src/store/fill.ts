@@ -21,8 +21,7 @@ export interface FillRequest<T> {
  * is what the lookup saw: null, another holder's lock marker, or an undecodable value to replace.
  */
 export function fill<T>(request: FillRequest<T>, found: Buffer | null = null): Promise<T> {
-  const lock = request.client.backend.lock
-  if (lock && request.lock) return fillUnderLock(request, lock, request.lock, found)
+  if (request.lock) return fillUnderLock(request, request.client.backend.lock, request.lock, found)
   return fetchAndStore(request)
 }
 
