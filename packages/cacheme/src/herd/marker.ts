@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto'
  * 0x00 is a whole value, JSON text never starts with a NUL).
  */
 export const MARKER_PREFIX = Buffer.from('\x00\xffcacheme-lock:', 'latin1')
-const TOKEN_LENGTH = 32
+/** Characters in a holder's token (hex), in markers and notices alike. */
+export const TOKEN_LENGTH = 32
 const MARKER_LENGTH = MARKER_PREFIX.length + TOKEN_LENGTH
 
 /** A fresh random token (32 hex characters). */

@@ -1,3 +1,5 @@
+import { TOKEN_LENGTH } from './marker.js'
+
 /**
  * What a lock holder publishes when its fill ends, on the key's channel: which fill (token),
  * and its outcome: the encoded value, "filled" (value too large to publish: GET it), or the
@@ -12,7 +14,6 @@ export type Notice =
 export const MAX_NOTICE_VALUE_BYTES = 64 * 1024
 
 const KIND_CODE = { value: 0x76, filled: 0x66, error: 0x65 } as const
-const TOKEN_LENGTH = 32
 
 export function encodeNotice(notice: Notice): Buffer {
   const head = Buffer.from(String.fromCharCode(KIND_CODE[notice.kind]) + notice.token, 'latin1')
