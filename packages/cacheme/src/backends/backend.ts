@@ -8,8 +8,9 @@ export interface WriteEntry {
 }
 
 /**
- * What a store needs from where values live. Every method that takes many keys sends them in
- * one round trip per Redis node.
+ * What a store needs from where values live. Every method that takes many keys batches them
+ * per Redis node: `mget` in one round trip per node; `write` and `del` in one for the values
+ * and one more for the store indexes.
  */
 export interface Backend {
   readonly kind: 'memory' | 'redis' | 'cluster'
