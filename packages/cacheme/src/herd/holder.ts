@@ -18,9 +18,10 @@ export async function holdAndFill<T>(
   const { client, store, key } = request
   client.log(store, key, 'FETCH')
   const stopExtending = keepLocked(lock, client.guarded, key, marker, lockTtlMs)
-  // Indexed while the fetch runs, so invalidateAll() also deletes the marker and fences this fill off.
+  // Indexed before the fetch starts (one round trip, next to a fetch that is far slower), so an
+  // invalidateAll() that runs while the fetch is in flight finds the marker and fences this fill off.
   const entry = { key, ttlMs: request.ttlMs, index: request.index }
-  const indexed = client.guarded(() => lock.recordIndex(entry)).then(() => true, () => false)
+  const indexed = await client.guarded(() => lock.recordIndex(entry)).then(() => true, () => false)
   let value: T
   try {
     value = await request.fetch()
@@ -42,7 +43,7 @@ export async function holdAndFill<T>(
   const notice = valueNotice(token, bytes)
   try {
     const written = await client.guarded(() => lock.commit(key, marker, bytes, request.ttlMs, encodeNotice(notice)))
-    if (written && !(await indexed)) await client.guarded(() => lock.recordIndex(entry))
+    if (written && !indexed) await client.guarded(() => lock.recordIndex(entry))
   } catch {
     client.log(store, key, 'ERROR')
     compensate(lock, key, marker)
