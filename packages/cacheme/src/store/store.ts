@@ -215,8 +215,9 @@ export class Store<P extends object = Params, T = unknown> {
       // The cache could not be read: fall back to the fetcher, write nothing.
       return fetchWithoutCache({ client, store: this.name, key, fetch: () => this.fetcher(params) })
     }
-    if (found !== null) {
-      if (isMarker(found)) return fill(this.fillRequest(client, key, params), found)
+    if (found === null) {
+      client.log(this.name, key, 'MISS')
+    } else if (!isMarker(found)) {
       try {
         const value = this.options.codec.decode(found)
         client.log(this.name, key, 'HIT')
@@ -224,8 +225,6 @@ export class Store<P extends object = Params, T = unknown> {
       } catch {
         client.log(this.name, key, 'ERROR')
       }
-    } else {
-      client.log(this.name, key, 'MISS')
     }
     return fill(this.fillRequest(client, key, params), found)
   }
