@@ -55,6 +55,7 @@ describe('writes with an unknown outcome', () => {
     try {
       const store = cached('item:<<id>>', ({ id }: { id: string }) => `fetched ${id}`, { client })
       await store.get({ id: '1' })
+      await store.set({ id: '2' }, 'the server knows the set script now') // so the paused set is one EVALSHA
       server.pause()
       let error: unknown
       try {
@@ -68,8 +69,8 @@ describe('writes with an unknown outcome', () => {
       expect(unknown.store).toBe('item:<<id>>')
       expect(unknown.key).toBe('item:1:v1')
       expect(unknown.message).toBe("cacheme: set of 'item:1:v1' in store 'item:<<id>>' may or may not have been applied: Redis node redis did not answer within 300 ms")
-      // It was applied once the server went on: what the docs tell callers to expect.
-      await raw.ping()
+      // It was applied once the server went on (the lookup queues behind it on the same
+      // connection): what the docs tell callers to expect.
       expect(await store.get({ id: '1' })).toBe('written while paused')
     } finally {
       raw.disconnect()
@@ -114,6 +115,25 @@ describe('secrets never show', () => {
     }
     return parts.join('\n')
   }
+
+  test('a wrong password is named as such in the fallback\'s ERROR detail and in a rejected write', async () => {
+    const { server, password } = servers[0]!
+    const details: string[] = []
+    const client = createClient({
+      redis: { port: server.port, password: 'not-the-password' },
+      prefix: 'pw',
+      logger: { log: (_s, _k, op, detail) => { if (op === 'ERROR') details.push(detail?.error?.message ?? '') } },
+    })
+    try {
+      expect(await cached('auth:<<id>>', () => 'fetched', { client }).get({ id: '1' })).toBe('fetched')
+      expect(details[0]).toMatch(/Redis refused the credentials: WRONGPASS/)
+      const error = await cached('auth:<<id>>', () => 'fetched', { client }).set({ id: '1' }, 'x').then(() => undefined, (e: unknown) => e as Error)
+      expect(error?.message).toMatch(/was not applied: .*Redis refused the credentials: WRONGPASS/)
+      expect(details.join('\n') + error?.message).not.toContain(password)
+    } finally {
+      await client.close()
+    }
+  })
 
   test.each(passwords)('password %j: in a URL (encoded or not), options, wrong ones: never in description, errors, inspect or logger lines', async (password) => {
     const { server } = servers[passwords.indexOf(password)]!

@@ -28,6 +28,8 @@ export class NodeHealth {
     readonly secrets: Secrets,
     /** Called when the node times out or drops: a cluster refreshes its slot map. */
     readonly onTrouble: () => void = () => {},
+    /** The connection's last error event (a refused password surfaces there, not on the command). */
+    readonly lastConnectionError: () => unknown = () => undefined,
   ) {
     this.#coolDownMs = Math.max(timeoutMs, COOL_DOWN_MIN_MS)
   }
@@ -90,7 +92,17 @@ export class NodeHealth {
     }
     // Not sent at all (no connection, offline queue off) vs sent and lost: only the first is sure.
     const notSent = /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|enableOfflineQueue/i.test(message)
-    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}`, { outcome: notSent ? 'not-applied' : 'unknown', cause })
+    const connection = notSent ? this.lastConnectionError() : undefined
+    const why = connection === undefined ? '' : `; the connection's last error: ${this.#reason(connection)}`
+    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}${why}`, { outcome: notSent ? 'not-applied' : 'unknown', cause })
+  }
+
+  /** A connection error in words: a refused password or a missing permission said plainly. */
+  #reason(error: unknown): string {
+    const message = this.secrets.safeCause(error).message
+    if (/^(WRONGPASS|NOAUTH)\b/.test(message)) return `Redis refused the credentials: ${message}`
+    if (/^NOPERM\b/.test(message)) return `the Redis user lacks a permission: ${message}`
+    return message
   }
 
   #allow(): boolean {

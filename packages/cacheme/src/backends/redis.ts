@@ -34,6 +34,7 @@ export class RedisBackend implements Backend {
   readonly #timeoutMs: number
   readonly #secrets: Secrets
   readonly #nodes = new Map<string, NodeHealth>()
+  #lastConnectionError: unknown
   #publish: Promise<string> | undefined
   #shardedPubSub = false
   #lastRefresh = 0
@@ -44,6 +45,9 @@ export class RedisBackend implements Backend {
     this.#owned = options.owned
     this.#timeoutMs = options.timeoutMs
     this.#secrets = options.secrets
+    // Kept for the reason of the next failure: a refused AUTH is told only as an 'error' event.
+    redis.on('error', (error: unknown) => { this.#lastConnectionError = error })
+    redis.on('ready', () => { this.#lastConnectionError = undefined })
   }
 
   async get(keys: readonly string[]): Promise<(Buffer | null | Error)[]> {
@@ -161,7 +165,7 @@ export class RedisBackend implements Backend {
   #health(node: string): NodeHealth {
     let health = this.#nodes.get(node)
     if (!health) {
-      health = new NodeHealth(node === 'redis' ? 'redis' : node, this.#timeoutMs, this.#secrets, () => this.#refreshSlots())
+      health = new NodeHealth(node, this.#timeoutMs, this.#secrets, () => this.#refreshSlots(), () => this.#lastConnectionError)
       this.#nodes.set(node, health)
     }
     return health

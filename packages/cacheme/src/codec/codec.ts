@@ -1,6 +1,6 @@
-import { Packr } from 'msgpackr'
 import { describeValue } from '../describe.js'
-import { frameJson, frameValue, readFrame, readJsonFrame, type Frame } from './frame.js'
+import { frameJson, frameValue, readFrame, readJsonFrame, type Frame, type ValueFrame } from './frame.js'
+import { decodeMsgpack, encodeMsgpack } from './msgpack.js'
 
 /** Turns values into bytes for Redis and back. `decode` may throw: the value is then a miss. */
 export interface Codec<T = unknown> {
@@ -11,14 +11,19 @@ export interface Codec<T = unknown> {
 /** `'json'` stores plain JSON text (in a JSON envelope, see the docs) so other programs can read the cache. */
 export type CodecOption<T = unknown> = 'msgpack' | 'json' | Codec<T>
 
-// Records (not msgpack maps) for plain objects, so msgpack maps can decode as real Maps.
-const packr = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: false })
-
-/** The default: everything JSON does plus Date, Map, Set, BigInt, undefined, typed arrays, Buffer. */
+/**
+ * The default: everything JSON does plus Date, Map, Set, BigInt, undefined, typed arrays,
+ * Buffer, NaN, ±Infinity and -0. msgpack without per-value records (records only inside large
+ * values), Maps listed in a table (msgpack.ts); its decode CPU against JSON.parse, per shape,
+ * is in bench/results/codec.md.
+ */
 export const msgpackCodec: Codec = {
-  encode: (value) => packr.pack(value),
-  decode: (bytes) => packr.unpack(bytes),
+  encode: encodeMsgpack,
+  decode: (bytes) => decodeMsgpack(bytes),
 }
+
+/** The same codec by its role. */
+export const defaultCodec: Codec = msgpackCodec
 
 export const jsonCodec: Codec = {
   // JSON has no undefined: it is stored as null.
@@ -33,21 +38,27 @@ export const jsonCodec: Codec = {
 export interface ValueFormat<T> {
   write(value: T): Buffer
   read(bytes: Buffer): Frame
-  decode(payload: Buffer): T
+  decode(frame: ValueFrame): T
 }
 
 const binaryFormat = <T>(codec: Codec<T>): ValueFormat<T> => ({
   write: (value) => frameValue(codec.encode(value)),
   read: readFrame,
-  decode: (payload) => codec.decode(payload),
+  // A custom codec gets its bytes as a Buffer of their own.
+  decode: (frame) => codec.decode(frame.bytes.subarray(frame.start, frame.end)),
 })
 
-const msgpackFormat = binaryFormat(msgpackCodec)
+// The built-in codecs read their payload in place.
+const msgpackFormat: ValueFormat<unknown> = {
+  write: (value) => frameValue(encodeMsgpack(value)),
+  read: readFrame,
+  decode: (frame) => decodeMsgpack(frame.bytes, frame.start, frame.end),
+}
 
 const jsonFormat: ValueFormat<unknown> = {
   write: (value) => frameJson(JSON.stringify(value) ?? 'null'),
   read: readJsonFrame,
-  decode: (payload) => JSON.parse(payload.toString('utf8')),
+  decode: (frame) => JSON.parse(frame.bytes.toString('utf8', frame.start, frame.end)),
 }
 
 export function resolveCodec<T>(option: CodecOption<T> | undefined, storeName: string): ValueFormat<T> {

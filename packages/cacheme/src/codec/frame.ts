@@ -42,9 +42,17 @@ const JSON_PREFIX_BYTES = Buffer.from(JSON_PREFIX, 'latin1')
 
 /** What stored bytes are. */
 export type Frame =
-  | { kind: 'value'; payload: Buffer }
+  | ValueFrame
   | { kind: 'marker'; token: string; head: Buffer; previous: Buffer | null; previousExpiresAt: number }
   | { kind: 'foreign' }
+
+/** A value's payload, as a range of the stored bytes (read in place: a subarray per hit costs more than decoding a small value). */
+export interface ValueFrame {
+  kind: 'value'
+  bytes: Buffer
+  start: number
+  end: number
+}
 
 const FOREIGN: Frame = { kind: 'foreign' }
 
@@ -81,7 +89,7 @@ export function readFrame(bytes: Buffer): Frame {
   if (bytes[4] === KIND_VALUE) {
     // Flags other than 0 belong to a later format this version can't read: foreign, so it is replaced.
     if (bytes.length < VALUE_HEADER || bytes[5] !== 0) return FOREIGN
-    return { kind: 'value', payload: bytes.subarray(VALUE_HEADER) }
+    return { kind: 'value', bytes, start: VALUE_HEADER, end: bytes.length }
   }
   return readMarker(bytes)
 }
@@ -90,7 +98,7 @@ export function readFrame(bytes: Buffer): Frame {
 export function readJsonFrame(bytes: Buffer): Frame {
   if (bytes.length > JSON_PREFIX_BYTES.length && bytes[bytes.length - 1] === 0x7d /* } */
     && bytes.compare(JSON_PREFIX_BYTES, 0, JSON_PREFIX_BYTES.length, 0, JSON_PREFIX_BYTES.length) === 0) {
-    return { kind: 'value', payload: bytes.subarray(JSON_PREFIX_BYTES.length, bytes.length - 1) }
+    return { kind: 'value', bytes, start: JSON_PREFIX_BYTES.length, end: bytes.length - 1 }
   }
   return bytes[0] === MAGIC_0 ? readMarker(bytes) : FOREIGN
 }

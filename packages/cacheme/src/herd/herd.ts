@@ -67,7 +67,7 @@ export function settle<T>(load: Load<T>, found: Buffer | null | Error): Promise<
   const frame = load.format.read(found)
   if (frame.kind === 'value') {
     try {
-      const value = load.format.decode(frame.payload)
+      const value = load.format.decode(frame)
       core.log(store, key, 'HIT')
       return Promise.resolve(value)
     } catch (error) {
@@ -121,7 +121,7 @@ function afterRace<T>(load: Load<T>, current: Buffer, pttlMs: number): Promise<T
   const frame = load.format.read(current)
   if (frame.kind === 'value') {
     try {
-      const value = load.format.decode(frame.payload)
+      const value = load.format.decode(frame)
       load.core.log(load.store, load.key, 'HIT')
       return Promise.resolve(value)
     } catch (error) {
@@ -140,7 +140,7 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
     const previous = load.format.read(frame.previous)
     if (previous.kind === 'value') {
       try {
-        const value = load.format.decode(previous.payload)
+        const value = load.format.decode(previous)
         core.log(load.store, load.key, 'HIT')
         return Promise.resolve(value)
       } catch {
@@ -210,7 +210,7 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
         const frame = load.format.read(notice.bytes)
         if (frame.kind === 'value') {
           try {
-            return load.format.decode(frame.payload)
+            return load.format.decode(frame)
           } catch {
             // Undecodable here: re-check the key like after any other notice.
           }

@@ -12,7 +12,7 @@ import { parseTemplate } from './parse-template.js'
  *   'mary' is). A placeholder directly followed by another (`<<a>><<b>>`) has no such character:
  *   its values are never plain.
  * - Anything else is *encoded*: `~` + the length of the base64url text + a tag + the base64url
- *   text itself: `~8~bWFyeS1hbm4`. The length makes it self-delimiting; plain values never start
+ *   text itself: `~11~bWFyeS1hbm4` for 'mary-ann'. The length makes it self-delimiting; plain values never start
  *   with `~`. The tag is `~` for UTF-8, `u` for UTF-16LE code units, used for text with lone
  *   surrogates (which UTF-8 would turn into U+FFFD, making '\uD800' and '\uFFFD' collide).
  *

@@ -1,0 +1,209 @@
+import { Packr } from 'msgpackr'
+import { describe, expect, test } from 'vitest'
+import { defaultCodec, jsonCodec, msgpackCodec, resolveCodec } from '../../../packages/cacheme/src/codec/codec.js'
+
+/** Through the codec and the frame, as a store writes and reads it. */
+function roundTrip<T>(value: T): T {
+  const format = resolveCodec<T>(undefined, 'round-trip')
+  const frame = format.read(format.write(value))
+  if (frame.kind !== 'value') throw new Error(`expected a value frame, got ${frame.kind}`)
+  return format.decode(frame)
+}
+
+const TYPED = [
+  new Uint8Array([0, 1, 255]), new Int8Array([-128, 127]), new Uint8ClampedArray([0, 255]),
+  new Int16Array([-32768, 1]), new Uint16Array([65535]), new Int32Array([-1, 2 ** 31 - 1]), new Uint32Array([2 ** 32 - 1]),
+  new Float32Array([1.5, -0.25]), new Float64Array([Math.PI, Number.MAX_VALUE, -0]), new BigInt64Array([-(2n ** 63n)]), new BigUint64Array([2n ** 64n - 1n]),
+]
+
+describe('the default codec round-trips', () => {
+  test.each([
+    ['a number', 42.5], ['a short string', 'user-1'], ['an empty string', ''], ['true', true], ['null', null],
+    ['an array', [1, 'two', null, { three: 3 }]], ['a record', { id: 1, title: 'x', author: { id: 2, name: 'y' }, tags: ['a'] }],
+    ['an empty object', {}], ['an empty array', []], ['unicode', 'héllo 😀 \u2028'],
+  ])('%s, as JSON does', (_label, value) => {
+    expect(roundTrip(value)).toEqual(value)
+  })
+
+  test('a value without a Map is plain msgpack, which any msgpack reader decodes', () => {
+    const value = { id: 1, tags: ['a', 'b'], score: 1.5, none: null }
+    expect(new Packr({ mapsAsObjects: true }).unpack(Buffer.from(defaultCodec.encode(value)))).toEqual(value)
+  })
+
+  test('a value with a Map is 0xC1, mode 2 (a table) and msgpack of [table, value]', () => {
+    const bytes = Buffer.from(defaultCodec.encode({ list: [new Map([[1, 2]])] }))
+    expect([bytes[0], bytes[1]]).toEqual([0xc1, 0x02])
+    expect(new Packr({ mapsAsObjects: true }).unpack(bytes.subarray(2))).toEqual([[['M', 'list', 0]], { list: [[1, 2]] }])
+  })
+
+  test('a large value of repeated shapes is encoded with records, and reads back the same', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ id: i, title: `row ${i}`, at: new Date(i), tags: new Map([['k', i]]) }))
+    const bytes = Buffer.from(defaultCodec.encode(rows))
+    expect([bytes[0], bytes[1]]).toEqual([0xc1, 0x03])
+    expect(roundTrip(rows)).toEqual(rows)
+    // self-contained: another process (a fresh msgpackr) reads it, whatever was encoded before
+    defaultCodec.encode(rows.map((r) => ({ ...r, id: -r.id })))
+    const fresh = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true })
+    expect(fresh.unpack(Buffer.from(defaultCodec.encode(rows)).subarray(2))[1][7]).toEqual({ id: 7, title: 'row 7', at: new Date(7), tags: ['k', 7] })
+    const varied = Array.from({ length: 40 }, (_, i) => ({ [`key${i}`]: 'x'.repeat(30) }))
+    expect(Buffer.from(defaultCodec.encode(varied))[0]).not.toBe(0xc1)
+    expect(roundTrip(varied)).toEqual(varied)
+  })
+
+  test('a Date, at the top and nested, and an invalid Date', () => {
+    const at = new Date('2024-02-29T12:34:56.789Z')
+    expect(roundTrip(at)).toEqual(at)
+    const out = roundTrip({ at, list: [at], bad: new Date(Number.NaN) })
+    expect(out.at).toBeInstanceOf(Date)
+    expect(out.at.getTime()).toBe(at.getTime())
+    expect(out.list[0]).toEqual(at)
+    expect(Number.isNaN(out.bad.getTime())).toBe(true)
+  })
+
+  test('a Map stays a Map, distinct from a plain object, with any keys', () => {
+    const map = new Map<unknown, unknown>([['a', 1], [2, 'b'], [null, { x: new Map([['y', new Set([1])]]) }]])
+    const out = roundTrip({ map, object: { a: 1 }, empty: new Map() })
+    expect(out.map).toBeInstanceOf(Map)
+    expect(out.map).toEqual(map)
+    expect(out.map.get(2)).toBe('b')
+    expect(((out.map.get(null) as { x: Map<string, Set<number>> }).x.get('y'))).toEqual(new Set([1]))
+    expect(out.object).not.toBeInstanceOf(Map)
+    expect(Object.getPrototypeOf(out.object)).toBe(Object.prototype)
+    expect(out.empty).toEqual(new Map())
+    expect(roundTrip(new Map([[1, 2]]))).toEqual(new Map([[1, 2]]))
+  })
+
+  test('a Set, at the top and nested', () => {
+    expect(roundTrip(new Set(['x', 3]))).toEqual(new Set(['x', 3]))
+    expect(roundTrip({ s: new Set([new Date(0), { a: 1n }]) })).toEqual({ s: new Set([new Date(0), { a: 1n }]) })
+  })
+
+  test('a BigInt, small, large and negative', () => {
+    for (const big of [0n, 7n, 12345678901234567890123n, -(2n ** 70n)]) {
+      expect(roundTrip(big)).toBe(big)
+      expect(roundTrip({ big }).big).toBe(big)
+    }
+  })
+
+  test('undefined at the top, as a property (kept, in its place) and in an array', () => {
+    expect(roundTrip(undefined)).toBeUndefined()
+    const out = roundTrip({ a: 1, missing: undefined, b: 2 })
+    expect(Object.keys(out)).toEqual(['a', 'missing', 'b'])
+    expect('missing' in out).toBe(true)
+    expect(roundTrip([undefined, 1, undefined])).toEqual([undefined, 1, undefined])
+  })
+
+  test.each(TYPED.map((t) => [t.constructor.name, t]))('a %s, at the top and nested', (_name, typed) => {
+    const top = roundTrip(typed)
+    expect(top).toBeInstanceOf(typed.constructor)
+    expect(top).toEqual(typed)
+    const nested = roundTrip({ typed })
+    expect(nested.typed).toBeInstanceOf(typed.constructor)
+    expect(nested.typed).toEqual(typed)
+  })
+
+  test('a Buffer is a Buffer again, a Uint8Array not a Buffer; both are the caller\'s own bytes', () => {
+    const buffer = Buffer.from('raw bytes \u0000\u00ff')
+    const out = roundTrip({ buffer, bytes: new Uint8Array([1, 2]), view: Buffer.from('abcdef').subarray(2, 4) })
+    expect(Buffer.isBuffer(out.buffer)).toBe(true)
+    expect(out.buffer.equals(buffer)).toBe(true)
+    expect(Buffer.isBuffer(out.bytes)).toBe(false)
+    expect(out.view.toString()).toBe('cd')
+    expect(Buffer.isBuffer(roundTrip(Buffer.from([1, 2, 3])))).toBe(true)
+  })
+
+  test('NaN, Infinity, -Infinity and -0', () => {
+    for (const n of [Number.NaN, Infinity, -Infinity, -0]) {
+      expect(Object.is(roundTrip(n), n)).toBe(true)
+      expect(Object.is(roundTrip([n])[0], n)).toBe(true)
+    }
+    expect(Object.is(roundTrip(0), 0)).toBe(true)
+  })
+
+  test('nested combinations of all of them', () => {
+    const value = {
+      text: 'héllo 😀', int: 42, float: -0.5, bool: true, none: null, missing: undefined,
+      list: [1, 'two', null, { three: 3, when: new Date(5) }, [new Map([[1, [2n, undefined]]])]],
+      map: new Map<unknown, unknown>([['nested', new Map([['x', new Set([1, new Float64Array([2.5])])]])]]),
+      set: new Set([new Map([[Buffer.from('k'), 1]])]),
+      deep: { a: { b: { c: [{ d: -0, e: Number.NaN, f: new Int32Array([1]) }] } } },
+    }
+    const out = roundTrip(value)
+    expect(out).toEqual(value)
+    expect(Object.is(out.deep.a.b.c[0]!.d, -0)).toBe(true)
+  })
+
+  test('the same object twice is stored twice and comes back as two equal copies', () => {
+    const at = new Date(1)
+    const shared = { at }
+    const out = roundTrip({ one: shared, two: shared })
+    expect(out.one).toEqual(shared)
+    expect(out.two).toEqual(shared)
+  })
+
+  test('data that looks like the codec\'s own table is just data', () => {
+    const lookalikes = [[[['M', 'x']], { x: [1, 2] }], [[['Z']], 0], '\xc1', { $t: 'M', v: 1 }]
+    for (const value of lookalikes) expect(roundTrip(value)).toEqual(value)
+  })
+
+  test('a "__proto__" key never becomes a prototype (msgpackr\'s guard reads it back as "__proto_")', () => {
+    const value = JSON.parse('{"__proto__":{"polluted":true},"at":1}') as Record<string, unknown>
+    value.when = new Map([[1, 2]])
+    const out = roundTrip(value)
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+    expect(Object.keys(out)).toEqual(['__proto_', 'at', 'when'])
+    expect(out.when).toEqual(new Map([[1, 2]]))
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('a class instance comes back as its fields, or its toJSON(), Maps inside included', () => {
+    class Point { constructor(public x: number, public y: number) {} }
+    class Money { toJSON() { return { amount: '12.50', by: new Map([['EUR', 1]]) } } }
+    const out = roundTrip({ point: new Point(1, 2), money: new Money(), inner: new (class { m = new Map([[1, 2]]) })() })
+    expect(out).toEqual({ point: { x: 1, y: 2 }, money: { amount: '12.50', by: new Map([['EUR', 1]]) }, inner: { m: new Map([[1, 2]]) } })
+  })
+
+  test('a cycle is refused with an error that says so', () => {
+    const cyclic: Record<string, unknown> = { a: 1 }
+    cyclic.self = cyclic
+    expect(() => defaultCodec.encode(cyclic)).toThrow(/cycle/)
+  })
+
+  test('a malformed payload is refused with an error naming what is wrong', () => {
+    const tabled = (value: unknown) => Buffer.concat([Buffer.from([0xc1, 0x02]), new Packr().pack(value)])
+    expect(() => defaultCodec.decode(Buffer.from([0xc1, 0x04, 0xc0]))).toThrow(/mode 4/)
+    expect(() => defaultCodec.decode(tabled([[['Q', 'x']], { x: [] }]))).toThrow(/unknown tag "Q"/)
+    expect(() => defaultCodec.decode(tabled({ x: 1 }))).toThrow(/not \[table, value\]/)
+    expect(() => defaultCodec.decode(tabled([[['M', 'x', 'y']], { x: 1 }]))).toThrow(/points past the value/)
+    expect(() => defaultCodec.decode(tabled([[['M', 'x']], { x: 1 }]))).toThrow(/non-array/)
+    expect(() => defaultCodec.decode(Buffer.from([0xd9]))).toThrow()
+  })
+
+  test("msgpackCodec is the default codec, for no option, for 'msgpack' and given itself", () => {
+    expect(msgpackCodec).toBe(defaultCodec)
+    expect(resolveCodec(undefined, 's')).toBe(resolveCodec('msgpack', 's'))
+    expect(resolveCodec(msgpackCodec, 's')).toBe(resolveCodec('msgpack', 's'))
+  })
+})
+
+describe('the json codec and custom codecs', () => {
+  test("codec: 'json' writes plain JSON (undefined as null) inside the JSON envelope", () => {
+    expect(resolveCodec('json', 's').write({ id: '1', tags: ['a'] }).toString()).toBe('{"cacheme":1,"value":{"id":"1","tags":["a"]}}')
+    expect(resolveCodec('json', 's').write(undefined).toString()).toBe('{"cacheme":1,"value":null}')
+    expect(jsonCodec.encode(undefined)).toBe('null')
+  })
+
+  test('a custom codec gets exactly its own bytes back, as a Buffer of their own', () => {
+    const seen: Buffer[] = []
+    const custom = { encode: (v: string) => `<${v}>`, decode: (b: Buffer) => { seen.push(b); return b.toString().slice(1, -1) } }
+    const format = resolveCodec(custom, 's')
+    const frame = format.read(format.write('x'))
+    if (frame.kind !== 'value') throw new Error('expected a value frame')
+    expect(format.decode(frame)).toBe('x')
+    expect(seen[0]!.toString()).toBe('<x>')
+  })
+
+  test('an unknown codec option is refused, naming the store and the value', () => {
+    expect(() => resolveCodec('yaml' as never, 'books')).toThrow(/store 'books' has codec "yaml"/)
+  })
+})
