@@ -9,6 +9,7 @@ import { loggerConformance } from './logger.js'
 import { passwordConformance } from './passwords.js'
 import { pipelineConformance } from './pipelines.js'
 import { promiseConformance } from './promises.js'
+import { observabilityConformance } from './observability.js'
 import { roundTripConformance } from './round-trips.js'
 import { singleflightConformance } from './singleflight.js'
 import { storeMethodConformance } from './store-methods.js'
@@ -35,6 +36,7 @@ export function runConformance(backend: BackendUnderTest): void {
     invalidateAllConformance(backend)
     pipelineConformance(backend)
     promiseConformance(backend)
+    observabilityConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.passwordProtected) passwordConformance(backend.passwordProtected)

@@ -44,7 +44,8 @@ export interface Load<T> {
   index: IndexName
   ttlMs: number
   format: ValueFormat<T>
-  fetch: () => T | Promise<T>
+  /** Calls the fetcher (traced); always a promise, even for a fetcher that throws. */
+  fetch: () => Promise<T>
   lock: LockSettings
   singleflight: boolean
   budget: Budget
@@ -155,7 +156,7 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
   if (!load.lock.herd) {
     // No cross-process protection: fetch for ourselves, write nothing over the other's fill.
     core.log(load.store, load.key, 'FETCH')
-    return Promise.resolve().then(load.fetch)
+    return load.fetch()
   }
   if (!load.singleflight) return wait(load, frame.token, bytes, pttlMs)
   const id = `${load.key}\u0000${frame.token}`
@@ -348,7 +349,7 @@ function withoutCache<T>(load: Load<T>, error: unknown): Promise<T> {
     if (existing) return existing
   }
   core.log(store, key, 'FETCH')
-  const fetching = Promise.resolve().then(load.fetch)
+  const fetching = load.fetch()
   if (load.singleflight) {
     core.fallbacks.set(key, fetching)
     const done = () => { if (core.fallbacks.get(key) === fetching) core.fallbacks.delete(key) }

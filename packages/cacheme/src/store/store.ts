@@ -3,6 +3,7 @@ import type { Budget } from '../client/budget.js'
 import { Client, coreOf } from '../client/client.js'
 import type { ClientCore } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
+import { tracedFetch, tracedGet } from '../client/tracing.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { refresh, settle, type Load } from '../herd/herd.js'
@@ -77,7 +78,7 @@ export class Store<P extends object = Params, T = unknown> {
       }
       const core = coreOf(this.#client())
       const key = this.#keyOn(core, params)
-      flight = this.#shared(core, key, () => this.#lookupAndSettle(core, key, params))
+      flight = tracedGet(this.name, () => shortKey(core, key), () => this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
       if (signal !== undefined) return withAbort(flight, signal)
     } catch (error) {
       return Promise.reject(error)
@@ -193,6 +194,20 @@ export class Store<P extends object = Params, T = unknown> {
     } catch (error) {
       found = error as Error
     }
+    if (found instanceof Buffer) {
+      // The hot path, a hit, without building the miss's Load (herd.ts settle() does the same).
+      const { format } = this.#options
+      const frame = format.read(found)
+      if (frame.kind === 'value') {
+        try {
+          const value = format.decode(frame)
+          core.log(this.name, key, 'HIT')
+          return value
+        } catch {
+          // Undecodable: settle() logs it and replaces it.
+        }
+      }
+    }
     return settle(this.#loadOf(core, key, params, budget), found)
   }
 
@@ -200,7 +215,7 @@ export class Store<P extends object = Params, T = unknown> {
     const { ttlMs, format, lock, singleflight } = this.#options
     return {
       core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs, format, lock, singleflight, budget,
-      fetch: () => this.#fetcher(params),
+      fetch: () => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params)),
     }
   }
 
@@ -238,13 +253,18 @@ export class Store<P extends object = Params, T = unknown> {
     const known = error instanceof CacheUnavailableError ? error : undefined
     const result = outcome ?? known?.outcome ?? 'unknown'
     const cause = known ?? core.secrets.safeCause(error)
-    const shortKey = key.startsWith(core.prefix) ? key.slice(core.prefix.length + 1) : key
+    const short = key.startsWith(core.prefix) ? shortKey(core, key) : key
     const what = result === 'unknown' ? 'may or may not have been applied' : 'was not applied'
     return new CacheUnavailableError(
-      `cacheme: ${op} of '${shortKey}' in store '${this.name}' ${what}: ${cause.message.replace(/^cacheme: /, '')}`,
-      { outcome: result, store: this.name, key: shortKey, cause },
+      `cacheme: ${op} of '${short}' in store '${this.name}' ${what}: ${cause.message.replace(/^cacheme: /, '')}`,
+      { outcome: result, store: this.name, key: short, cause },
     )
   }
+}
+
+/** A key without the client's prefix, as the logger and the tracing channels show it. */
+function shortKey(core: ClientCore, key: string): string {
+  return key.slice(core.prefix.length + 1)
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
