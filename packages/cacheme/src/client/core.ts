@@ -3,6 +3,7 @@ import type { Backend, IndexedKey, SetEntry } from '../backends/backend.js'
 import { MemoryBackend } from '../backends/memory.js'
 import { RedisBackend } from '../backends/redis.js'
 import { CacheUnavailableError } from '../errors.js'
+import type { HeldMarker, HerdContext } from '../herd/herd.js'
 import { SubscriberHub } from '../herd/hub.js'
 import { Flights } from '../store/flights.js'
 import { TickBatcher } from './batcher.js'
@@ -15,19 +16,13 @@ import { resolveTimeout } from './timeout.js'
 
 const opChannel = channel('cacheme:op')
 
-/** A lock marker this client holds, for close() to release. */
-export interface HeldMarker {
-  key: string
-  head: Buffer
-}
-
 /**
  * What every store of one client shares, and the narrow surface the stores and the herd use:
  * batched lookups and writes, the subscriber hub, in-process fills and waits by token, the
  * logger. The public `Client` keeps it in a private field; nothing here is exported from the
  * package.
  */
-export class ClientCore {
+export class ClientCore implements HerdContext {
   readonly prefix: string
   readonly description: string
   readonly backend: Backend

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { AcquireMode, AcquireResult, IndexName } from '../backends/backend.js'
+import type { AcquireMode, AcquireResult, IndexName, Lock } from '../backends/backend.js'
 import type { Budget } from '../client/budget.js'
-import type { ClientCore, HeldMarker } from '../client/core.js'
+import type { CacheOp, OpDetail } from '../client/logger.js'
+import type { Secrets } from '../client/secrets.js'
 import { frameMarker, TOKEN_LENGTH, type Frame } from '../codec/frame.js'
 import type { ValueFormat } from '../codec/codec.js'
 import { FetchFailedElsewhereError } from '../errors.js'
 import { encodeNotice, valueNotice, type Notice } from './notice.js'
+import type { SubscriberHub } from './hub.js'
 import type { Subscription } from './subscription.js'
 
 /**
@@ -36,9 +38,29 @@ export interface LockSettings {
   waitMs: number
 }
 
+/** A lock marker held right now (for close() to release). */
+export interface HeldMarker {
+  key: string
+  head: Buffer
+}
+
+/** What the herd needs from its client, and no more. */
+export interface HerdContext {
+  readonly backend: { readonly lock: Lock }
+  /** The subscriber hub; undefined once the client is closed. */
+  hub(): SubscriberHub | undefined
+  /** This process's fills by holder token, its waits by key and token, its fallback fetches by key. */
+  readonly fills: Map<string, Promise<unknown>>
+  readonly waits: Map<string, Promise<unknown>>
+  readonly fallbacks: Map<string, Promise<unknown>>
+  readonly held: Set<HeldMarker>
+  readonly secrets: Secrets
+  log(store: string, key: string, op: CacheOp, detail?: OpDetail): void
+}
+
 /** One call's miss: what it needs to fetch, store and tell others. */
 export interface Load<T> {
-  core: ClientCore
+  core: HerdContext
   store: string
   key: string
   index: IndexName
@@ -58,7 +80,7 @@ const POLL_FIRST_MS = 50
 const POLL_MAX_MS = 1000
 
 /** What a lookup found for `load.key`: its stored bytes, null (missing) or the node's Error. */
-export function settle<T>(load: Load<T>, found: Buffer | null | Error): Promise<T> {
+export function afterLookup<T>(load: Load<T>, found: Buffer | null | Error): Promise<T> {
   const { core, store, key } = load
   if (found instanceof Error) return withoutCache(load, found)
   if (found === null) {
@@ -87,7 +109,7 @@ export async function refresh<T>(load: Load<T>): Promise<T> {
   try {
     state = await load.budget.spend(load.core.backend.lock.acquire(load, head, load.lock.ttlMs, { mode: 'force' }, load.ttlMs))
   } catch (error) {
-    compensate(load, head)
+    releaseIfStillOurs(load, head)
     return withoutCache(load, error)
   }
   if (!state.acquired) throw new Error('cacheme: a forced lock was not taken') // the script always takes it
@@ -110,7 +132,7 @@ async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
   try {
     state = await load.budget.spend(load.core.backend.lock.acquire(load, head, load.lock.ttlMs, how, load.ttlMs))
   } catch (error) {
-    compensate(load, head)
+    releaseIfStillOurs(load, head)
     return withoutCache(load, error)
   }
   if (state.acquired) return hold(load, token, head)
@@ -224,7 +246,7 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
       try {
         state = await load.budget.spend(core.backend.lock.acquire(load, head, lock.ttlMs, { mode: 'missing' }, load.ttlMs))
       } catch (error) {
-        compensate(load, head)
+        releaseIfStillOurs(load, head)
         return await withoutCache(load, error)
       }
       if (state.acquired) return await hold(load, ownToken, head)
@@ -294,7 +316,7 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
     // The commit may still land (it goes on; a big value takes its time): it is fenced, so it
     // never overwrites a later write. The callers here have their value either way.
     core.log(store, key, 'ERROR', { error: error as Error })
-    commit.then(() => {}, () => compensate(load, head))
+    commit.then(() => {}, () => releaseIfStillOurs(load, head))
   }
   core.hub()?.deliver(key, notice)
   return value
@@ -308,7 +330,7 @@ async function release<T>(load: Load<T>, head: Buffer, notice: Notice): Promise<
     await load.budget.spend(core.backend.lock.release(key, head, encodeNotice(notice)))
   } catch (error) {
     core.log(store, key, 'ERROR', { error: error as Error })
-    compensate(load, head)
+    releaseIfStillOurs(load, head)
   }
 }
 
@@ -316,7 +338,7 @@ async function release<T>(load: Load<T>, head: Buffer, notice: Notice): Promise<
  * After a lock operation failed or timed out it may still run on the server later: a release
  * sent after it removes the marker it would leave. Never awaited, never bounded by a budget.
  */
-function compensate<T>(load: Load<T>, head: Buffer): void {
+function releaseIfStillOurs<T>(load: Load<T>, head: Buffer): void {
   load.core.backend.lock.release(load.key, head, null).catch(() => {})
 }
 

@@ -6,7 +6,7 @@ import { defaultClient } from '../client/default-client.js'
 import { tracedFetch, tracedGet } from '../client/tracing.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
-import { refresh, settle, type Load } from '../herd/herd.js'
+import { afterLookup, refresh, type Load } from '../herd/herd.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { KeyMemo } from './key-memo.js'
@@ -31,7 +31,7 @@ export interface GetManyOptions {
  *
  * The life of a `get`: the key is built (`key()`), the lookup joins this tick's batch on the
  * client (`ClientCore.get` → `Backend.get` → Redis GET/MGET, one round trip per node), and what
- * it finds is settled by the herd (herd.ts `settle`: a value is returned; a miss takes the lock,
+ * it finds is settled by the herd (herd.ts `afterLookup`: a value is returned; a miss takes the lock,
  * fetches and commits; a marker is joined or waited on; a failure falls back to the fetcher).
  */
 export class Store<P extends object = Params, T = unknown> {
@@ -185,7 +185,7 @@ export class Store<P extends object = Params, T = unknown> {
     return this.#options.singleflight ? core.flights.run(key, load) : load()
   }
 
-  /** One lookup (in this tick's batch), within a fresh budget, then the herd settles what it found. */
+  /** One lookup (in this tick's batch), within a fresh budget, then the herd acts on what it found. */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
     const budget = core.budget()
     let found: Buffer | null | Error
@@ -195,7 +195,7 @@ export class Store<P extends object = Params, T = unknown> {
       found = error as Error
     }
     if (found instanceof Buffer) {
-      // The hot path, a hit, without building the miss's Load (herd.ts settle() does the same).
+      // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the same).
       const { format } = this.#options
       const frame = format.read(found)
       if (frame.kind === 'value') {
@@ -204,11 +204,11 @@ export class Store<P extends object = Params, T = unknown> {
           core.log(this.name, key, 'HIT')
           return value
         } catch {
-          // Undecodable: settle() logs it and replaces it.
+          // Undecodable: afterLookup() logs it and replaces it.
         }
       }
     }
-    return settle(this.#loadOf(core, key, params, budget), found)
+    return afterLookup(this.#loadOf(core, key, params, budget), found)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
