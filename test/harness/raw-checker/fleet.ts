@@ -1,7 +1,7 @@
 // A fleet of real processes running the read-after-write workload (workload.mjs) against one
 // cache, with a private redis-server as their shared source of truth.
 import { randomUUID } from 'node:crypto'
-import { createClient } from 'cacheme'
+import { cached, createClient, type Client } from 'cacheme'
 import { startChildren, type Child } from '../children.js'
 import { Redis } from '../ioredis.js'
 import { startRedisServer, type RedisServer } from '../redis-server.js'
@@ -48,6 +48,10 @@ export interface Fleet {
   readonly processes: number
   /** Child processes (empty for 'memory'). */
   readonly children: Child[]
+  /** Nanoseconds since the fleet's time base: the clock of every record, for marking events. */
+  now(): number
+  /** The full Redis key of item `id` (the workload's store, template `raw:<<id>>`). */
+  keyOf(id: number): string
   /** Caches every item once (from the first process), so a run starts warm. */
   warm(items: number): Promise<void>
   /** Runs the workload in every process at once; resolves with every process's records. */
@@ -55,6 +59,14 @@ export interface Fleet {
   /** Logger op counts per process (HIT, MISS, FETCH, WAIT, ERROR). */
   ops(): Promise<Record<string, number>[]>
   close(): Promise<void>
+}
+
+const keyClients = new Map<string, Client>()
+/** A memory client with the fleet's prefix, only to build keys (it opens nothing). */
+function keyClient(prefix: string): Client {
+  let client = keyClients.get(prefix)
+  if (!client) keyClients.set(prefix, (client = createClient({ prefix })))
+  return client
 }
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
@@ -94,10 +106,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     return { ...rest, items, dbPrefix, writeIds, writeEveryMs: run.writeEveryMs ?? 5 }
   }
 
+  const keys = cached('raw:<<id>>', ({ id }: { id: number }) => id, { client: keyClient(prefix) })
   return {
     prefix,
     processes,
     children,
+    now: () => Number(process.hrtime.bigint() - base),
+    keyOf: (id) => keys.key({ id }),
     async warm(items) {
       if (local) await warmWorkload({ client: local.client, db: local.db, dbPrefix, items })
       else await children[0]!.request('warm', { dbPrefix, items }, 60_000)
