@@ -60,7 +60,8 @@ describe('cluster fault helpers', () => {
   it('debugSleep hangs a master until its replica is promoted; it wakes up a replica', async () => {
     const [sleeper] = await currentMasters(cluster)
     const slot = await slotOf(sleeper!)
-    const { done } = await debugSleep(sleeper!, 4)
+    // Long enough for the failover (about 2-3 s at node timeout 1 s) on a busy machine.
+    const { done } = await debugSleep(sleeper!, 8)
     const promoted = await waitForPromotion(cluster, slot, sleeper!.port)
     expect(promoted.port).not.toBe(sleeper!.port)
     await done

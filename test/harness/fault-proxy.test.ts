@@ -73,9 +73,14 @@ describe('fault proxy', () => {
     }
     expect(await Promise.all(replies)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
     proxy.latency(0)
-    const fast = performance.now()
-    await redis.ping()
-    expect(performance.now() - fast).toBeLessThan(145)
+    // Without latency again (the fastest of three pings, so a busy machine does not decide it).
+    let fastest = Infinity
+    for (let i = 0; i < 3; i++) {
+      const fast = performance.now()
+      await redis.ping()
+      fastest = Math.min(fastest, performance.now() - fast)
+    }
+    expect(fastest).toBeLessThan(145)
   })
 
   it('stalls replies: the command stays pending until resume, then completes', async () => {
