@@ -6,7 +6,15 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US')
 const ms = (n: number) => (n >= 100 ? int(n) : n.toFixed(1))
 const pct = (n: number) => `${(100 * n).toFixed(1)} %`
 
-export interface RunInfo { startedAt: string; commit: string; runtime: string; wallS: number; quick: boolean }
+export interface RunInfo {
+  startedAt: string
+  commit: string
+  runtime: string
+  wallS: number
+  quick: boolean
+  /** Set when only some scenarios ran and the others were kept from the previous report. */
+  partial?: string
+}
 
 export function writeReport(dir: URL, info: RunInfo, results: ScenarioResult[]): void {
   mkdirSync(dir, { recursive: true })
@@ -28,7 +36,7 @@ function markdown(info: RunInfo, results: ScenarioResult[]): string {
   const lines: string[] = [
     '# Chaos figures',
     '',
-    `\`npm run chaos\`${info.quick ? ' --quick (durations scaled down: not comparable)' : ''} on ${info.startedAt}, commit ${info.commit}, runtime ${info.runtime}; ${int(info.wallS)} s in all.`,
+    `\`npm run chaos\`${info.quick ? ' --quick (durations scaled down: not comparable)' : ''} on ${info.startedAt}, commit ${info.commit}, runtime ${info.runtime}; ${int(info.wallS)} s in all${info.partial ? ` (${info.partial})` : ''}.`,
     'Real redis-server processes on 127.0.0.1, 4 client processes per scenario (test/harness/raw-checker), a private',
     'redis-server as their source of truth. Numbers, not assertions: the contract\'s promises are asserted by the short',
     'tests in test/chaos. See bench/README.md, "Chaos", for what each column means.',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ScenarioResult } from './load.js'
-import { rewriteMarkdown, writeReport } from './report.js'
+import { rewriteMarkdown, writeReport, type RunInfo } from './report.js'
 import { clusterScenarios, flakyNetwork, readAfterWrite, standaloneStall, type Pace } from './scenarios.js'
 
 const args = process.argv.slice(2)
@@ -42,8 +42,15 @@ if (args.includes('--rewrite-report')) {
 
 const runtime = JSON.parse(readFileSync(new URL('../packages/cacheme/package.json', import.meta.url), 'utf8')).version as string
 const started = Date.now()
-const info = { startedAt: new Date().toISOString(), commit: commit(), runtime: `cacheme ${runtime} (packages/ as of ${commit('packages')})`, wallS: 0, quick }
+const info: RunInfo = { startedAt: new Date().toISOString(), commit: commit(), runtime: `cacheme ${runtime} (packages/ as of ${commit('packages')})`, wallS: 0, quick }
 const results: ScenarioResult[] = []
+// A run of some scenarios only keeps the other scenarios of the last report (their own run info
+// is not kept: the header then names this run).
+const previous = only.length ? previousReport() : undefined
+const kept = previous ? previous.scenarios.filter((r) => !groups.some((g) => g.names.includes(r.name) && g.names.some((n) => only.includes(n)))) : []
+if (previous && kept.length) {
+  info.partial = `only ${only.join(', ')} ran now; ${kept.map((r) => r.name).join(', ')} are from the run of ${previous.startedAt} (commit ${previous.commit})`
+}
 for (const group of groups) {
   if (only.length && !group.names.some((n) => only.includes(n))) continue
   console.log(`chaos: ${group.names.join(', ')} ...`)
@@ -58,6 +65,20 @@ for (const group of groups) {
     console.log(`  ${r.name}: ${f ? `${f.gets} gets, ${f.failed} failed, ${f.staleReads} stale, ${f.fetches} fetches, p99 ${f.latencyMs.p99.toFixed(1)} ms` : `error: ${r.error?.split('\n')[0]}`}`)
   }
   info.wallS = (Date.now() - started) / 1000
-  writeReport(outDir, info, results)
+  writeReport(outDir, info, ordered([...kept, ...results]))
+}
+
+function previousReport(): { startedAt: string; commit: string; scenarios: ScenarioResult[] } {
+  try {
+    return JSON.parse(readFileSync(new URL('chaos.json', outDir), 'utf8'))
+  } catch {
+    return { startedAt: '', commit: '', scenarios: [] }
+  }
+}
+
+/** In the order of `groups`, whatever order they ran in. */
+function ordered(list: ScenarioResult[]): ScenarioResult[] {
+  const order = groups.flatMap((g) => g.names)
+  return [...list].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
 }
 console.log(`chaos: report in ${new URL('chaos.md', outDir).pathname} (${Math.round((Date.now() - started) / 1000)} s)`)

@@ -56,12 +56,12 @@ export async function flakyNetwork(pace: Pace): Promise<ScenarioResult> {
   const s = pace.scale
   try {
     return await runLoad('flaky-network', 'Flaky network (fault proxy)',
-      'Standalone behind the fault proxy: latency 30 ms, a 600 ms stall, resets, 200 ms reply latency, a 1.5 s stall, refused reconnects, a 1 s blackhole of new connections (timeout 1 s).', {
+      'Standalone behind the fault proxy: latency 30 ms, a 600 ms stall, resets, 200 ms reply latency, a 1.5 s stall, refused reconnects, a 1 s blackhole of new connections, then 11 s without faults (timeout 1 s).', {
         cache: { redis: proxy.url },
         masters: async () => [node(server.port)],
         nodes: async () => [node(server.port)],
         warmItems: 1000,
-        run: { ...LOAD, durationMs: 24_000 * s },
+        run: { ...LOAD, durationMs: 30_000 * s },
         schedule: async ({ at, mark }) => {
           await at(2000 * s); proxy.latency(30); mark('latency 30 ms each way')
           await at(5000 * s); proxy.latency(0); proxy.stall(); mark('stall')
