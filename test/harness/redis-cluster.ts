@@ -8,6 +8,10 @@ const run = promisify(execFile)
 export interface RedisClusterOptions {
   masters?: number
   replicasPerMaster?: number
+  /** `--cluster-node-timeout` of every node (ms); default 3000. A private cluster for failovers uses less. */
+  nodeTimeoutMs?: number
+  /** More `redis-server` arguments for every node, e.g. `['--enable-debug-command', 'local']`. */
+  args?: string[]
   /** Bound on waiting for cluster_state:ok on every node; default 60 s. */
   readyTimeoutMs?: number
 }
@@ -29,7 +33,11 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   if (masters < 3) throw new Error(`harness: a Redis Cluster needs at least 3 masters, got ${masters}`)
   const nodes: RedisServer[] = []
   try {
-    for (let i = 0; i < masters * (1 + replicas); i++) nodes.push(await startRedisServer({ cluster: true }))
+    for (let i = 0; i < masters * (1 + replicas); i++) nodes.push(await startRedisServer({
+      cluster: true,
+      ...(options.nodeTimeoutMs !== undefined ? { clusterNodeTimeoutMs: options.nodeTimeoutMs } : {}),
+      ...(options.args ? { args: options.args } : {}),
+    }))
     const addresses = nodes.map((n) => `${n.host}:${n.port}`)
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 })
       .catch((error: Error & { stdout?: string; stderr?: string }) => {

@@ -9,6 +9,8 @@ export interface RedisServerOptions {
   password?: string
   /** Starts the node with `--cluster-enabled yes` (its bus port, port + 10000, must be free too). */
   cluster?: boolean
+  /** `--cluster-node-timeout` of a cluster node (ms): how soon a silent master is failed over. Default 3000. */
+  clusterNodeTimeoutMs?: number
   /** More `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   args?: string[]
   /** Bound on waiting for "Ready to accept connections"; default 20 s. */
@@ -112,7 +114,7 @@ class RedisServerProcess implements RedisServer {
     ]
     if (this.options.password !== undefined) args.push('--requirepass', this.options.password)
     if (this.options.cluster) {
-      args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '3000')
+      args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(this.options.clusterNodeTimeoutMs ?? 3000))
     }
     return args.concat(this.options.args ?? [])
   }

@@ -1,0 +1,37 @@
+// One process of the read-after-write checker (see workload.mjs), driven by run.ts over IPC.
+// env: REDIS_URL or CLUSTER_SEEDS (comma-separated) for the cache, DB_URL (the source of truth),
+// PREFIX, TIMEOUT_MS (optional), BASE_NS (the shared time base, a decimal string).
+import { createRequire } from 'node:module'
+import { serve } from '../child-runtime.mjs'
+import { createClient } from 'cacheme'
+import { runWorkload, warm } from './workload.mjs'
+
+const env = process.env
+const { Redis } = createRequire(import.meta.resolve('cacheme'))('ioredis')
+const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const ops = {}
+const client = createClient({
+  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
+  prefix: env.PREFIX,
+  ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
+  logger: { log(_store, _key, op) { ops[op] = (ops[op] ?? 0) + 1 } },
+})
+const db = new Redis(env.DB_URL)
+const base = BigInt(env.BASE_NS)
+
+serve({
+  run(options) {
+    return runWorkload({ ...options, client, db, base })
+  },
+  warm(options) {
+    return warm({ ...options, client, db })
+  },
+  /** Logger op counts since the start (HIT, MISS, FETCH, WAIT, ERROR). */
+  ops() {
+    return { ...ops }
+  },
+  async exit() {
+    await client.close()
+    db.disconnect()
+  },
+})
