@@ -4,8 +4,8 @@ import { Redis } from '../test/harness/ioredis.js'
 
 type Node = { host: string; port: number }
 
-/** The bytes every lock marker starts with on today's runtime (issue 9 quotes them). */
-const MARKER_PREFIX = Buffer.from('\x00\xffcacheme-lock:', 'latin1')
+/** The bytes every lock marker starts with: the frame header 0xC1 'cm' 1 'l' (README, "Values and codecs"). */
+const MARKER_PREFIX = Buffer.from([0xc1, 0x63, 0x6d, 0x01, 0x6c])
 
 async function onNode<T>(node: Node, act: (r: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis({ host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, commandTimeout: 5000 })

@@ -1,16 +1,19 @@
 /**
  * What the client needs from where values live, one verb per Redis operation. Every method
  * that takes many keys batches them per node (one round trip per node) and answers per key: a
- * node that fails costs only its own keys (their slot holds an `Error`).
+ * node that fails costs only its own keys (their slot holds an `Error`), and `deliver` hands
+ * each key's answer on as soon as its node has answered, before slower nodes do.
  */
+export type Deliver<O> = (i: number, output: O) => void
+
 export interface Backend {
   readonly kind: 'memory' | 'redis' | 'cluster'
   /** The stored bytes of each key (null: missing), or the Error of the node that owns it. */
-  get(keys: readonly string[]): Promise<(Buffer | null | Error)[]>
+  get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]>
   /** Writes values unconditionally (fencing off fills in flight) and tells their waiters to re-check; each entry's Error, if it failed. */
-  set(entries: readonly SetEntry[]): Promise<(Error | undefined)[]>
+  set(entries: readonly SetEntry[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]>
   /** Deletes keys (and their index entries) and tells their waiters to re-check; each entry's Error, if it failed. */
-  del(entries: readonly IndexedKey[]): Promise<(Error | undefined)[]>
+  del(entries: readonly IndexedKey[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]>
   /** Deletes every key recorded in a store's index for one version; resolves to how many existed. */
   delIndexed(index: IndexName): Promise<number>
   /** The herd's lock operations; each is one script on the key's node. */
@@ -60,10 +63,16 @@ export interface Lock {
   acquire(entry: IndexedKey, head: Buffer, lockTtlMs: number, how: AcquireMode, ttlMs: number): Promise<AcquireResult>
   /** Pushes the lock's expiry while the marker is still ours; false once it is not. */
   extend(key: string, head: Buffer, lockTtlMs: number): Promise<boolean>
-  /** Writes the value if the marker is still ours, updates the index, and publishes `notice` either way; true if written. */
-  commit(entry: SetEntry, head: Buffer, notice: Buffer): Promise<boolean>
+  /** Writes the value if the marker is still ours, updates the index, and publishes `notice` either way. */
+  commit(entry: SetEntry, head: Buffer, notice: Buffer): Promise<LockOutcome>
   /** Deletes the marker if still ours (never another's) and publishes `notice` if given. */
-  release(key: string, head: Buffer, notice: Buffer | null): Promise<boolean>
+  release(key: string, head: Buffer, notice: Buffer | null): Promise<LockOutcome>
+}
+
+/** Whether a commit wrote (a release released), and why its notice could not be published (an ACL refusal), if so. */
+export interface LockOutcome {
+  done: boolean
+  notifyError?: string
 }
 
 /** A connection in subscriber mode: key channels in, messages out. */

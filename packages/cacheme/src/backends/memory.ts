@@ -79,13 +79,13 @@ export class MemoryBackend implements Backend {
       return true
     },
     commit: async (entry, head) => {
-      if (!this.#ours(entry.key, head)) return false
+      if (!this.#ours(entry.key, head)) return { done: false }
       this.#write(entry)
-      return true
+      return { done: true }
     },
     release: async (key, head) => {
       const current = this.#ours(key, head)
-      if (!current) return false
+      if (!current) return { done: false }
       this.#entries.delete(key)
       if (current.length > head.length + 8) {
         // A refresh's marker gives back the value it kept, until that value's own expiry.
@@ -93,7 +93,7 @@ export class MemoryBackend implements Backend {
         const left = expiresAt < 0 ? 0 : expiresAt - Date.now()
         if (expiresAt < 0 || left > 0) this.#put(key, Buffer.from(current.subarray(head.length + 8)), Math.ceil(left))
       }
-      return true
+      return { done: true }
     },
   }
 

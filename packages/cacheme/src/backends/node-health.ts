@@ -41,6 +41,8 @@ export class NodeHealth {
    */
   run<T>(operation: () => Promise<T>): Promise<T> {
     if (!this.#allow()) {
+      // Still skipped: keep asking where its keys went (rate-limited by the backend).
+      this.onTrouble()
       return Promise.reject(new CacheUnavailableError(
         `cacheme: Redis node ${this.node} is being skipped after failures (cool-down ${this.#coolDownMs} ms)`,
         { outcome: 'not-applied' },
@@ -48,11 +50,12 @@ export class NodeHealth {
     }
     return new Promise<T>((resolve, reject) => {
       let settled = false
-      const timer = setTimeout(() => {
+      const timer = afterIo(this.timeoutMs, () => {
+        if (settled) return
         settled = true
         this.#timedOut()
         reject(new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' }))
-      }, this.timeoutMs)
+      })
       let pending: Promise<T>
       try {
         pending = operation()
@@ -85,16 +88,19 @@ export class NodeHealth {
     const cause = this.secrets.safeCause(error)
     const message = cause.message
     if (isReply(error)) {
-      const reason = /^NOPERM\b/.test(message) ? `the Redis user lacks a permission: ${message}`
+      const reason = /^NOPERM\b|can't run this command/.test(message) ? `the Redis user lacks a permission: ${message}`
         : /^(WRONGPASS|NOAUTH)\b/.test(message) ? `Redis refused the credentials: ${message}`
         : `Redis refused the command: ${message}`
       return new CacheUnavailableError(`cacheme: ${reason} (node ${this.node})`, { outcome: 'not-applied', cause })
     }
     // Not sent at all (no connection, offline queue off) vs sent and lost: only the first is sure.
     const notSent = /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|enableOfflineQueue/i.test(message)
+    // A refused AUTH shows only on the connection: say that, not ioredis's "max retries" words.
     const connection = notSent ? this.lastConnectionError() : undefined
-    const why = connection === undefined ? '' : `; the connection's last error: ${this.#reason(connection)}`
-    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}${why}`, { outcome: notSent ? 'not-applied' : 'unknown', cause })
+    if (connection !== undefined) {
+      return new CacheUnavailableError(`cacheme: Redis node ${this.node} can't be used: ${this.#reason(connection)}`, { outcome: 'not-applied', cause })
+    }
+    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}`, { outcome: notSent ? 'not-applied' : 'unknown', cause })
   }
 
   /** A connection error in words: a refused password or a missing permission said plainly. */
@@ -132,6 +138,16 @@ export class NodeHealth {
     this.#openUntil = Date.now() + this.#coolDownMs
     this.#probing = false
   }
+}
+
+/**
+ * A timer that calls `then` once `ms` have passed *and* the I/O that arrived meanwhile has been
+ * handled: Node runs due timers before it reads sockets, so after the event loop was blocked
+ * (a busy process, a long GC), a plain timeout would fire before a reply already waiting in the
+ * socket, and a slow process would blame Redis. `setImmediate` runs after the I/O phase.
+ */
+export function afterIo(ms: number, then: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(then), ms)
 }
 
 /** The server answered with an error (ReplyError, of any copy of ioredis): the node is up. */

@@ -6,7 +6,7 @@ import type { Secrets } from '../client/secrets.js'
 import { CacheUnavailableError } from '../errors.js'
 import { CHANGED_NOTICE } from '../herd/notice.js'
 import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
-import type { AcquireMode, AcquireResult, Backend, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import type { AcquireMode, AcquireResult, Backend, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
 import { NodeHealth } from './node-health.js'
 import { RedisSubscriber } from './redis-subscriber.js'
 import { slotTag } from './slot-tags.js'
@@ -38,6 +38,8 @@ export class RedisBackend implements Backend {
   #publish: Promise<string> | undefined
   #shardedPubSub = false
   #lastRefresh = 0
+  /** When the (standalone) connection last became ready; 0 until it does. */
+  #readyAt = 0
 
   constructor(redis: RedisInstance, options: { owned: boolean; timeoutMs: number; secrets: Secrets }) {
     this.#redis = redis
@@ -48,9 +50,11 @@ export class RedisBackend implements Backend {
     // Kept for the reason of the next failure: a refused AUTH is told only as an 'error' event.
     redis.on('error', (error: unknown) => { this.#lastConnectionError = error })
     redis.on('ready', () => { this.#lastConnectionError = undefined })
+    this.#readyAt = redis.status === 'ready' ? Date.now() : 0
+    redis.on('ready', () => { this.#readyAt = Date.now() })
   }
 
-  async get(keys: readonly string[]): Promise<(Buffer | null | Error)[]> {
+  async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
     const out: (Buffer | null | Error)[] = new Array(keys.length).fill(null)
     if (keys.length === 0) return out
     if (this.kind === 'redis') {
@@ -64,19 +68,36 @@ export class RedisBackend implements Backend {
       }
       return out
     }
-    await this.#perNode(keys, (pipeline, key) => pipeline.getBuffer(key), async (key) => (this.#redis as Cluster).getBuffer(key),
-      (i, result) => { out[i] = result as Buffer | Error | null })
+    // A cluster: one GET per key, not a pipeline per node. They still leave in one write burst
+    // per node (one round trip), and each follows its own MOVED / ASK: ioredis retries a
+    // read-only pipeline with one ASK error *whole* on the ASK target, where the other keys
+    // aren't, and they would read as misses.
+    const cluster = this.#redis as Cluster
+    const groups = this.#groups(keys)
+    await Promise.all([...groups].map(async ([node, group]) => {
+      const health = this.#health(node)
+      await Promise.all(group.map(async (i) => {
+        let result: Buffer | null | Error
+        try {
+          result = await health.run(() => cluster.getBuffer(keys[i]!))
+        } catch (error) {
+          result = error as Error
+        }
+        out[i] = result
+        deliver?.(i, result)
+      }))
+    }))
     return out
   }
 
-  async set(entries: readonly SetEntry[]): Promise<(Error | undefined)[]> {
+  async set(entries: readonly SetEntry[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
     const publish = await this.#publishCommand()
-    return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE])
+    return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE], deliver)
   }
 
-  async del(entries: readonly IndexedKey[]): Promise<(Error | undefined)[]> {
+  async del(entries: readonly IndexedKey[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
     const publish = await this.#publishCommand()
-    return this.#scriptPerKey(DEL, entries, () => [publish, CHANGED_NOTICE])
+    return this.#scriptPerKey(DEL, entries, () => [publish, CHANGED_NOTICE], deliver)
   }
 
   async delIndexed(index: IndexName): Promise<number> {
@@ -128,11 +149,11 @@ export class RedisBackend implements Backend {
       (await this.#script(EXTEND, key, [key], [head, lockTtlMs])) === 1,
     commit: async (entry, head, notice) => {
       const publish = await this.#publishCommand()
-      return (await this.#script(COMMIT, entry.key, [this.#indexOf(entry)], [head, entry.value, entry.ttlMs, publish, notice])) === 1
+      return outcomeOf(await this.#script(COMMIT, entry.key, [this.#indexOf(entry)], [head, entry.value, entry.ttlMs, publish, notice]))
     },
     release: async (key, head, notice) => {
       const publish = notice ? await this.#publishCommand() : ''
-      return (await this.#script(RELEASE, key, [key], [head, publish, notice ?? ''])) === 1
+      return outcomeOf(await this.#script(RELEASE, key, [key], [head, publish, notice ?? '']))
     },
   }
 
@@ -165,10 +186,28 @@ export class RedisBackend implements Backend {
   #health(node: string): NodeHealth {
     let health = this.#nodes.get(node)
     if (!health) {
-      health = new NodeHealth(node, this.#timeoutMs, this.#secrets, () => this.#refreshSlots(), () => this.#lastConnectionError)
+      health = new NodeHealth(node, this.#timeoutMs, this.#secrets, () => this.#onTrouble(), () => this.#lastConnectionError)
       this.#nodes.set(node, health)
     }
     return health
+  }
+
+  /** A node timed out or dropped: find out why it is stuck, and get unstuck. */
+  #onTrouble(): void {
+    this.#refreshSlots()
+    this.#reconnectIfStuck()
+  }
+
+  /**
+   * A reconnect that lands in a server that accepts and never answers hangs for good: ioredis
+   * drops its connect timeout once TCP is up, and waits for a ready check that never comes. A
+   * connection of ours that has not been ready for longer than the timeout is dropped and
+   * dialled again (an instance you passed in is yours to manage).
+   */
+  #reconnectIfStuck(): void {
+    if (!this.#owned || this.kind !== 'redis') return
+    const redis = this.#redis as Redis
+    if (redis.status === 'connect' && Date.now() - this.#readyAt > this.#timeoutMs) redis.disconnect(true)
   }
 
   /**
@@ -199,7 +238,7 @@ export class RedisBackend implements Backend {
   }
 
   /** One script per entry (value key + its index), one pipeline per node; each entry's Error, if it failed. */
-  async #scriptPerKey<E extends IndexedKey>(script: Script, entries: readonly E[], argsOf: (entry: E) => Arg[]): Promise<(Error | undefined)[]> {
+  async #scriptPerKey<E extends IndexedKey>(script: Script, entries: readonly E[], argsOf: (entry: E) => Arg[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
     const out: (Error | undefined)[] = new Array(entries.length).fill(undefined)
     if (entries.length === 1) {
       const entry = entries[0]!
@@ -213,6 +252,7 @@ export class RedisBackend implements Backend {
     const keys = entries.map((e) => e.key)
     await this.#perNodeScript(script, keys, (key, i) => ({ keys: [key, this.#indexOf(entries[i]!)], args: argsOf(entries[i]!) }), (i, result) => {
       if (result instanceof Error) out[i] = result
+      deliver?.(i, out[i])
     })
     return out
   }
@@ -247,13 +287,7 @@ export class RedisBackend implements Backend {
     collect: (i: number, result: unknown) => void,
     again?: { retry: (result: unknown) => boolean; addAgain: (pipeline: ChainableCommander, key: string, i: number) => void },
   ): Promise<void> {
-    const groups = new Map<string, number[]>()
-    for (let i = 0; i < keys.length; i++) {
-      const node = this.#nodeOf(keys[i]!)
-      let group = groups.get(node)
-      if (!group) groups.set(node, (group = []))
-      group.push(i)
-    }
+    const groups = this.#groups(keys)
     await Promise.all([...groups].map(async ([node, group]) => {
       const health = this.#health(node)
       let results: PipelineResult
@@ -302,6 +336,18 @@ export class RedisBackend implements Backend {
     }))
   }
 
+  /** Key positions by the node that serves them (one group on standalone). */
+  #groups(keys: readonly string[]): Map<string, number[]> {
+    const groups = new Map<string, number[]>()
+    for (let i = 0; i < keys.length; i++) {
+      const node = this.#nodeOf(keys[i]!)
+      let group = groups.get(node)
+      if (!group) groups.set(node, (group = []))
+      group.push(i)
+    }
+    return groups
+  }
+
   /** PUBLISH on standalone; SPUBLISH on a cluster of Redis >= 7 (a shard channel lives on the key's node). */
   #publishCommand(): Promise<string> {
     if (!this.#publish) {
@@ -318,6 +364,12 @@ export class RedisBackend implements Backend {
     this.#shardedPubSub = major >= 7
     return this.#shardedPubSub ? 'SPUBLISH' : 'PUBLISH'
   }
+}
+
+/** A commit's or release's reply: {1 | 0, the publish's error or nil}. */
+function outcomeOf(reply: unknown): { done: boolean; notifyError?: string } {
+  const [done, error] = reply as [number, Buffer | string | null | undefined]
+  return error ? { done: done === 1, notifyError: error.toString() } : { done: done === 1 }
 }
 
 /** EVALSHA, or EVAL when the server doesn't know the script yet. */

@@ -11,12 +11,15 @@
  *
  * `batch` numbers the batch that is still open: a request made in it has not been sent yet,
  * which is what lets a later caller join it safely (see store/flights.ts).
+ *
+ * `flush` may `deliver` an output before the whole batch is done (a cluster batch spans nodes,
+ * and a healthy node's keys must not wait for a sick one's); what it resolves to settles the rest.
  */
 export class TickBatcher<I, O> {
   #entries: Entry<I, O>[] = []
   #batch = 0
 
-  constructor(private readonly flush: (inputs: I[]) => Promise<O[]>) {}
+  constructor(private readonly flush: (inputs: I[], deliver: (i: number, output: O) => void) => Promise<O[]>) {}
 
   /** The number of the batch a request made now goes into. */
   get batch(): number {
@@ -35,9 +38,11 @@ export class TickBatcher<I, O> {
     this.#batch++
     const inputs = new Array<I>(entries.length)
     for (let i = 0; i < entries.length; i++) inputs[i] = entries[i]!.input
+    // Resolving a promise twice does nothing, so the final pass needs no bookkeeping.
+    const deliver = (i: number, output: O) => entries[i]?.resolve(output)
     let pending: Promise<O[]>
     try {
-      pending = this.flush(inputs)
+      pending = this.flush(inputs, deliver)
     } catch (error) {
       pending = Promise.reject(error)
     }

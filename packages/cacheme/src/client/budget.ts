@@ -1,3 +1,4 @@
+import { afterIo } from '../backends/node-health.js'
 import { CacheUnavailableError } from '../errors.js'
 
 /**
@@ -33,13 +34,16 @@ export class TimeBudget implements Budget {
       return Promise.reject(new CacheUnavailableError(`cacheme: the call's cache time (timeout ${this.timeoutMs} ms) is used up`, { outcome: 'unknown' }))
     }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let settled = false
+      const timer = afterIo(Math.ceil(this.#leftMs), () => {
+        if (settled) return
+        settled = true
         this.#leftMs = 0
         reject(new CacheUnavailableError(`cacheme: Redis did not answer within the call's timeout of ${this.timeoutMs} ms`, { outcome: 'unknown' }))
-      }, Math.ceil(this.#leftMs))
+      })
       work.then(
-        (value) => { clearTimeout(timer); charge(); resolve(value) },
-        (error: unknown) => { clearTimeout(timer); charge(); reject(error) },
+        (value) => { settled = true; clearTimeout(timer); charge(); resolve(value) },
+        (error: unknown) => { settled = true; clearTimeout(timer); charge(); reject(error) },
       )
     })
   }

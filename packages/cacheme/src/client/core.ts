@@ -57,10 +57,10 @@ export class ClientCore implements HerdContext {
     this.backend = connection.redis
       ? new RedisBackend(connection.redis, { owned: connection.owned, timeoutMs: this.timeoutMs, secrets: this.secrets })
       : new MemoryBackend()
-    this.lookups = new TickBatcher((keys) => this.#guard(() => this.backend.get(keys), keys.length))
+    this.lookups = new TickBatcher((keys, deliver) => this.#guard(() => this.backend.get(keys, deliver), keys.length))
     this.flights = new Flights(this.lookups)
-    this.#sets = new TickBatcher((entries) => this.#guard(() => this.backend.set(entries), entries.length))
-    this.#dels = new TickBatcher((entries) => this.#guard(() => this.backend.del(entries), entries.length))
+    this.#sets = new TickBatcher((entries, deliver) => this.#guard(() => this.backend.set(entries, deliver), entries.length))
+    this.#dels = new TickBatcher((entries, deliver) => this.#guard(() => this.backend.del(entries, deliver), entries.length))
   }
 
   get closed(): boolean {

@@ -311,7 +311,8 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   const notice = valueNotice(token, bytes)
   const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs: load.ttlMs }, head, encodeNotice(notice))
   try {
-    await load.budget.spend(commit)
+    const { notifyError } = await load.budget.spend(commit)
+    if (notifyError) core.log(store, key, 'ERROR', { error: notifyFailed(notifyError) })
   } catch (error) {
     // The commit may still land (it goes on; a big value takes its time): it is fenced, so it
     // never overwrites a later write. The callers here have their value either way.
@@ -327,7 +328,8 @@ async function release<T>(load: Load<T>, head: Buffer, notice: Notice): Promise<
   const { core, store, key } = load
   core.hub()?.deliver(key, notice)
   try {
-    await load.budget.spend(core.backend.lock.release(key, head, encodeNotice(notice)))
+    const { notifyError } = await load.budget.spend(core.backend.lock.release(key, head, encodeNotice(notice)))
+    if (notifyError) core.log(store, key, 'ERROR', { error: notifyFailed(notifyError) })
   } catch (error) {
     core.log(store, key, 'ERROR', { error: error as Error })
     releaseIfStillOurs(load, head)
@@ -378,6 +380,12 @@ function withoutCache<T>(load: Load<T>, error: unknown): Promise<T> {
     fetching.then(done, done)
   }
   return fetching
+}
+
+/** The holder could not tell waiters (they find out by re-checking): why, for the logger. */
+function notifyFailed(reason: string): Error {
+  const permission = /NOPERM|can't run this command/.test(reason) ? 'the Redis user lacks a permission to publish' : 'publishing failed'
+  return new Error(`cacheme: the fill's notice was not sent (${permission}: ${reason}); waiters find the value by re-checking`)
 }
 
 /** A fresh random token (32 hex characters). */

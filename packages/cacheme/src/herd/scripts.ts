@@ -38,6 +38,13 @@ local function record(ttl)
   local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
   if top[2] == 'inf' then redis.call('PERSIST', KEYS[2]) else redis.call('PEXPIREAT', KEYS[2], top[2]) end
 end
+-- Publishes ARGV[i+1] on KEYS[1] with the command ARGV[i] ('' for none); returns the error, if any.
+local function notify(i)
+  if ARGV[i] == '' then return false end
+  local reply = redis.pcall(ARGV[i], KEYS[1], ARGV[i + 1])
+  if type(reply) == 'table' and reply.err then return reply.err end
+  return false
+end
 local function ours(current)
   return current and string.sub(current, 1, #ARGV[1]) == ARGV[1]
 end
@@ -84,7 +91,7 @@ return 0
  * ARGV: marker head, value, TTL ms ('0': none), publish command ('' for none), notice.
  * Writes the value only while the marker is still ours: an invalidate (DEL), a set or a refresh
  * (overwrite) in between fences this write off. Publishes the notice either way, for the
- * callers waiting on this fill. Returns 1 if written.
+ * callers waiting on this fill. Returns {1 if written, the publish's error or false}.
  */
 export const COMMIT = script('commit', `${RECORD}
 local written = 0
@@ -97,14 +104,14 @@ if ours(redis.call('GET', KEYS[1])) then
   record(ARGV[3])
   written = 1
 end
-if ARGV[4] ~= '' then redis.pcall(ARGV[4], KEYS[1], ARGV[5]) end
-return written
+return {written, notify(4)}
 `)
 
 /**
  * ARGV: marker head, publish command ('' for none), notice. Compare-and-delete: removes the
  * marker only if it is still ours, never another holder's; a refresh's marker gives back the
- * value it kept, with its expiry (or nothing, once that passed). Returns 1 if released.
+ * value it kept, with its expiry (or nothing, once that passed). Returns {1 if released, the
+ * publish's error or false}.
  */
 export const RELEASE = script('release', `${RECORD}
 local released = 0
@@ -125,8 +132,7 @@ if ours(current) then
     redis.call('DEL', KEYS[1])
   end
 end
-if ARGV[2] ~= '' then redis.pcall(ARGV[2], KEYS[1], ARGV[3]) end
-return released
+return {released, notify(2)}
 `)
 
 /**
