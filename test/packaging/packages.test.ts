@@ -88,11 +88,12 @@ export default defineConfig({
   logLevel: 'warn',
 })
 `)
+  writeFileSync(join(app, 'esbuild.config.ts'), "import type { BuildOptions } from 'esbuild'\nimport cacheme from 'unplugin-cacheme/esbuild'\n\nexport const options: BuildOptions = { entryPoints: ['src/main.ts'], plugins: [cacheme()] }\n")
   // CommonJS TypeScript requiring the ES module, as `module: nodenext` allows since TS 5.8.
   writeFileSync(join(app, 'src/legacy.cts'), "import cacheme = require('cacheme')\nexport const store = cacheme.cached('legacy:<<id>>', (p: { id: string }) => p.id.length)\n")
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, noEmit: true, skipLibCheck: false },
-    include: ['vite.config.ts', 'src'],
+    include: ['vite.config.ts', 'esbuild.config.ts', 'src'],
   }, null, 2))
 }
 
@@ -189,7 +190,7 @@ console.log(JSON.stringify({ hoisted: result.code.includes('__cacheme_'), diagno
     ['5.9', join(ROOT, 'node_modules/typescript/bin/tsc')],
     ['6', join(ROOT, 'node_modules/typescript6/bin/tsc')],
     ['7 (the project\'s own)', 'node_modules/typescript/bin/tsc'],
-  ])('vite.config.ts and the sources (ESM, and CommonJS requiring cacheme) type-check without skipLibCheck on TypeScript %s', async (_, tsc) => {
+  ])('vite.config.ts, an esbuild config and the sources (ESM, and CommonJS requiring cacheme) type-check without skipLibCheck on TypeScript %s', async (_, tsc) => {
     const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)
     expect(result.stdout + result.stderr).toBe('')
     expect(result.code).toBe(0)
