@@ -28,8 +28,8 @@ const client = cacheme.configure({
 
 async function keyStates(): Promise<KeyState[]> {
   const keys = [...touched]
-  const found = await client.backend.mget(keys.map((key) => `${client.prefix}:${key}`))
-  return keys.map((key, i) => ({ key: `${client.prefix}:${key}`, cached: found[i] != null }))
+  const found = await client.peek(keys.map((key) => `${client.prefix}:${key}`))
+  return keys.map((key, i) => ({ key: `${client.prefix}:${key}`, cached: found[i] === 'value' }))
 }
 
 try {

@@ -1,9 +1,7 @@
 import type { Client } from './client/client.js'
-import { foundIn, readKeys, type Found } from './store/read-keys.js'
 
 interface Queued {
-  key: string
-  settle: (found: Found) => Promise<unknown>
+  run: () => Promise<unknown>
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
 }
@@ -11,42 +9,47 @@ interface Queued {
 /**
  * Lookups queued by `store.getP()`, possibly of different stores, sent in one round trip per
  * node by `execute()`. Each queued promise settles with its own value or error.
+ *
+ * Every queued promise settles at the end of `execute()`, just before it resolves, never
+ * earlier: the README's `await p.execute(); await Promise.all([a, b])` attaches its handlers in
+ * the same turn, so one key's failure is not an unhandled rejection while the others are still
+ * loading. A rejection nobody ever attaches to is still reported, as Node reports any.
  */
 export class Pipeline {
-  private readonly queued: Queued[] = []
-  private executed = false
+  readonly client: Client
+  readonly #queued: Queued[] = []
+  #executed = false
 
-  constructor(readonly client: Client) {}
+  constructor(client: Client) {
+    this.client = client
+  }
 
-  /** @internal Used by `store.getP()`. */
-  enqueue<T>(key: string, settle: (found: Found) => Promise<T>): Promise<T> {
-    if (this.executed) {
+  /** @internal Used by `store.getP()`: `run` starts the lookup when the pipeline executes. */
+  enqueue<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#executed) {
       throw new Error(`cacheme: this pipeline has already been executed; create a new one with pipeline()`)
     }
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ key, settle, resolve: resolve as (value: unknown) => void, reject })
+      this.#queued.push({ run, resolve: resolve as (value: unknown) => void, reject })
     })
   }
 
   get size(): number {
-    return this.queued.length
+    return this.#queued.length
   }
 
   /** Sends every queued lookup; resolves when every queued promise has settled. */
   async execute(): Promise<void> {
-    if (this.executed) {
+    if (this.#executed) {
       throw new Error(`cacheme: this pipeline has already been executed; a pipeline runs once`)
     }
-    this.executed = true
-    const keys = [...new Set(this.queued.map((q) => q.key))]
-    // Unavailable (undefined): every lookup falls back to its fetcher.
-    const found = await readKeys(this.client, keys)
-    await Promise.all(this.queued.map(async (q) => {
-      try {
-        q.resolve(await q.settle(foundIn(found, q.key)))
-      } catch (error) {
-        q.reject(error)
-      }
-    }))
+    this.#executed = true
+    // Started in one synchronous loop: every lookup goes into the same batch.
+    const outcomes = await Promise.allSettled(this.#queued.map((q) => q.run()))
+    outcomes.forEach((outcome, i) => {
+      const q = this.#queued[i]!
+      if (outcome.status === 'fulfilled') q.resolve(outcome.value)
+      else q.reject(outcome.reason)
+    })
   }
 }

@@ -28,6 +28,14 @@ const cluster: BackendUnderTest = {
     },
   ],
   expectTtl: expectTtlWithPttl(raw),
+  async indexTtls(prefix) {
+    if (raw.status !== 'ready') await raw.connect()
+    const ttls: number[] = []
+    for (const node of raw.nodes('master')) {
+      for (const key of await node.keys(`${prefix}:~index:*`)) ttls.push(await node.pttl(key))
+    }
+    return ttls
+  },
   counting: {
     async start() {
       const counting = await startCountingCluster(seeds)

@@ -1,6 +1,7 @@
 import { expect, vi } from 'vitest'
 import type { BackendUnderTest } from '../conformance/backend-under-test.js'
 import { runConformance } from '../conformance/index.js'
+import { rawGet } from '../internals.js'
 
 const TEN_YEARS_MS = 10 * 365 * 86_400_000
 
@@ -18,7 +19,7 @@ const memory: BackendUnderTest = {
     vi.useFakeTimers({ toFake: ['Date'], now: start })
     try {
       await write()
-      const present = async () => (await client.backend.mget([key]))[0] !== null
+      const present = async () => (await rawGet(client, [key]))[0] !== null
       if (ttlMs === 0) {
         vi.setSystemTime(start + TEN_YEARS_MS)
         expect(await present()).toBe(true)

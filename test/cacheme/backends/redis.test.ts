@@ -25,6 +25,10 @@ const standalone: BackendUnderTest = {
     },
   ],
   expectTtl: expectTtlWithPttl(raw),
+  async indexTtls(prefix) {
+    const keys = await raw.keys(`${prefix}:~index:*`)
+    return Promise.all(keys.map((key) => raw.pttl(key)))
+  },
   counting: {
     async start() {
       const proxy = await startCountingProxy(port, host)

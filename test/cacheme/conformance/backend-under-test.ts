@@ -18,6 +18,8 @@ export interface BackendUnderTest {
   counting?: RoundTripCounting
   /** Where keys live: the node address of each key (cluster only). */
   nodeOf?(key: string): Promise<string>
+  /** The PTTL of every store index key under `prefix` (Redis backends: SCAN on every master). */
+  indexTtls?(prefix: string): Promise<number[]>
   /** A server with `requirepass` (standalone only), for the password tests. */
   passwordProtected?(): Promise<{ url: string; password: string; stop(): Promise<void> }>
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cached, type Client, type Codec } from 'cacheme'
 import { clientPerTest, controlledFetcher, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
+import { rawGet, rawSet } from '../internals.js'
 
 /** Everything the default codec promises beyond JSON, nested and at the top level. */
 function richValue() {
@@ -73,12 +74,12 @@ export function codecConformance(backend: BackendUnderTest): void {
       expect(await store.get({ id: '1' })).toEqual(value)
     })
 
-    it("codec: 'json' stores plain JSON text that other programs can read", async () => {
+    it("codec: 'json' stores JSON text that other programs can read: { cacheme: 1, value }", async () => {
       const store = cached('json:<<id>>', ({ id }: { id: string }) => ({ id, tags: ['a', 'b'], score: 1.5, none: null }), { client, codec: 'json' })
       const value = await store.get({ id: '1' })
-      const [bytes] = await client.backend.mget([store.key({ id: '1' })])
-      expect(JSON.parse(bytes!.toString('utf8'))).toEqual(value)
-      expect(bytes!.toString('utf8')).toBe('{"id":"1","tags":["a","b"],"score":1.5,"none":null}')
+      const [bytes] = await rawGet(client, [store.key({ id: '1' })])
+      expect(JSON.parse(bytes!.toString('utf8')).value).toEqual(value)
+      expect(bytes!.toString('utf8')).toBe('{"cacheme":1,"value":{"id":"1","tags":["a","b"],"score":1.5,"none":null}}')
       expect(await store.get({ id: '1' })).toEqual(value)
       expect(logger.ops()).toEqual(['MISS', 'FETCH', 'HIT'])
     })
@@ -92,8 +93,10 @@ export function codecConformance(backend: BackendUnderTest): void {
       }
       const store = cached('custom:<<id>>', ({ id }: { id: string }) => `value ${id}`, { client, codec: upper })
       expect(await store.get({ id: 'a' })).toBe('value a')
-      const [bytes] = await client.backend.mget([store.key({ id: 'a' })])
-      expect(bytes!.toString('utf8')).toBe('<VALUE A>')
+      const [bytes] = await rawGet(client, [store.key({ id: 'a' })])
+      // The codec's bytes, behind the 6-byte frame header that marks them as cacheme's (docs: "Values").
+      expect(bytes!.subarray(0, 6)).toEqual(Buffer.from([0xc1, 0x63, 0x6d, 1, 0x76, 0]))
+      expect(bytes!.subarray(6).toString('utf8')).toBe('<VALUE A>')
       expect(await store.get({ id: 'a' })).toBe('value a')
       expect(encoded).toEqual(['value a'])
       expect(decoded).toEqual(['<VALUE A>'])
@@ -106,7 +109,7 @@ export function codecConformance(backend: BackendUnderTest): void {
       }
       const store = cached('bytes:<<id>>', () => [1, 2, 250], { client, codec: bytesCodec })
       await store.get({ id: '1' })
-      expect([...(await client.backend.mget([store.key({ id: '1' })]))[0]!]).toEqual([1, 2, 250])
+      expect([...(await rawGet(client, [store.key({ id: '1' })]))[0]!.subarray(6)]).toEqual([1, 2, 250])
       expect(await store.get({ id: '1' })).toEqual([1, 2, 250])
     })
 
@@ -114,12 +117,12 @@ export function codecConformance(backend: BackendUnderTest): void {
       const source = controlledFetcher(({ id }: { id: string }) => ({ id, fresh: true }))
       const store = cached('garbage:<<id>>', source.fetcher, { client, codec: 'json', ttl: '1h' })
       const key = store.key({ id: '1' })
-      await client.backend.write([{ key, value: 'this is {not json', ttlMs: 0, index: `${client.prefix}:unrelated-index` }])
+      await rawSet(client, [key], 'this is {not json')
       expect(await store.get({ id: '1' })).toEqual({ id: '1', fresh: true })
       expect(source.calls).toHaveLength(1)
       expect(logger.ops(key.slice(client.prefix.length + 1))).toEqual(['ERROR', 'FETCH'])
-      const [bytes] = await client.backend.mget([key])
-      expect(JSON.parse(bytes!.toString('utf8'))).toEqual({ id: '1', fresh: true })
+      const [bytes] = await rawGet(client, [key])
+      expect(JSON.parse(bytes!.toString('utf8')).value).toEqual({ id: '1', fresh: true })
       expect(await store.get({ id: '1' })).toEqual({ id: '1', fresh: true })
       expect(source.calls).toHaveLength(1)
     })
@@ -128,7 +131,7 @@ export function codecConformance(backend: BackendUnderTest): void {
       const source = controlledFetcher(({ id }: { id: string }) => `fresh ${id}`)
       const store = cached('garbage-many:<<id>>', source.fetcher, { client, codec: 'json' })
       const keys = ['1', '2', '3'].map((id) => store.key({ id }))
-      await client.backend.write(keys.map((key) => ({ key, value: '{', ttlMs: 0, index: `${client.prefix}:unrelated-index` })))
+      await rawSet(client, keys, '{')
       expect(await store.getMany([{ id: '1' }, { id: '2' }])).toEqual(['fresh 1', 'fresh 2'])
       const pipeline = client.pipeline()
       const third = store.getP(pipeline, { id: '3' })

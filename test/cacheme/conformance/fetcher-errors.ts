@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
 import { clientPerTest, deferred, type BackendUnderTest } from './backend-under-test.js'
+import { lookupsAnswered } from './singleflight.js'
+import { rawGet } from '../internals.js'
 
 class SourceDown extends Error {}
 
@@ -25,6 +27,7 @@ export function fetcherErrorConformance(backend: BackendUnderTest): void {
       await started.promise
       const joined = [store.get({ id: '1' }), store.get({ id: '1' })]
       const many = store.getMany([{ id: '1' }])
+      await lookupsAnswered(client) // they saw this process's marker and joined its fill
       gate.resolve()
       const results = await Promise.allSettled([single, ...joined, many])
       for (const result of results) {
@@ -34,7 +37,7 @@ export function fetcherErrorConformance(backend: BackendUnderTest): void {
         expect(reason.message).toBe('source down for 1')
       }
       expect(calls).toBe(1)
-      expect(await client.backend.mget([store.key({ id: '1' })])).toEqual([null])
+      expect(await rawGet(client, [store.key({ id: '1' })])).toEqual([null])
       fail = false
       expect(await store.get({ id: '1' })).toBe('value 1')
       expect(calls).toBe(2)

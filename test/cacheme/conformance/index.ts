@@ -8,6 +8,7 @@ import { keyConformance } from './keys.js'
 import { loggerConformance } from './logger.js'
 import { passwordConformance } from './passwords.js'
 import { pipelineConformance } from './pipelines.js'
+import { promiseConformance } from './promises.js'
 import { roundTripConformance } from './round-trips.js'
 import { singleflightConformance } from './singleflight.js'
 import { storeMethodConformance } from './store-methods.js'
@@ -33,6 +34,7 @@ export function runConformance(backend: BackendUnderTest): void {
     loggerConformance(backend)
     invalidateAllConformance(backend)
     pipelineConformance(backend)
+    promiseConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.passwordProtected) passwordConformance(backend.passwordProtected)

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
 import { clientPerTest, uniquePrefix, type BackendUnderTest } from './backend-under-test.js'
+import { rawGet, rawSet } from '../internals.js'
 
 export function invalidateAllConformance(backend: BackendUnderTest): void {
   describe('invalidateAll()', () => {
     let client: Client
     clientPerTest(backend, (c) => { client = c })
 
-    const present = async (keys: string[]) => (await client.backend.mget(keys)).map((v) => v !== null)
+    const present = async (keys: string[]) => (await rawGet(client, keys)).map((v) => v !== null)
 
     it('removes exactly this store\'s keys for one version, on every node, and counts them', async () => {
       const fetch = ({ id }: { id: string | number }) => `v ${id}`
@@ -35,7 +36,7 @@ export function invalidateAllConformance(backend: BackendUnderTest): void {
         await otherStore.getMany(ids.slice(0, 5).map((id) => ({ id })))
         await otherPrefix.getMany(ids.slice(0, 5).map((id) => ({ id })))
         const unrelated = [`${client.prefix}:unrelated:1:v1`, `${uniquePrefix()}:inv:1:v1`]
-        await client.backend.write(unrelated.map((key) => ({ key, value: 'x', ttlMs: 0, index: `${client.prefix}:~index:unrelated` })))
+        await rawSet(client, unrelated, 'x')
 
         const v1Keys = ids.map((id) => v1.key({ id }))
         if (backend.nodeOf) {
@@ -55,7 +56,7 @@ export function invalidateAllConformance(backend: BackendUnderTest): void {
           ...unrelated,
         ]
         expect(await present(survivors)).toEqual(survivors.map(() => true))
-        expect((await samePrefixElsewhere.backend.mget(ids.slice(0, 5).map((id) => otherPrefix.key({ id })))).every((v) => v !== null)).toBe(true)
+        expect((await rawGet(samePrefixElsewhere, ids.slice(0, 5).map((id) => otherPrefix.key({ id })))).every((v) => v !== null)).toBe(true)
       } finally {
         await samePrefixElsewhere.close()
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
 import { clientFor, clientPerTest, controlledFetcher, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
+import { lookupsAnswered } from './singleflight.js'
 
 export function loggerConformance(backend: BackendUnderTest): void {
   describe('logger', () => {
@@ -35,7 +36,8 @@ export function loggerConformance(backend: BackendUnderTest): void {
       const started = source.nextCall()
       const cold = [store.get({ id: 'cold' }), store.get({ id: 'cold' })]
       await started
-      cold.push(store.get({ id: 'cold' }))
+      cold.push(store.get({ id: 'cold' })) // sees this process's marker and joins the fill
+      await lookupsAnswered(client)
       source.release()
       await Promise.all(cold)
       expect(logger.ops('grouped:cold:v1')).toEqual(['MISS', 'FETCH'])

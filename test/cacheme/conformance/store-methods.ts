@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
 import { clientPerTest, controlledFetcher, type BackendUnderTest } from './backend-under-test.js'
+import { rawGet } from '../internals.js'
 
 interface Book {
   categoryID: number
@@ -109,7 +110,7 @@ export function storeMethodConformance(backend: BackendUnderTest): void {
       await store.get({ categoryID: 1, bookID: 2 })
       await store.get({ categoryID: 1, bookID: 3 })
       await store.invalidate({ categoryID: 1, bookID: 2 })
-      expect(await client.backend.mget([store.key({ categoryID: 1, bookID: 2 })])).toEqual([null])
+      expect(await rawGet(client, [store.key({ categoryID: 1, bookID: 2 })])).toEqual([null])
       revision = 2
       expect(await store.get({ categoryID: 1, bookID: 2 })).toMatchObject({ revision: 2 })
       expect(await store.get({ categoryID: 1, bookID: 3 })).toMatchObject({ revision: 1 })

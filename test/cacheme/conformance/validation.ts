@@ -132,11 +132,11 @@ export function validationConformance(backend: BackendUnderTest): void {
     })
 
     it.each([
-      ['not an object', 'redis://x', /client options must be an object.*"redis:\/\/x"/],
+      ['not an object', 'redis://x', /client options of createClient\(\) must be an object.*"redis:\/\/x"/],
       ['an unknown option', { redsi: 'redis://x' }, /unknown client option 'redsi'/],
       ['a prefix with a space', { prefix: 'my app' }, /prefix .*"my app"/],
       ['an empty prefix', { prefix: '' }, /prefix .*""/],
-      ['a logger without log()', { logger: { info() {} } }, /logger must be an object with a log\(store, key, op\) method/],
+      ['a logger without log()', { logger: { info() {} } }, /logger must be an object with a log\(store, key, op, detail\) method/],
       ['both redis and cluster', { redis: 'redis://127.0.0.1:1', cluster: ['127.0.0.1:2'] }, /either 'redis' or 'cluster'/],
       ['a URL of another scheme', { redis: 'http://127.0.0.1:6379' }, /redis URL must start with redis:\/\/ or rediss:\/\/, got "http:\/\/127.0.0.1:6379"/],
       ['a redis value of the wrong type', { redis: 6379 }, /'redis' must be a URL, ioredis options or an ioredis instance, got number 6379/],

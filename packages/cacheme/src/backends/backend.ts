@@ -1,55 +1,69 @@
-/** One value to write: bytes, a TTL in ms (0: no expiry), and the store index it belongs to. */
-export interface WriteEntry {
-  key: string
-  value: string | Uint8Array
-  ttlMs: number
-  /** Index key of the store+version, so invalidateAll finds exactly this store's keys. */
-  index: string
-}
-
 /**
- * What a store needs from where values live. Every method that takes many keys batches them
- * per Redis node: `mget` in one round trip per node; `write` and `del` in one for the values
- * and one more for the store indexes.
+ * What the client needs from where values live, one verb per Redis operation. Every method
+ * that takes many keys batches them per node (one round trip per node) and answers per key: a
+ * node that fails costs only its own keys (their slot holds an `Error`).
  */
 export interface Backend {
   readonly kind: 'memory' | 'redis' | 'cluster'
-  /** Values for `keys` in order; null where missing. */
-  mget(keys: readonly string[]): Promise<(Buffer | null)[]>
-  write(entries: readonly WriteEntry[]): Promise<void>
-  /** Deletes `keys` (and their index entries); resolves to how many existed. */
-  del(keys: readonly string[], index: string): Promise<number>
-  /** Deletes every key recorded in `index` and the index itself; resolves to how many existed. */
-  deleteIndexed(index: string): Promise<number>
+  /** The stored bytes of each key (null: missing), or the Error of the node that owns it. */
+  get(keys: readonly string[]): Promise<(Buffer | null | Error)[]>
+  /** Writes values unconditionally (fencing off fills in flight) and tells their waiters to re-check; each entry's Error, if it failed. */
+  set(entries: readonly SetEntry[]): Promise<(Error | undefined)[]>
+  /** Deletes keys (and their index entries) and tells their waiters to re-check; each entry's Error, if it failed. */
+  del(entries: readonly IndexedKey[]): Promise<(Error | undefined)[]>
+  /** Deletes every key recorded in a store's index for one version; resolves to how many existed. */
+  delIndexed(index: IndexName): Promise<number>
+  /** The herd's lock operations; each is one script on the key's node. */
+  readonly lock: Lock
+  /** Opens the connection that receives the herd's notices. */
+  openSubscriber(): Promise<SubscriberConnection>
   close(): Promise<void>
-  /**
-   * The lock a miss fills under: herd protection across processes on Redis; on the memory
-   * backend, the same fencing within one process (a fill's write loses to an invalidate,
-   * refresh or set that completed meanwhile).
-   */
-  readonly lock: LockCapability
 }
 
-/** What taking the lock found: it is ours, or the key holds a value or another holder's marker. */
+/**
+ * A store's index for one version, as two halves around where a cluster puts the hash tag of the
+ * key's slot (so each index entry lives in its key's slot and a script can write both).
+ */
+export interface IndexName {
+  head: string
+  tail: string
+}
+
+export interface IndexedKey {
+  key: string
+  index: IndexName
+}
+
+export interface SetEntry extends IndexedKey {
+  value: Buffer
+  /** 0: no expiry. */
+  ttlMs: number
+}
+
+/** What taking the lock found: it is ours, or the key holds other bytes (a value, another's marker). */
 export type AcquireResult = { acquired: true } | { acquired: false; current: Buffer; pttlMs: number }
 
 /**
- * The lock lives in the value key itself (a marker), so lock and value share a hash slot and
- * each step is one atomic script. Notices go out on a channel named like the key.
+ * How the lock is taken: `missing` only if the key is empty; `replace` also over exactly the
+ * given bytes (a foreign value, an abandoned marker); `force` over anything (a refresh), keeping
+ * the value it replaces readable inside the marker while the refresh fetches.
  */
-export interface LockCapability {
-  /** Takes the lock if the key is missing or holds exactly `replace` (an undecodable value). */
-  acquire(key: string, marker: Buffer, ttlMs: number, replace: Buffer | null): Promise<AcquireResult>
+export type AcquireMode = { mode: 'missing' } | { mode: 'replace'; bytes: Buffer } | { mode: 'force' }
+
+/**
+ * The lock lives in the value key itself (a marker), so lock and value share a hash slot and
+ * each step is one atomic script. Notices go out on a channel named like the key. `head` is the
+ * holder's marker head: its header and token.
+ */
+export interface Lock {
+  /** Takes the lock and records the key in its index (so an invalidateAll meanwhile fences the fill). */
+  acquire(entry: IndexedKey, head: Buffer, lockTtlMs: number, how: AcquireMode, ttlMs: number): Promise<AcquireResult>
   /** Pushes the lock's expiry while the marker is still ours; false once it is not. */
-  extend(key: string, marker: Buffer, ttlMs: number): Promise<boolean>
-  /** Writes the value if the marker is still ours and publishes `notice` either way; true if written. */
-  commit(key: string, marker: Buffer, value: Buffer, ttlMs: number, notice: Buffer): Promise<boolean>
+  extend(key: string, head: Buffer, lockTtlMs: number): Promise<boolean>
+  /** Writes the value if the marker is still ours, updates the index, and publishes `notice` either way; true if written. */
+  commit(entry: SetEntry, head: Buffer, notice: Buffer): Promise<boolean>
   /** Deletes the marker if still ours (never another's) and publishes `notice` if given. */
-  release(key: string, marker: Buffer, notice: Buffer | null): Promise<boolean>
-  /** Records a committed key in its store's index (for invalidateAll). */
-  recordIndex(entry: Omit<WriteEntry, 'value'>): Promise<void>
-  /** Opens a dedicated connection for the key channels. */
-  openSubscriber(): Promise<SubscriberConnection>
+  release(key: string, head: Buffer, notice: Buffer | null): Promise<boolean>
 }
 
 /** A connection in subscriber mode: key channels in, messages out. */
@@ -58,7 +72,7 @@ export interface SubscriberConnection {
   subscribe(channel: string): Promise<void>
   unsubscribe(channel: string): Promise<void>
   onMessage(listener: (channel: string, message: Buffer) => void): void
-  /** Called when the connection drops: notices may have been lost meanwhile. */
-  onDisconnect(listener: () => void): void
+  /** Called when the connection comes back after a drop: notices may have been lost, subscriptions are gone. */
+  onReconnect(listener: () => void): void
   close(): void
 }

@@ -8,21 +8,31 @@
  * after it, so requests made a few `await`s deeper than the first one (one reply resolving
  * many callers, each resuming at its own depth) miss the batch and cost another round trip.
  * Why not `setImmediate`: it waits for the event loop's check phase, after pending I/O.
+ *
+ * `batch` numbers the batch that is still open: a request made in it has not been sent yet,
+ * which is what lets a later caller join it safely (see store/flights.ts).
  */
 export class TickBatcher<I, O> {
-  private entries: Entry<I, O>[] = []
+  #entries: Entry<I, O>[] = []
+  #batch = 0
 
   constructor(private readonly flush: (inputs: I[]) => Promise<O[]>) {}
 
+  /** The number of the batch a request made now goes into. */
+  get batch(): number {
+    return this.#batch
+  }
+
   add(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      if (this.entries.push({ input, resolve, reject }) === 1) process.nextTick(this.run)
+      if (this.#entries.push({ input, resolve, reject }) === 1) process.nextTick(this.#run)
     })
   }
 
-  private readonly run = (): void => {
-    const entries = this.entries
-    this.entries = []
+  readonly #run = (): void => {
+    const entries = this.#entries
+    this.#entries = []
+    this.#batch++
     const inputs = new Array<I>(entries.length)
     for (let i = 0; i < entries.length; i++) inputs[i] = entries[i]!.input
     let pending: Promise<O[]>

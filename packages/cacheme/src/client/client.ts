@@ -1,84 +1,48 @@
-import type { Backend, WriteEntry } from '../backends/backend.js'
-import { MemoryBackend } from '../backends/memory.js'
-import { RedisBackend } from '../backends/redis.js'
-import { TickBatcher } from './batcher.js'
-import { RedisGuard } from './guard.js'
-import type { CacheOp, Logger } from './logger.js'
-import { openConnection, validateClientOptions, type ClientOptions } from './options.js'
-import { resolveTimeout } from './timeout.js'
-import { SubscriberHub } from '../herd/hub.js'
+import { readFrame, readJsonFrame } from '../codec/frame.js'
+import { describeValue } from '../describe.js'
+import type { Counters } from './stats.js'
+import { ClientCore } from './core.js'
+import { validateClientOptions, type ClientOptions } from './options.js'
 import { Pipeline } from '../pipeline.js'
+
+let coreOfClient: (client: Client) => ClientCore
+
+/** What the cache holds under one key; see `client.peek()`. */
+export type KeyState = 'value' | 'lock' | 'foreign' | 'missing'
 
 /**
  * A connection to where values live (Redis, Redis Cluster or the embedded memory backend),
- * with what every store on it shares: the prefix, the logger, in-flight fetches and batching.
+ * with what every store on it shares: the prefix, the logger, in-flight work and batching.
+ * Its workings are private (`ClientCore`); what a user needs is here.
  */
 export class Client {
-  readonly prefix: string
-  readonly backend: Backend
-  /** Where the client points, without secrets: `redis://:***@host:6379`, `memory (...)`. */
-  readonly description: string
-  /** In-process singleflight: one promise per key being loaded. */
-  readonly flights = new Map<string, Promise<unknown>>()
-  private readonly logger: Logger | undefined
-  private readonly lookups: TickBatcher<string, Buffer | null>
-  private readonly writes: TickBatcher<WriteEntry, void>
-  private readonly guard: RedisGuard | undefined
-  private hub: SubscriberHub | undefined
-  private closed = false
+  readonly #core: ClientCore
 
   constructor(options?: ClientOptions) {
-    const o = validateClientOptions(options)
-    const connection = openConnection(o)
-    this.prefix = o.prefix ?? 'cacheme'
-    this.logger = o.logger
-    this.description = connection.description
-    this.backend = connection.redis ? new RedisBackend(connection.redis, connection.owned) : new MemoryBackend()
-    // The in-process memory backend can't be unavailable: no time budget, no breaker.
-    this.guard = connection.redis ? new RedisGuard(resolveTimeout(o.timeout)) : undefined
-    this.lookups = new TickBatcher((keys) => this.lookupMany(keys))
-    this.writes = new TickBatcher<WriteEntry, void>(async (entries) => {
-      await this.guarded(() => this.backend.write(entries))
-      return []
-    })
+    this.#core = new ClientCore(validateClientOptions(options))
   }
 
-  /**
-   * @internal Runs a Redis operation within the client's time budget, skipping Redis (rejecting
-   * at once) while its circuit breaker is open after a failure.
-   */
-  readonly guarded = <T>(operation: () => Promise<T>): Promise<T> => {
-    return this.guard ? this.guard.run(operation) : operation()
+  static {
+    coreOfClient = (client) => client.#core
   }
 
-  /** @internal Looks many keys up in one round trip per node, within the time budget. */
-  lookupMany(keys: readonly string[]): Promise<(Buffer | null)[]> {
-    return this.guarded(() => this.backend.mget(keys))
+  /** First part of every key. */
+  get prefix(): string {
+    return this.#core.prefix
   }
 
-  /** @internal The shared subscriber of the lock's notices; undefined if the client closed before one was needed. */
-  herdHub(): SubscriberHub | undefined {
-    if (this.closed) return this.hub
-    return (this.hub ??= new SubscriberHub(() => this.backend.lock.openSubscriber(), this.guarded))
+  /** Where the client points, without secrets: `redis://:***@host:6379`, `memory (...)`. */
+  get description(): string {
+    return this.#core.description
   }
 
-  /** Looks a key up; lookups made in the same tick share one round trip per node. */
-  lookup(key: string): Promise<Buffer | null> {
-    return this.lookups.add(key)
+  /** 'memory', 'redis' or 'cluster'. */
+  get kind(): 'memory' | 'redis' | 'cluster' {
+    return this.#core.backend.kind
   }
 
-  /** Writes a value; writes made in the same tick share one round trip per node. */
-  write(entry: WriteEntry): Promise<void> {
-    return this.writes.add(entry)
-  }
-
-  log(store: string, key: string, op: CacheOp): void {
-    if (!this.logger) return
-    try {
-      this.logger.log(store, key.slice(this.prefix.length + 1), op)
-    } catch {
-      // A broken logger must not break the cache.
-    }
+  get isClosed(): boolean {
+    return this.#core.closed
   }
 
   /** A pipeline: lookups queued with `store.getP()` go out together on `execute()`. */
@@ -86,18 +50,43 @@ export class Client {
     return new Pipeline(this)
   }
 
-  get isClosed(): boolean {
-    return this.closed
+  /**
+   * What the cache holds under full keys (`store.key(params)`), without decoding: `'value'`
+   * (a value some store wrote), `'lock'` (a fill in flight), `'foreign'` (bytes no store wrote)
+   * or `'missing'`. For diagnostics and tools; one round trip per node.
+   */
+  async peek(keys: readonly string[]): Promise<KeyState[]> {
+    if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'string')) {
+      throw new TypeError(`cacheme: client.peek() takes an array of keys, got ${describeValue(keys)}`)
+    }
+    const found = await this.#core.backend.get(keys)
+    return found.map((bytes) => {
+      if (bytes instanceof Error) throw bytes
+      if (bytes === null) return 'missing'
+      const frame = bytes[0] === 0x7b ? readJsonFrame(bytes) : readFrame(bytes)
+      return frame.kind === 'marker' ? 'lock' : frame.kind
+    })
   }
 
-  /** Releases every connection and timer this client opened. */
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.guard?.close()
-    this.hub?.close()
-    await this.backend.close()
+  /** Cumulative counts of every logger op, in total and per store. */
+  stats(): { total: Counters; stores: Record<string, Counters> } {
+    return this.#core.stats.snapshot()
   }
+
+  /** Releases the lock markers it holds (within `timeout`), then every connection and timer it opened. */
+  close(): Promise<void> {
+    return this.#core.close()
+  }
+
+  /** What `util.inspect` and `console.log` show: where it points, never its secrets. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Client { ${this.description}, prefix '${this.prefix}'${this.isClosed ? ', closed' : ''} }`
+  }
+}
+
+/** @internal The workings of a client, for the stores and pipelines of this package. */
+export function coreOf(client: Client): ClientCore {
+  return coreOfClient(client)
 }
 
 export function createClient(options?: ClientOptions): Client {

@@ -1,4 +1,4 @@
-import { Client } from './client.js'
+import { Client, coreOf } from './client.js'
 import type { ClientOptions } from './options.js'
 
 let current: Client | undefined
@@ -20,7 +20,7 @@ export function configure(options?: ClientOptions | Client): Client {
   const next = given ? options : new Client(options)
   const previous = current
   // Only an embedded client made here is released; a client handed to configure() is its owner's.
-  if (previous && previous !== next && madeHere && previous.backend.kind === 'memory') void previous.close()
+  if (previous && previous !== next && madeHere && coreOf(previous).backend.kind === 'memory') void previous.close()
   current = next
   madeHere = !given
   return current

@@ -1,14 +1,19 @@
 import { Redis, Cluster } from 'ioredis'
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis'
-import { describeValue } from '../template/parse-template.js'
+import { checkOptions } from '../check-options.js'
+import { describeValue } from '../describe.js'
 import type { Logger } from './logger.js'
+import { Secrets } from './secrets.js'
 import { resolveTimeout } from './timeout.js'
 
 export type ClusterSeed = string | { host: string; port: number }
 
+/** An ioredis `Redis` or `Cluster`, from this copy of ioredis or any other (an app's own ioredis 5, linked packages). */
+export type RedisInstance = Redis | Cluster
+
 export interface ClientOptions {
   /** A `redis://` or `rediss://` URL, ioredis options, or an existing ioredis `Redis` or `Cluster`. */
-  redis?: string | RedisOptions | Redis | Cluster
+  redis?: string | RedisOptions | RedisInstance
   /** Seed nodes of a Redis Cluster, or `{ nodes, options }` with ioredis cluster options. */
   cluster?: ClusterSeed[] | { nodes: ClusterSeed[]; options?: ClusterOptions }
   /** ioredis cluster options, when `cluster` is a list of seeds. */
@@ -17,61 +22,41 @@ export interface ClientOptions {
   prefix?: string
   logger?: Logger
   /**
-   * Time budget of each Redis operation (a number of ms or a duration like '500ms'); past it a
-   * `get` falls back to the fetcher, and `set`, `invalidate` and `invalidateAll` reject with
-   * CacheUnavailableError. Default 1000 ms.
+   * Time budget of a call's cache work (a number of ms or a duration like '500ms'): one
+   * deadline per `get` for all its Redis commands; past it the `get` falls back to the fetcher,
+   * and `set`, `invalidate` and `invalidateAll` reject with CacheUnavailableError. Default 1000 ms.
    */
   timeout?: number | string
 }
 
-const KNOWN = new Set(['redis', 'cluster', 'clusterOptions', 'prefix', 'logger', 'timeout'])
+const KNOWN = ['redis', 'cluster', 'clusterOptions', 'prefix', 'logger', 'timeout'] as const
 
 /**
  * Options of the connections the client creates (the user's own instances keep theirs): a
  * command waiting for a lost connection fails at the next reconnect attempt instead of queueing
- * for 20 of them, and a command sent before a disconnect is not replayed after it (our time
- * budget has long since given up on it). Explicit user options win.
+ * for 20 of them, and a command sent before a disconnect is not replayed after it (the call's
+ * deadline has long since given up on it). Explicit user options win.
  */
 const OWNED_CONNECTION_DEFAULTS: RedisOptions = { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }
 
-/** Connection errors surface as failed operations (and a fallback); the event itself is noise. */
-function quiet<C extends Redis | Cluster>(connection: C): C {
-  connection.on('error', () => {})
-  return connection
-}
-
-/** A Redis URL with any password replaced, safe for logs and error messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_, scheme: string, auth: string) => {
-    const colon = auth.indexOf(':')
-    return `${scheme}${colon === -1 ? '***' : auth.slice(0, colon) + ':***'}@`
-  })
-}
-
+/** Where values live, as the client opened (or was handed) it. */
 export interface ResolvedConnection {
-  redis: Redis | Cluster | undefined
+  redis: RedisInstance | undefined
   /** Whether the client created the connection (and so closes it). */
   owned: boolean
   /** Where it points, without secrets. */
   description: string
+  secrets: Secrets
 }
 
 export function validateClientOptions(options: unknown): ClientOptions {
   if (options === undefined) return {}
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`cacheme: client options must be an object like { redis: 'redis://127.0.0.1:6379' }, got ${describeValue(options)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new TypeError(`cacheme: unknown client option '${key}'; expected one of ${[...KNOWN].join(', ')}`)
-    }
-  }
-  const o = options as ClientOptions
+  const o = checkOptions<ClientOptions>(options, KNOWN, { kind: 'client', owner: 'createClient()', example: "{ redis: 'redis://127.0.0.1:6379' }" })
   if (o.prefix !== undefined && (typeof o.prefix !== 'string' || o.prefix.length === 0 || /[\s*?[\]{}]/.test(o.prefix))) {
     throw new TypeError(`cacheme: prefix must be a non-empty string without whitespace or * ? [ ] { }, got ${describeValue(o.prefix)}`)
   }
   if (o.logger !== undefined && (o.logger === null || typeof o.logger !== 'object' || typeof o.logger.log !== 'function')) {
-    throw new TypeError(`cacheme: logger must be an object with a log(store, key, op) method, got ${describeValue(o.logger)}`)
+    throw new TypeError(`cacheme: logger must be an object with a log(store, key, op, detail) method, got ${describeValue(o.logger)}`)
   }
   if (o.timeout !== undefined) resolveTimeout(o.timeout)
   if (o.redis !== undefined && o.cluster !== undefined) {
@@ -80,22 +65,55 @@ export function validateClientOptions(options: unknown): ClientOptions {
   return o
 }
 
+/**
+ * Whether `value` is an ioredis instance, of any copy of ioredis: `instanceof` only knows this
+ * copy's classes, and reading another copy's instance as options would connect somewhere the
+ * user never named. What cacheme calls on it is what the check asks for.
+ */
+export function isRedisInstance(value: unknown): value is RedisInstance {
+  if (value === null || typeof value !== 'object') return false
+  if (value instanceof Redis || value instanceof Cluster) return true
+  const v = value as Record<string, unknown>
+  return typeof v.callBuffer === 'function' && typeof v.pipeline === 'function' && typeof v.duplicate === 'function'
+    && typeof v.status === 'string' && v.options !== null && typeof v.options === 'object'
+}
+
+/** Something that looks like a Redis client but isn't one cacheme can drive (node-redis, a partial ioredis). */
+function looksLikeAnotherClient(value: object): boolean {
+  const v = value as Record<string, unknown>
+  return ['sendCommand', 'connect', 'disconnect', 'quit', 'get', 'set'].some((name) => typeof v[name] === 'function')
+}
+
 export function openConnection(options: ClientOptions): ResolvedConnection {
   const { redis, cluster } = options
-  if (redis instanceof Redis) return { redis, owned: false, description: 'redis (your ioredis instance)' }
-  if (redis instanceof Cluster) return { redis, owned: false, description: 'cluster (your ioredis instance)' }
-  if (typeof redis === 'string') {
-    if (!/^rediss?:\/\//i.test(redis)) {
-      throw new TypeError(`cacheme: redis URL must start with redis:// or rediss://, got ${JSON.stringify(redactUrl(redis))}`)
-    }
-    return { redis: quiet(new Redis(redis, { ...OWNED_CONNECTION_DEFAULTS, lazyConnect: false })), owned: true, description: redactUrl(redis) }
+  const secrets = new Secrets()
+  if (isRedisInstance(redis)) {
+    const isCluster = (redis as Cluster).isCluster === true
+    const instanceOptions = redis.options as RedisOptions & { redisOptions?: RedisOptions }
+    refuseKeyPrefix(instanceOptions.keyPrefix ?? instanceOptions.redisOptions?.keyPrefix, 'your ioredis instance')
+    secrets.add(instanceOptions.password)
+    secrets.add(instanceOptions.redisOptions?.password)
+    return { redis, owned: false, description: `${isCluster ? 'cluster' : 'redis'} (your ioredis instance)`, secrets }
   }
+  if (typeof redis === 'string') return fromUrl(redis, secrets)
   if (redis !== undefined) {
     if (redis === null || typeof redis !== 'object' || Array.isArray(redis)) {
       throw new TypeError(`cacheme: 'redis' must be a URL, ioredis options or an ioredis instance, got ${describeValue(redis)}`)
     }
+    if (looksLikeAnotherClient(redis)) {
+      throw new TypeError(
+        `cacheme: 'redis' is a ${describeValue(redis)} with methods but not an ioredis Redis or Cluster (it lacks callBuffer, pipeline or duplicate); pass an ioredis instance, a URL or ioredis options`,
+      )
+    }
     const o = redis as RedisOptions
-    return { redis: quiet(new Redis({ ...OWNED_CONNECTION_DEFAULTS, ...o })), owned: true, description: `redis ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}` }
+    refuseKeyPrefix(o.keyPrefix, "the 'redis' options")
+    secrets.add(o.password)
+    return {
+      redis: quiet(new Redis({ ...OWNED_CONNECTION_DEFAULTS, ...o })),
+      owned: true,
+      description: `redis ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`,
+      secrets,
+    }
   }
   if (cluster !== undefined) {
     const nodes = Array.isArray(cluster) ? cluster : cluster?.nodes
@@ -104,6 +122,8 @@ export function openConnection(options: ClientOptions): ResolvedConnection {
       throw new TypeError(`cacheme: 'cluster' must be a non-empty list of 'host:port' seeds, got ${describeValue(cluster)}`)
     }
     const seeds = nodes.map(parseSeed)
+    refuseKeyPrefix(clusterOptions?.keyPrefix ?? clusterOptions?.redisOptions?.keyPrefix, 'the cluster options')
+    secrets.add(clusterOptions?.redisOptions?.password)
     return {
       redis: quiet(new Cluster(seeds, {
         ...clusterOptions,
@@ -111,9 +131,64 @@ export function openConnection(options: ClientOptions): ResolvedConnection {
       })),
       owned: true,
       description: `cluster ${seeds.map((s) => `${s.host}:${s.port}`).join(',')}`,
+      secrets,
     }
   }
-  return { redis: undefined, owned: true, description: 'memory (embedded, this process only)' }
+  return { redis: undefined, owned: true, description: 'memory (embedded, this process only)', secrets }
+}
+
+/**
+ * Parsed here, not by ioredis: its URL parser throws a TypeError whose `input` is the whole
+ * URL, password included. The password goes to the client's secrets before anything can fail.
+ */
+function fromUrl(url: string, secrets: Secrets): ResolvedConnection {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(url)
+  } catch {
+    parsed = undefined
+  }
+  if (parsed) {
+    secrets.add(parsed.password)
+    secrets.add(parsed.searchParams.get('password') ?? undefined)
+  }
+  const shown = secrets.redact(url)
+  if (!/^rediss?:\/\//i.test(url)) {
+    throw new TypeError(`cacheme: redis URL must start with redis:// or rediss://, got ${JSON.stringify(shown)}`)
+  }
+  if (!parsed) {
+    throw new TypeError(
+      `cacheme: redis URL ${JSON.stringify(shown)} is not a valid URL; percent-encode special characters of a password ('/' as %2F, '@' as %40, '#' as %23)`,
+    )
+  }
+  let connection: Redis
+  try {
+    connection = new Redis(url, { ...OWNED_CONNECTION_DEFAULTS, lazyConnect: false })
+  } catch (error) {
+    throw new TypeError(`cacheme: redis URL ${JSON.stringify(shown)} can't be used: ${secrets.redact(error instanceof Error ? error.message : String(error))}`)
+  }
+  const auth = parsed.username ? `${parsed.username}:***@` : parsed.password ? ':***@' : ''
+  const db = parsed.pathname.length > 1 ? parsed.pathname : ''
+  return { redis: quiet(connection), owned: true, description: `${parsed.protocol}//${auth}${parsed.host}${db}`, secrets }
+}
+
+/**
+ * ioredis's keyPrefix applies to keys but not to pub/sub channels or script arguments, so the
+ * herd's notices would miss their waiters and cluster batches would span slots. cacheme's own
+ * `prefix` option does the same job everywhere.
+ */
+function refuseKeyPrefix(keyPrefix: unknown, where: string): void {
+  if (typeof keyPrefix === 'string' && keyPrefix.length > 0) {
+    throw new TypeError(
+      `cacheme: ${where} set keyPrefix ${JSON.stringify(keyPrefix)}; cacheme can't use a key prefix of ioredis (its channels and scripts don't get it). Use createClient({ prefix: ${JSON.stringify(keyPrefix.replace(/:$/, ''))} }) instead`,
+    )
+  }
+}
+
+/** Connection errors surface as failed operations (and a fallback); the event itself is noise here. */
+function quiet<C extends RedisInstance>(connection: C): C {
+  connection.on('error', () => {})
+  return connection
 }
 
 function parseSeed(seed: unknown): ClusterNode & { host: string; port: number } {

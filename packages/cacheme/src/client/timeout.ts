@@ -1,5 +1,5 @@
 import { parseTtl } from '../template/parse-duration.js'
-import { describeValue } from '../template/parse-template.js'
+import { describeValue } from '../describe.js'
 
 /** Default time budget of one Redis operation. */
 export const DEFAULT_TIMEOUT_MS = 1000

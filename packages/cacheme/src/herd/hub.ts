@@ -10,95 +10,121 @@ interface Channel {
 /**
  * The one subscriber connection of a client, shared by every store and key. A key's channel is
  * subscribed when its first local waiter arrives and unsubscribed when its last one leaves.
+ * Unsubscribing is cleanup: it is always sent (never skipped by a breaker), so no subscription
+ * outlives its waiters; after a reconnect the hub itself subscribes what is still waited on.
  */
 export class SubscriberHub {
-  private connection: Promise<SubscriberConnection> | undefined
-  private readonly channels = new Map<string, Channel>()
-  private readonly tails = new Map<string, Promise<void>>()
-  private closed = false
+  #connection: Promise<SubscriberConnection> | undefined
+  readonly #channels = new Map<string, Channel>()
+  readonly #tails = new Map<string, Promise<void>>()
+  #closed = false
 
   constructor(
     private readonly open: () => Promise<SubscriberConnection>,
-    /** Bounds a Redis operation by the client's time budget and circuit breaker. */
-    private readonly guarded: <T>(operation: () => Promise<T>) => Promise<T>,
+    private readonly timeoutMs: number,
+    /** Told why a subscription failed (an ACL refusal, a timeout), for the logger. */
+    private readonly onFailure: (channel: string, error: unknown) => void,
   ) {}
 
   join(channel: string): Subscription {
-    let entry = this.channels.get(channel)
+    let entry = this.#channels.get(channel)
     if (!entry) {
-      entry = { members: new Set(), ready: this.subscribe(channel) }
-      this.channels.set(channel, entry)
+      entry = { members: new Set(), ready: this.#subscribe(channel) }
+      this.#channels.set(channel, entry)
     }
-    const subscription = new Subscription(entry.ready, (s) => this.leave(channel, s))
-    if (this.closed) subscription.end()
+    const subscription = new Subscription(entry.ready, (s) => this.#leave(channel, s))
+    if (this.#closed) subscription.end()
     entry.members.add(subscription)
     return subscription
   }
 
   /** Hands a notice to this process's waiters on `channel` (also used for local fills). */
   deliver(channel: string, notice: Notice): void {
-    const entry = this.channels.get(channel)
+    const entry = this.#channels.get(channel)
     if (!entry) return
     for (const member of entry.members) member.push(notice)
   }
 
+  /** How many channels have local waiters (for tests and stats). */
+  get size(): number {
+    return this.#channels.size
+  }
+
   close(): void {
-    if (this.closed) return
-    this.closed = true
-    for (const entry of this.channels.values()) for (const member of entry.members) member.end()
-    this.channels.clear()
-    const connection = this.connection
-    this.connection = undefined
+    if (this.#closed) return
+    this.#closed = true
+    for (const entry of this.#channels.values()) for (const member of entry.members) member.end()
+    this.#channels.clear()
+    const connection = this.#connection
+    this.#connection = undefined
     connection?.then((c) => c.close(), () => {})
   }
 
-  private leave(channel: string, subscription: Subscription): void {
-    const entry = this.channels.get(channel)
+  #leave(channel: string, subscription: Subscription): void {
+    const entry = this.#channels.get(channel)
     if (!entry || !entry.members.delete(subscription) || entry.members.size > 0) return
-    this.channels.delete(channel)
+    this.#channels.delete(channel)
     // Even after a subscribe that timed out: it may still have reached the server.
-    this.inOrder(channel, () => this.guarded(async () => {
-      const connection = this.connection
-      if (connection && !this.closed) await (await connection).unsubscribe(channel)
-    })).catch(() => {})
+    this.#inOrder(channel, async () => {
+      const connection = this.#connection
+      if (connection && !this.#closed) await bounded((await connection).unsubscribe(channel), this.timeoutMs)
+    }).catch(() => {})
   }
 
-  private async subscribe(channel: string): Promise<boolean> {
+  async #subscribe(channel: string): Promise<boolean> {
     try {
-      await this.inOrder(channel, () => this.guarded(async () => (await this.connect()).subscribe(channel)))
+      await this.#inOrder(channel, () => bounded(this.#connect().then((c) => c.subscribe(channel)), this.timeoutMs))
       return true
-    } catch {
+    } catch (error) {
+      this.onFailure(channel, error)
       return false
     }
   }
 
   /** Runs a channel's (un)subscribe commands one after the other, so the last one wins. */
-  private inOrder<T>(channel: string, operation: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(channel) ?? Promise.resolve()
+  #inOrder<T>(channel: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(channel) ?? Promise.resolve()
     const result = previous.then(operation)
     const tail = result.then(() => {}, () => {})
-    this.tails.set(channel, tail)
-    tail.then(() => { if (this.tails.get(channel) === tail) this.tails.delete(channel) })
+    this.#tails.set(channel, tail)
+    tail.then(() => { if (this.#tails.get(channel) === tail) this.#tails.delete(channel) })
     return result
   }
 
-  private connect(): Promise<SubscriberConnection> {
-    if (this.closed) return Promise.reject(new Error('cacheme: the client is closed'))
-    if (!this.connection) {
+  #connect(): Promise<SubscriberConnection> {
+    if (this.#closed) return Promise.reject(new Error('cacheme: the client is closed'))
+    if (!this.#connection) {
       const opening = this.open().then((connection) => {
         connection.onMessage((channel, message) => {
           const notice = decodeNotice(message)
           if (notice) this.deliver(channel, notice)
         })
-        connection.onDisconnect(() => {
-          for (const entry of this.channels.values()) for (const member of entry.members) member.interrupt()
-        })
-        if (this.closed) connection.close()
+        connection.onReconnect(() => this.#resubscribe(connection))
+        if (this.#closed) connection.close()
         return connection
       })
-      opening.catch(() => { if (this.connection === opening) this.connection = undefined })
-      this.connection = opening
+      opening.catch(() => { if (this.#connection === opening) this.#connection = undefined })
+      this.#connection = opening
     }
-    return this.connection
+    return this.#connection
   }
+
+  /** After a reconnect the server has forgotten every channel: subscribe the ones still waited on, and wake their waiters to re-check (notices may have been lost). */
+  #resubscribe(connection: SubscriberConnection): void {
+    for (const [channel, entry] of this.#channels) {
+      this.#inOrder(channel, () => bounded(connection.subscribe(channel), this.timeoutMs)).catch(() => {})
+      for (const member of entry.members) member.interrupt()
+    }
+  }
+}
+
+/** `promise`, or a rejection once `ms` pass (the promise's own late failure is handled). */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value) },
+      (error: unknown) => { clearTimeout(timer); reject(error) },
+    )
+  })
 }

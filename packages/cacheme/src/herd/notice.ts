@@ -1,21 +1,27 @@
-import { TOKEN_LENGTH } from './marker.js'
+import { TOKEN_LENGTH } from '../codec/frame.js'
 
 /**
- * What a lock holder publishes when its fill ends, on the key's channel: which fill (token),
- * and its outcome: the encoded value, "filled" (value too large to publish: GET it), or the
- * fetch's error message.
+ * What goes out on a key's channel. A lock holder publishes when its fill ends: which fill
+ * (token) and its outcome: the stored bytes (a framed value), "filled" (too large to publish:
+ * GET it), or the fetch's error message. A set or invalidate publishes "changed": whoever waits
+ * on that key re-checks it now, whatever fill they waited for.
  */
 export type Notice =
   | { token: string; kind: 'value'; bytes: Buffer }
   | { token: string; kind: 'filled' }
   | { token: string; kind: 'error'; message: string }
+  | { token: ''; kind: 'changed' }
 
 /** Values up to this size travel in the notice; larger ones are read back with GET. */
 export const MAX_NOTICE_VALUE_BYTES = 64 * 1024
 
-const KIND_CODE = { value: 0x76, filled: 0x66, error: 0x65 } as const
+const KIND_CODE = { value: 0x76, filled: 0x66, error: 0x65, changed: 0x63 } as const
+
+/** The notice of a set or invalidate. */
+export const CHANGED_NOTICE = Buffer.from([KIND_CODE.changed])
 
 export function encodeNotice(notice: Notice): Buffer {
+  if (notice.kind === 'changed') return CHANGED_NOTICE
   const head = Buffer.from(String.fromCharCode(KIND_CODE[notice.kind]) + notice.token, 'latin1')
   if (notice.kind === 'value') return Buffer.concat([head, notice.bytes])
   if (notice.kind === 'error') return Buffer.concat([head, Buffer.from(notice.message, 'utf8')])
@@ -24,6 +30,7 @@ export function encodeNotice(notice: Notice): Buffer {
 
 /** The notice in a message, or undefined when the message isn't one. */
 export function decodeNotice(message: Buffer): Notice | undefined {
+  if (message.length === 1 && message[0] === KIND_CODE.changed) return { token: '', kind: 'changed' }
   if (message.length < 1 + TOKEN_LENGTH) return undefined
   const token = message.toString('latin1', 1, 1 + TOKEN_LENGTH)
   const payload = message.subarray(1 + TOKEN_LENGTH)

@@ -1,7 +1,9 @@
+import { checkOptions } from '../check-options.js'
 import type { Client } from '../client/client.js'
-import { resolveCodec, type Codec, type CodecOption } from '../codec/codec.js'
+import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec.js'
+import { describeValue } from '../describe.js'
+import type { LockSettings } from '../herd/herd.js'
 import { parseTtl } from '../template/parse-duration.js'
-import { describeValue } from '../template/parse-template.js'
 
 export type Version = string | number
 export type Ttl = number | string
@@ -10,7 +12,7 @@ export type Ttl = number | string
 export interface LockOptions {
   /** How long a fetch holds the lock before others may take over; extended while it runs. Default 5s. */
   ttl?: Ttl
-  /** How long a caller waits for another process's fetch before trying the lock again. Default: the lock TTL. */
+  /** How long a caller waits for another process's fetch in all before taking the lock over. Default: the lock TTL. */
   wait?: Ttl
 }
 
@@ -33,31 +35,26 @@ export interface NormalizedOptions<T> {
   version: Version | (() => Version)
   name: string
   singleflight: boolean
-  lock: false | { ttlMs: number; waitMs: number }
-  codec: Codec<T>
+  lock: LockSettings
+  format: ValueFormat<T>
   client: Client | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client']
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client'] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
   ttlOrOptions: Ttl | StoreOptions<T> | undefined,
   template: string,
   fixed: { ttlMs?: number; name?: string; version?: Version } = {},
+  isClient: (value: unknown) => boolean,
 ): NormalizedOptions<T> {
   const options: StoreOptions<T> =
     ttlOrOptions === undefined ? {}
     : typeof ttlOrOptions === 'number' || typeof ttlOrOptions === 'string' ? { ttl: ttlOrOptions }
-    : ttlOrOptions
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`cacheme: the third argument of cached('${template}', ...) must be a TTL or an options object, got ${describeValue(ttlOrOptions)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) {
-      throw new TypeError(`cacheme: unknown option '${key}' for '${template}'; expected one of ${KNOWN.join(', ')}`)
-    }
-  }
+    : checkOptions<StoreOptions<T>>(ttlOrOptions, KNOWN, {
+        kind: '', owner: `'${template}'`, example: `a TTL ('5m', 300) or { ttl: '5m' }`,
+      })
   const name = options.name ?? fixed.name ?? template
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(`cacheme: name of '${template}' must be a non-empty string, got ${describeValue(name)}`)
@@ -68,7 +65,7 @@ export function normalizeOptions<T>(
     throw new TypeError(`cacheme: singleflight of '${name}' must be true or false, got ${describeValue(options.singleflight)}`)
   }
   const client = options.client
-  if (client !== undefined && (client === null || typeof client !== 'object' || typeof (client as Client).lookup !== 'function')) {
+  if (client !== undefined && !isClient(client)) {
     throw new TypeError(`cacheme: client of '${name}' must come from createClient() or configure(), got ${describeValue(client)}`)
   }
   return {
@@ -77,25 +74,22 @@ export function normalizeOptions<T>(
     name,
     singleflight: options.singleflight ?? true,
     lock: normalizeLock(options.lock, name),
-    codec: resolveCodec(options.codec, name),
+    format: resolveCodec(options.codec, name),
     client,
   }
 }
 
-function normalizeLock(lock: unknown, name: string): NormalizedOptions<unknown>['lock'] {
-  if (lock === false) return false
-  if (lock === undefined || lock === true) return { ttlMs: DEFAULT_LOCK_TTL_MS, waitMs: DEFAULT_LOCK_TTL_MS }
+function normalizeLock(lock: unknown, name: string): LockSettings {
+  if (lock === false) return { herd: false, ttlMs: DEFAULT_LOCK_TTL_MS, waitMs: DEFAULT_LOCK_TTL_MS }
+  if (lock === undefined || lock === true) return { herd: true, ttlMs: DEFAULT_LOCK_TTL_MS, waitMs: DEFAULT_LOCK_TTL_MS }
   if (lock === null || typeof lock !== 'object' || Array.isArray(lock)) {
     throw new TypeError(`cacheme: lock of '${name}' must be false or { ttl, wait }, got ${describeValue(lock)}`)
   }
-  for (const key of Object.keys(lock)) {
-    if (key !== 'ttl' && key !== 'wait') throw new TypeError(`cacheme: unknown lock option '${key}' for '${name}'; expected ttl, wait`)
-  }
-  const { ttl, wait } = lock as LockOptions
+  const { ttl, wait } = checkOptions<LockOptions>(lock, ['ttl', 'wait'], { kind: 'lock', owner: `'${name}'`, example: "{ ttl: '5s', wait: '5s' }" })
   const ttlMs = ttl === undefined ? DEFAULT_LOCK_TTL_MS : parseTtl(ttl, `lock.ttl of '${name}'`)
   if (ttlMs <= 0) throw new TypeError(`cacheme: lock.ttl of '${name}' must be greater than 0, got ${describeValue(ttl)}`)
   const waitMs = wait === undefined ? ttlMs : parseTtl(wait, `lock.wait of '${name}'`)
-  return { ttlMs, waitMs }
+  return { herd: true, ttlMs, waitMs }
 }
 
 export function checkVersion(version: unknown, name: string): Version {

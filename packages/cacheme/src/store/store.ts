@@ -1,13 +1,14 @@
-import type { Client } from '../client/client.js'
+import type { IndexName } from '../backends/backend.js'
+import type { Budget } from '../client/budget.js'
+import { Client, coreOf } from '../client/client.js'
+import type { ClientCore } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
-import { encodeParam } from '../template/encode-param.js'
-import { describeValue } from '../template/parse-template.js'
-import type { Pipeline } from '../pipeline.js'
-import { withAbort } from './abort.js'
-import { fetchAndStore, fetchWithoutCache, fill, type FillRequest } from './fill.js'
-import { isMarker } from '../herd/marker.js'
+import { describeValue } from '../describe.js'
+import { CacheUnavailableError } from '../errors.js'
+import { refresh, settle, type Load } from '../herd/herd.js'
+import { Pipeline } from '../pipeline.js'
+import { encodeVersion } from '../template/encode-param.js'
 import { KeyMemo } from './key-memo.js'
-import { foundIn, readKeys, type Found } from './read-keys.js'
 import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
 import type { StoreSpec } from './spec.js'
 
@@ -19,28 +20,41 @@ export interface GetOptions {
   signal?: AbortSignal
 }
 
-/** A typed cache over one key template. Create one with `cached()`. */
+export interface GetManyOptions {
+  /** Resolve to every key's outcome (`PromiseSettledResult<T>[]`) instead of rejecting on the first failed key. */
+  settle?: boolean
+}
+
+/**
+ * A typed cache over one key template. Create one with `cached()`.
+ *
+ * The life of a `get`: the key is built (`key()`), the lookup joins this tick's batch on the
+ * client (`ClientCore.get` → `Backend.get` → Redis GET/MGET, one round trip per node), and what
+ * it finds is settled by the herd (herd.ts `settle`: a value is returned; a miss takes the lock,
+ * fetches and commits; a marker is joined or waited on; a failure falls back to the fetcher).
+ */
 export class Store<P extends object = Params, T = unknown> {
   readonly name: string
   /** @internal */ readonly spec: StoreSpec
-  /** @internal */ readonly options: NormalizedOptions<T>
-  private readonly fetcher: Fetcher<P, T>
+  readonly #options: NormalizedOptions<T>
+  readonly #fetcher: Fetcher<P, T>
   /** Keys by param value, for a store with one placeholder and a fixed version. */
-  private readonly keyMemo: KeyMemo | undefined
+  readonly #keyMemo: KeyMemo | undefined
   /** The key's `:v${version}` end, built once when the version is fixed (not a function). */
-  private readonly fixedVersionSuffix: string | undefined
+  readonly #fixedVersionSuffix: string | undefined
 
   constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
     if (typeof fetcher !== 'function') {
       throw new TypeError(`cacheme: the fetcher of '${spec.template}' must be a function (params) => value, got ${describeValue(fetcher)}`)
     }
     this.spec = spec
-    this.fetcher = fetcher
-    this.options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version })
-    this.name = this.options.name
-    const { version } = this.options
-    this.fixedVersionSuffix = typeof version === 'function' ? undefined : this.versionSuffix(version)
-    this.keyMemo = spec.params.length === 1 && this.fixedVersionSuffix !== undefined ? new KeyMemo() : undefined
+    this.#fetcher = fetcher
+    this.#options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version },
+      (value) => value instanceof Client)
+    this.name = this.#options.name
+    const { version } = this.#options
+    this.#fixedVersionSuffix = typeof version === 'function' ? undefined : this.#versionSuffix(version)
+    this.#keyMemo = spec.params.length === 1 && this.#fixedVersionSuffix !== undefined ? new KeyMemo() : undefined
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
@@ -50,195 +64,202 @@ export class Store<P extends object = Params, T = unknown> {
 
   /** The full Redis key: `${prefix}:${rendered template}:v${version}`. */
   key(params: P): string {
-    return this.keyOn(this.client(), params)
+    return this.#keyOn(coreOf(this.#client()), params)
   }
 
   /** The cached value, or fetch, store and return it. */
   get(params: P, options?: GetOptions): Promise<T> {
     let flight: Promise<T>
     try {
-      const client = this.client()
-      const key = this.keyOn(client, params)
-      flight = this.options.singleflight ? this.shared(client, key, () => this.load(client, key, params)) : this.load(client, key, params)
+      const signal = options?.signal
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new TypeError(`cacheme: signal of ${this.name}.get() must be an AbortSignal, got ${describeValue(signal)}`)
+      }
+      const core = coreOf(this.#client())
+      const key = this.#keyOn(core, params)
+      flight = this.#shared(core, key, () => this.#lookupAndSettle(core, key, params))
+      if (signal !== undefined) return withAbort(flight, signal)
     } catch (error) {
       return Promise.reject(error)
     }
-    const signal = options?.signal
-    if (signal === undefined) return flight
-    if (!(signal instanceof AbortSignal)) {
-      return Promise.reject(new TypeError(`cacheme: signal of ${this.name}.get() must be an AbortSignal, got ${describeValue(signal)}`))
-    }
-    return withAbort(flight, signal)
+    return flight
   }
 
   /** Values in input order: duplicates fetched once, lookups in one round trip per node. */
-  async getMany(paramsList: readonly P[]): Promise<T[]> {
-    if (!Array.isArray(paramsList)) {
-      throw new TypeError(`cacheme: ${this.name}.getMany() takes an array of params, got ${describeValue(paramsList)}`)
-    }
-    const client = this.client()
-    const keys = paramsList.map((params) => this.keyOn(client, params))
-    const flights = new Map<string, Promise<T>>()
-    const toLoad = new Map<string, P>()
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!
-      if (flights.has(key) || toLoad.has(key)) continue // a repeated key is loaded once, with or without singleflight
-      const existing = this.options.singleflight ? (client.flights.get(key) as Promise<T> | undefined) : undefined
-      if (existing) flights.set(key, existing)
-      else toLoad.set(key, paramsList[i]!)
-    }
-    if (toLoad.size > 0) {
-      const lookup = readKeys(client, [...toLoad.keys()])
-      for (const [key, params] of toLoad) {
-        const load = () => lookup.then((found) => this.settle(client, key, params, foundIn(found, key)))
-        flights.set(key, this.options.singleflight ? this.shared(client, key, load) : load())
+  getMany(paramsList: readonly P[], options: GetManyOptions & { settle: true }): Promise<PromiseSettledResult<T>[]>
+  getMany(paramsList: readonly P[], options?: GetManyOptions): Promise<T[]>
+  getMany(paramsList: readonly P[], options?: GetManyOptions): Promise<T[] | PromiseSettledResult<T>[]> {
+    try {
+      if (!Array.isArray(paramsList)) {
+        throw new TypeError(`cacheme: ${this.name}.getMany() takes an array of params, got ${describeValue(paramsList)}`)
       }
+      if (options !== undefined && (options === null || typeof options !== 'object' || (options.settle !== undefined && typeof options.settle !== 'boolean'))) {
+        throw new TypeError(`cacheme: the options of ${this.name}.getMany() must be { settle?: boolean }, got ${describeValue(options)}`)
+      }
+      const core = coreOf(this.#client())
+      const keys = paramsList.map((params) => this.#keyOn(core, params))
+      // A repeated key is loaded once, with or without singleflight; all lookups go in this tick's batch.
+      const loads = new Map<string, Promise<T>>()
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        if (!loads.has(key)) loads.set(key, this.#shared(core, key, () => this.#lookupAndSettle(core, key, paramsList[i]!)))
+      }
+      const all = keys.map((key) => loads.get(key)!)
+      return options?.settle ? Promise.allSettled(all) : Promise.all(all)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    return Promise.all(keys.map((key) => flights.get(key)!))
   }
 
   /** Queues a lookup on `pipeline`; the promise settles after `pipeline.execute()`. */
   getP(pipeline: Pipeline, params: P): Promise<T> {
-    const client = this.client()
-    if (pipeline === null || typeof pipeline !== 'object' || typeof pipeline.enqueue !== 'function') {
+    const client = this.#client()
+    if (!(pipeline instanceof Pipeline)) {
       throw new TypeError(`cacheme: ${this.name}.getP() takes a pipeline from client.pipeline() or pipeline(), got ${describeValue(pipeline)}`)
     }
     if (pipeline.client !== client) {
       throw new Error(`cacheme: ${this.name}.getP() got a pipeline of another client (${pipeline.client.description}) than the store's (${client.description})`)
     }
-    const key = this.keyOn(client, params)
-    return pipeline.enqueue<T>(key, (found) => {
-      const settle = () => this.settle(client, key, params, found)
-      return this.options.singleflight ? this.shared(client, key, settle) : settle()
-    })
+    const core = coreOf(client)
+    const key = this.#keyOn(core, params)
+    return pipeline.enqueue(() => this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
   }
 
   /**
-   * Fetches now, stores and returns the fresh value. Its write replaces a lock marker too, so a
-   * fill in flight elsewhere can no longer store its older value.
+   * Fetches now, stores and returns the fresh value. It takes the lock over whatever the key
+   * holds, so a fill in flight elsewhere can no longer store its older value, and its own write
+   * is fenced: an invalidate or set that resolves during the fetch is not overwritten.
    */
   async refresh(params: P): Promise<T> {
-    const client = this.client()
-    const key = this.keyOn(client, params)
-    client.flights.delete(key)
-    return fetchAndStore(this.fillRequest(client, key, params))
+    const core = coreOf(this.#client())
+    const key = this.#keyOn(core, params)
+    core.flights.forget(key)
+    return refresh(this.#loadOf(core, key, params, core.budget()))
   }
 
+  /** Stores a value (over a fill in flight too, which then no longer stores its own). */
   async set(params: P, value: T): Promise<void> {
-    const client = this.client()
-    const key = this.keyOn(client, params)
-    client.flights.delete(key)
-    await client.write({ key, value: this.options.codec.encode(value), ttlMs: this.options.ttlMs, index: this.indexKey(client, this.version()) })
+    const core = coreOf(this.#client())
+    const key = this.#keyOn(core, params)
+    core.flights.forget(key)
+    const bytes = this.#options.format.write(value)
+    const failure = await core.set({ key, index: this.#index(core, this.#version()), value: bytes, ttlMs: this.#options.ttlMs })
+    if (failure) throw this.#writeFailed(core, 'set', key, failure)
   }
 
+  /** Deletes the key (a fill in flight then no longer stores its value). */
   async invalidate(params: P): Promise<void> {
-    const client = this.client()
-    const key = this.keyOn(client, params)
+    const core = coreOf(this.#client())
+    const key = this.#keyOn(core, params)
     // Later gets here start afresh instead of joining a load that began before; the DEL also
     // removes a lock marker, which fences off that load's write.
-    client.flights.delete(key)
-    await client.guarded(() => client.backend.del([key], this.indexKey(client, this.version())))
+    core.flights.forget(key)
+    const failure = await core.del({ key, index: this.#index(core, this.#version()) })
+    if (failure) throw this.#writeFailed(core, 'invalidate', key, failure)
   }
 
   /** Deletes every key of this store for `version` (default: current); resolves to how many. */
   async invalidateAll(version?: Version): Promise<number> {
-    const client = this.client()
-    const v = version === undefined ? this.version() : checkVersion(version, this.name)
-    return client.guarded(() => client.backend.deleteIndexed(this.indexKey(client, v)))
+    const core = coreOf(this.#client())
+    const v = version === undefined ? this.#version() : checkVersion(version, this.name)
+    const index = this.#index(core, v)
+    try {
+      if (core.closed) throw new CacheUnavailableError('cacheme: the client is closed', { outcome: 'not-applied' })
+      return await core.backend.delIndexed(index)
+    } catch (error) {
+      throw this.#writeFailed(core, 'invalidateAll', `${index.head}${index.tail}`, error, 'unknown')
+    }
   }
 
-  private client(): Client {
-    return this.options.client ?? defaultClient()
+  #client(): Client {
+    return this.#options.client ?? defaultClient()
   }
 
-  private version(): Version {
-    const { version } = this.options
+  #version(): Version {
+    const { version } = this.#options
     return typeof version === 'function' ? checkVersion(version(), this.name) : version
   }
 
-  private keyOn(client: Client, params: P): string {
-    const memo = this.keyMemo
+  #shared(core: ClientCore, key: string, load: () => Promise<T>): Promise<T> {
+    return this.#options.singleflight ? core.flights.run(key, load) : load()
+  }
+
+  /** One lookup (in this tick's batch), within a fresh budget, then the herd settles what it found. */
+  async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
+    const budget = core.budget()
+    let found: Buffer | null | Error
+    try {
+      found = await budget.spend(core.get(key))
+    } catch (error) {
+      found = error as Error
+    }
+    return settle(this.#loadOf(core, key, params, budget), found)
+  }
+
+  #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
+    const { ttlMs, format, lock, singleflight } = this.#options
+    return {
+      core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs, format, lock, singleflight, budget,
+      fetch: () => this.#fetcher(params),
+    }
+  }
+
+  #keyOn(core: ClientCore, params: P): string {
+    const memo = this.#keyMemo
     if (memo !== undefined && params !== null && typeof params === 'object') {
       const value = (params as Record<string, unknown>)[this.spec.params[0]!]
       if (typeof value === 'number' || typeof value === 'string') {
-        const known = memo.find(client, value)
+        const known = memo.find(core, value)
         if (known !== undefined) return known
-        const key = this.buildKey(client, params)
+        const key = this.#buildKey(core, params)
         memo.remember(value, key)
         return key
       }
     }
-    return this.buildKey(client, params)
+    return this.#buildKey(core, params)
   }
 
-  private buildKey(client: Client, params: P): string {
-    const suffix = this.fixedVersionSuffix ?? this.versionSuffix(this.version())
-    return `${client.prefix}:${this.spec.render(params as Record<string, unknown>)}${suffix}`
+  #buildKey(core: ClientCore, params: P): string {
+    const suffix = this.#fixedVersionSuffix ?? this.#versionSuffix(this.#version())
+    return `${core.prefix}:${this.spec.render(params as Record<string, unknown>)}${suffix}`
   }
 
-  private indexKey(client: Client, version: Version): string {
-    return `${client.prefix}:~index:${this.spec.template}${this.versionSuffix(version)}`
+  /** This store's index for a version; a cluster backend adds the key's slot tag between the halves. */
+  #index(core: ClientCore, version: Version): IndexName {
+    return { head: `${core.prefix}:~index:`, tail: `${this.spec.template}${this.#versionSuffix(version)}` }
   }
 
-  private versionSuffix(version: Version): string {
-    return `:v${encodeParam(version, 'version', this.spec.template)}`
+  #versionSuffix(version: Version): string {
+    return `:v${encodeVersion(version, this.spec.template)}`
   }
 
-  private shared(client: Client, key: string, load: () => Promise<T>): Promise<T> {
-    const existing = client.flights.get(key) as Promise<T> | undefined
-    if (existing) return existing
-    const flight = load()
-    client.flights.set(key, flight)
-    const done = () => {
-      if (client.flights.get(key) === flight) client.flights.delete(key)
-    }
-    flight.then(done, done)
-    return flight
+  /** A write that could not be confirmed: CacheUnavailableError naming store, key, outcome and cause. */
+  #writeFailed(core: ClientCore, op: string, key: string, error: unknown, outcome?: 'unknown'): CacheUnavailableError {
+    const known = error instanceof CacheUnavailableError ? error : undefined
+    const result = outcome ?? known?.outcome ?? 'unknown'
+    const cause = known ?? core.secrets.safeCause(error)
+    const shortKey = key.startsWith(core.prefix) ? key.slice(core.prefix.length + 1) : key
+    const what = result === 'unknown' ? 'may or may not have been applied' : 'was not applied'
+    return new CacheUnavailableError(
+      `cacheme: ${op} of '${shortKey}' in store '${this.name}' ${what}: ${cause.message.replace(/^cacheme: /, '')}`,
+      { outcome: result, store: this.name, key: shortKey, cause },
+    )
   }
+}
 
-  private async load(client: Client, key: string, params: P): Promise<T> {
-    let found: Found
-    try {
-      found = await client.lookup(key)
-    } catch {
-      found = undefined
-    }
-    return this.settle(client, key, params, found)
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const reason = () => signal.reason ?? new DOMException('This operation was aborted', 'AbortError')
+  if (signal.aborted) {
+    promise.catch(() => {})
+    return Promise.reject(reason())
   }
-
-  /**
-   * A hit decodes; a miss or an undecodable value fetches and stores; a lock marker means
-   * another process is fetching: wait for it.
-   */
-  private settle(client: Client, key: string, params: P, found: Found): Promise<T> {
-    if (found === undefined) {
-      // The cache could not be read: fall back to the fetcher, write nothing.
-      return fetchWithoutCache({ client, store: this.name, key, fetch: () => this.fetcher(params) })
-    }
-    if (found === null) {
-      client.log(this.name, key, 'MISS')
-    } else if (!isMarker(found)) {
-      try {
-        const value = this.options.codec.decode(found)
-        client.log(this.name, key, 'HIT')
-        return Promise.resolve(value)
-      } catch {
-        client.log(this.name, key, 'ERROR')
-      }
-    }
-    return fill(this.fillRequest(client, key, params), found)
-  }
-
-  private fillRequest(client: Client, key: string, params: P): FillRequest<T> {
-    return {
-      client,
-      store: this.name,
-      key,
-      index: this.indexKey(client, this.version()),
-      ttlMs: this.options.ttlMs,
-      codec: this.options.codec,
-      fetch: () => this.fetcher(params),
-      lock: this.options.lock,
-    }
-  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value) },
+      (error) => { signal.removeEventListener('abort', onAbort); reject(error) },
+    )
+  })
 }

@@ -1,17 +1,33 @@
-import { describeValue, parseTemplate } from './parse-template.js'
-
-const PLAIN = /^[A-Za-z0-9_.-]+$/
-
-export function isPlainParam(text: string): boolean {
-  return PLAIN.test(text)
-}
+import { describeValue } from '../describe.js'
+import { parseTemplate } from './parse-template.js'
 
 /**
- * A param value as it appears in a key. Plain ids appear unchanged; anything else becomes
- * '~' + base64url(UTF-8), which contains none of `: * ? [ ] { }` or whitespace, and can't
- * collide with a plain value because plain values never contain '~'.
+ * How a param value appears in a key. The rule that makes keys injective (two different param
+ * tuples of one template never give the same key, whatever the template's separators):
+ *
+ * - A value is written *plain* when it is made of `[A-Za-z0-9_.-]`, is not empty, and does not
+ *   contain the first character of the literal that follows its placeholder. Reading a key left
+ *   to right, a plain value then ends exactly at the first occurrence of that character, so it
+ *   can't swallow part of the next literal (`<<first>>-<<last>>`: 'mary-ann' is not plain there,
+ *   'mary' is). A placeholder directly followed by another (`<<a>><<b>>`) has no such character:
+ *   its values are never plain.
+ * - Anything else is *encoded*: `~` + the length of the base64url text + a tag + the base64url
+ *   text itself: `~8~bWFyeS1hbm4`. The length makes it self-delimiting; plain values never start
+ *   with `~`. The tag is `~` for UTF-8, `u` for UTF-16LE code units, used for text with lone
+ *   surrogates (which UTF-8 would turn into U+FFFD, making '\uD800' and '\uFFFD' collide).
+ *
+ * Encoded values contain none of `: * ? [ ] { }` or whitespace. A number is written as its
+ * decimal text, so `1` and `'1'` are the same param (as in cacheme-go).
  */
-export function encodeParam(value: string | number, name: string, template: string): string {
+const PLAIN = /^[A-Za-z0-9_.-]+$/
+
+/** Whether `text` is written as it is when followed by `next` (the first character of the next literal; '' when another placeholder follows). */
+export function isPlainParam(text: string, next = ':'): boolean {
+  return next !== '' && PLAIN.test(text) && !text.includes(next)
+}
+
+/** One param value as it appears in a key of `template`, followed in the template by `next`. */
+export function encodeParam(value: string | number, name: string, template: string, next = ':'): string {
   let text: string
   if (typeof value === 'string') text = value
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value)
@@ -20,7 +36,15 @@ export function encodeParam(value: string | number, name: string, template: stri
       `cacheme: param '${name}' of '${template}' must be a string or a finite number, got ${describeValue(value)}`,
     )
   }
-  return PLAIN.test(text) ? text : '~' + Buffer.from(text, 'utf8').toString('base64url')
+  if (isPlainParam(text, next)) return text
+  const wellFormed = isWellFormed(text)
+  const encoded = Buffer.from(text, wellFormed ? 'utf8' : 'utf16le').toString('base64url')
+  return `~${encoded.length}${wellFormed ? '~' : 'u'}${encoded}`
+}
+
+/** The version part of a key (`:v${version}` ends every key, so nothing follows it). */
+export function encodeVersion(version: string | number, template: string): string {
+  return encodeParam(version, 'version', template)
 }
 
 /** Renders literals and params into the key text, without prefix and version. */
@@ -35,7 +59,9 @@ export function renderKeyPart(
     throw paramsError(params, values, template)
   }
   let out = literals[0]!
-  for (let i = 0; i < params.length; i++) out += paramOf(values, params[i]!, template) + literals[i + 1]!
+  for (let i = 0; i < params.length; i++) {
+    out += paramOf(values, params[i]!, template, nextOf(literals, i, params.length)) + literals[i + 1]!
+  }
   return out
 }
 
@@ -49,20 +75,47 @@ export function keyParam(values: unknown, name: string | null, template: string)
     if (name === null && values === undefined) return ''
     throw paramsError(parseTemplate(template).params, values, template)
   }
-  return name === null ? '' : paramOf(values, name, template)
+  return name === null ? '' : paramOf(values, name, template, followers(template).get(name) ?? ':')
+}
+
+/** The character after each placeholder of a template, parsed once per template text. */
+const followersByTemplate = new Map<string, Map<string, string>>()
+
+function followers(template: string): Map<string, string> {
+  let found = followersByTemplate.get(template)
+  if (!found) {
+    const { literals, params } = parseTemplate(template)
+    found = new Map(params.map((name, i) => [name, nextOf(literals, i, params.length)]))
+    followersByTemplate.set(template, found)
+  }
+  return found
+}
+
+/** What follows placeholder `i`: the next literal's first character; ':' (of ':v…') after the last; '' before another placeholder. */
+function nextOf(literals: readonly string[], i: number, count: number): string {
+  const literal = literals[i + 1]!
+  if (literal.length > 0) return literal[0]!
+  return i === count - 1 ? ':' : ''
 }
 
 /** The encoded value of `values[name]`, once `values` is known to be an object. */
-function paramOf(values: object, name: string, template: string): string {
+function paramOf(values: object, name: string, template: string, next: string): string {
   const value = (values as Record<string, unknown>)[name]
   if (value === undefined) {
     throw new TypeError(`cacheme: missing param '${name}' for '${template}'; got params ${JSON.stringify(Object.keys(values))}`)
   }
-  return encodeParam(value as string | number, name, template)
+  return encodeParam(value as string | number, name, template, next)
 }
 
 function paramsError(params: readonly string[], values: unknown, template: string): TypeError {
   return new TypeError(
     `cacheme: params for '${template}' must be an object with ${params.map((p) => `'${p}'`).join(', ') || 'no properties'}, got ${describeValue(values)}`,
   )
+}
+
+/** A lone surrogate: a high one not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text)
 }

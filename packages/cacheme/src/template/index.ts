@@ -1,4 +1,6 @@
-export { parseTemplate, describeValue, TemplateError } from './parse-template.js'
+export { parseTemplate } from './parse-template.js'
 export type { ParsedTemplate, Placeholder } from './parse-template.js'
-export { parseTtl, DurationError } from './parse-duration.js'
+export { parseTtl } from './parse-duration.js'
 export { encodeParam, isPlainParam, keyParam, renderKeyPart } from './encode-param.js'
+export { TemplateError, DurationError } from '../errors.js'
+export { describeValue } from '../describe.js'

@@ -1,12 +1,5 @@
-import { describeValue } from './parse-template.js'
-
-/** A TTL or duration that can't be used; `value` is the value given. */
-export class DurationError extends Error {
-  override name = 'DurationError'
-  constructor(message: string, readonly value: unknown) {
-    super(message)
-  }
-}
+import { describeValue } from '../describe.js'
+import { DurationError } from '../errors.js'
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/

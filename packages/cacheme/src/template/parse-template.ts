@@ -2,6 +2,8 @@
  * The one template parser. The runtime uses it when `cached()` runs untransformed and the
  * compiler uses it at build time, so the two can never disagree about what a template means.
  */
+import { describeValue } from '../describe.js'
+import { TemplateError } from '../errors.js'
 
 /** A `<<name>>` placeholder: its name and where it sits in the template text. */
 export interface Placeholder {
@@ -19,21 +21,6 @@ export interface ParsedTemplate {
   placeholders: Placeholder[]
   /** Placeholder names in order of appearance. */
   params: string[]
-}
-
-/** A template that cannot be used, with the offset (in the template text) of the bad part. */
-export class TemplateError extends Error {
-  override name = 'TemplateError'
-  constructor(
-    message: string,
-    readonly template: string,
-    /** Offset within the template text where the problem starts. */
-    readonly offset: number,
-    /** Length of the offending text, for editors that underline it. */
-    readonly length: number,
-  ) {
-    super(message)
-  }
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
@@ -103,19 +90,4 @@ export function parseTemplate(text: unknown): ParsedTemplate {
   }
   literals.push(text.slice(literalStart))
   return { text, literals, placeholders, params: placeholders.map((p) => p.name) }
-}
-
-/** A short, safe description of any value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (value === undefined) return 'undefined'
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? value.slice(0, 77) + '...' : value)
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}${typeof value === 'bigint' ? 'n' : ''}`
-  }
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
-  if (typeof value === 'symbol') return value.toString()
-  if (Array.isArray(value)) return `array of length ${value.length}`
-  const ctor = (value as object).constructor?.name
-  return ctor && ctor !== 'Object' ? `${ctor} instance` : 'object'
 }

@@ -1,0 +1,128 @@
+import { CacheUnavailableError } from '../errors.js'
+import type { Secrets } from '../client/secrets.js'
+
+/** How long a node that failed is skipped before one call probes it again. */
+const COOL_DOWN_MIN_MS = 1000
+/**
+ * Timeouts in a row (with no answer of any kind between them) before the node is skipped: one
+ * slow command (a 50 MB value) is not an outage, and it delays the commands behind it anyway.
+ */
+const TIMEOUTS_TO_OPEN = 2
+
+/**
+ * The health of one Redis node (the one server, or one cluster master): a circuit breaker that
+ * opens on connection failures and on repeated timeouts, and bounds every command sent to the
+ * node by the client's timeout. After a cool-down one call probes the node while the others
+ * still skip it; a success closes it. A node that answers with an error (a `ReplyError`, an ACL
+ * refusal) is up: that never opens the breaker. Uses timestamps only, so nothing outlives it.
+ */
+export class NodeHealth {
+  #openUntil = 0
+  #probing = false
+  #timeouts = 0
+  readonly #coolDownMs: number
+
+  constructor(
+    readonly node: string,
+    readonly timeoutMs: number,
+    readonly secrets: Secrets,
+    /** Called when the node times out or drops: a cluster refreshes its slot map. */
+    readonly onTrouble: () => void = () => {},
+  ) {
+    this.#coolDownMs = Math.max(timeoutMs, COOL_DOWN_MIN_MS)
+  }
+
+  /**
+   * Runs a command on the node, rejecting with CacheUnavailableError past the timeout, on a
+   * connection failure or while the breaker is open. `outcome` tells a write's caller whether
+   * the command may have been applied. A late result is swallowed (never an unhandled rejection).
+   */
+  run<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.#allow()) {
+      return Promise.reject(new CacheUnavailableError(
+        `cacheme: Redis node ${this.node} is being skipped after failures (cool-down ${this.#coolDownMs} ms)`,
+        { outcome: 'not-applied' },
+      ))
+    }
+    return new Promise<T>((resolve, reject) => {
+      let settled = false
+      const timer = setTimeout(() => {
+        settled = true
+        this.#timedOut()
+        reject(new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' }))
+      }, this.timeoutMs)
+      let pending: Promise<T>
+      try {
+        pending = operation()
+      } catch (error) {
+        pending = Promise.reject(error)
+      }
+      pending.then(
+        (value) => {
+          this.#answered()
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          resolve(value)
+        },
+        (error: unknown) => {
+          if (isReply(error)) this.#answered()
+          else if (!settled) this.#failed()
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          reject(this.explain(error))
+        },
+      )
+    })
+  }
+
+  /** A CacheUnavailableError for what a command of this node failed with, without secrets. */
+  explain(error: unknown): CacheUnavailableError {
+    if (error instanceof CacheUnavailableError) return error
+    const cause = this.secrets.safeCause(error)
+    const message = cause.message
+    if (isReply(error)) {
+      const reason = /^NOPERM\b/.test(message) ? `the Redis user lacks a permission: ${message}`
+        : /^(WRONGPASS|NOAUTH)\b/.test(message) ? `Redis refused the credentials: ${message}`
+        : `Redis refused the command: ${message}`
+      return new CacheUnavailableError(`cacheme: ${reason} (node ${this.node})`, { outcome: 'not-applied', cause })
+    }
+    // Not sent at all (no connection, offline queue off) vs sent and lost: only the first is sure.
+    const notSent = /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|enableOfflineQueue/i.test(message)
+    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}`, { outcome: notSent ? 'not-applied' : 'unknown', cause })
+  }
+
+  #allow(): boolean {
+    if (this.#openUntil === 0) return true
+    if (this.#probing || Date.now() < this.#openUntil) return false
+    this.#probing = true
+    return true
+  }
+
+  #answered(): void {
+    this.#openUntil = 0
+    this.#probing = false
+    this.#timeouts = 0
+  }
+
+  #timedOut(): void {
+    this.onTrouble()
+    if (++this.#timeouts >= TIMEOUTS_TO_OPEN || this.#probing) this.#open()
+  }
+
+  #failed(): void {
+    this.onTrouble()
+    this.#open()
+  }
+
+  #open(): void {
+    this.#openUntil = Date.now() + this.#coolDownMs
+    this.#probing = false
+  }
+}
+
+/** The server answered with an error (ReplyError, of any copy of ioredis): the node is up. */
+export function isReply(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError'
+}

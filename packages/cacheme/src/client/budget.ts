@@ -1,0 +1,49 @@
+import { CacheUnavailableError } from '../errors.js'
+
+/**
+ * The time one call may spend on cache work: the client's `timeout`, once per call, for all
+ * of its Redis commands together (not per command). The user's fetcher and a wait on another
+ * process's live fetch are not cache work and are not charged.
+ */
+export interface Budget {
+  /** `work`'s outcome, or a CacheUnavailableError once the call's time is used up. */
+  spend<T>(work: Promise<T>): Promise<T>
+}
+
+export class TimeBudget implements Budget {
+  #leftMs: number
+
+  constructor(readonly timeoutMs: number) {
+    this.#leftMs = timeoutMs
+  }
+
+  get leftMs(): number {
+    return this.#leftMs
+  }
+
+  /**
+   * `work`'s outcome, or a CacheUnavailableError once the budget runs out; what it took is
+   * charged. A late outcome of `work` is handled (never an unhandled rejection).
+   */
+  spend<T>(work: Promise<T>): Promise<T> {
+    const started = performance.now()
+    const charge = () => { this.#leftMs = Math.max(0, this.#leftMs - (performance.now() - started)) }
+    if (this.#leftMs <= 0) {
+      work.catch(() => {})
+      return Promise.reject(new CacheUnavailableError(`cacheme: the call's cache time (timeout ${this.timeoutMs} ms) is used up`, { outcome: 'unknown' }))
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#leftMs = 0
+        reject(new CacheUnavailableError(`cacheme: Redis did not answer within the call's timeout of ${this.timeoutMs} ms`, { outcome: 'unknown' }))
+      }, Math.ceil(this.#leftMs))
+      work.then(
+        (value) => { clearTimeout(timer); charge(); resolve(value) },
+        (error: unknown) => { clearTimeout(timer); charge(); reject(error) },
+      )
+    })
+  }
+}
+
+/** The budget of the memory backend, which can't be slow: nothing to bound. */
+export const UNBOUNDED: Budget = { spend: (work) => work }

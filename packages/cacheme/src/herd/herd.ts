@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto'
+import type { AcquireMode, AcquireResult, IndexName } from '../backends/backend.js'
+import type { Budget } from '../client/budget.js'
+import type { ClientCore, HeldMarker } from '../client/core.js'
+import { frameMarker, TOKEN_LENGTH, type Frame } from '../codec/frame.js'
+import type { ValueFormat } from '../codec/codec.js'
+import { FetchFailedElsewhereError } from '../errors.js'
+import { encodeNotice, valueNotice, type Notice } from './notice.js'
+import type { Subscription } from './subscription.js'
+
+/**
+ * Herd protection, top to bottom: what a lookup found decides everything.
+ *
+ *   value          → return it (HIT)
+ *   nothing        → acquire the lock (a marker in the value key), fetch, commit  (MISS, FETCH)
+ *   foreign bytes  → the same, replacing exactly those bytes                     (ERROR, FETCH)
+ *   our marker     → join this process's fill of that token
+ *   other marker   → wait for its holder's notice, re-checking the key           (WAIT)
+ *   a failure      → call the fetcher without the cache, once per key here       (ERROR, FETCH)
+ *
+ * Read-after-write (the contract's rule): a caller only ever joins work whose outcome comes
+ * after it started. It joins a fill or a wait only because its *own* lookup saw that marker,
+ * and a marker still in Redis after a write resolved was set after that write (an invalidate
+ * deletes it, a set overwrites it), so the fetch behind it started after the write too.
+ *
+ * A wait on one holder is bounded by `lock.wait`, after which the waiter takes the lock over
+ * (CAS on the exact marker it waited on; the first process to do so fetches, the others wait on
+ * it); and a marker with no TTL, or a TTL longer than a lock's, was not set by a live holder:
+ * it is replaced at once. The scripts are in scripts.ts, beside this.
+ */
+
+export interface LockSettings {
+  /** Cross-process protection: false fetches on another's marker instead of waiting (writes stay fenced). */
+  herd: boolean
+  ttlMs: number
+  waitMs: number
+}
+
+/** One call's miss: what it needs to fetch, store and tell others. */
+export interface Load<T> {
+  core: ClientCore
+  store: string
+  key: string
+  index: IndexName
+  ttlMs: number
+  format: ValueFormat<T>
+  fetch: () => T | Promise<T>
+  lock: LockSettings
+  singleflight: boolean
+  budget: Budget
+}
+
+/** A marker's remaining TTL can be a few ms stale: wake just after it lapses. */
+const EXPIRY_SLACK_MS = 5
+/** Re-checks of a waited-on key: the first soon after subscribing, then backing off to this. */
+const POLL_FIRST_MS = 50
+const POLL_MAX_MS = 1000
+
+/** What a lookup found for `load.key`: its stored bytes, null (missing) or the node's Error. */
+export function settle<T>(load: Load<T>, found: Buffer | null | Error): Promise<T> {
+  const { core, store, key } = load
+  if (found instanceof Error) return withoutCache(load, found)
+  if (found === null) {
+    core.log(store, key, 'MISS')
+    return fill(load, { mode: 'missing' })
+  }
+  const frame = load.format.read(found)
+  if (frame.kind === 'value') {
+    try {
+      const value = load.format.decode(frame.payload)
+      core.log(store, key, 'HIT')
+      return Promise.resolve(value)
+    } catch (error) {
+      return foreign(load, found, error)
+    }
+  }
+  if (frame.kind === 'marker') return onMarker(load, frame, found, undefined)
+  return foreign(load, found, undefined)
+}
+
+/** Fetches now and stores the value over whatever the key holds (fencing fills in flight). */
+export async function refresh<T>(load: Load<T>): Promise<T> {
+  const token = newToken()
+  const head = frameMarker(token)
+  let state: AcquireResult
+  try {
+    state = await load.budget.spend(load.core.backend.lock.acquire(load, head, load.lock.ttlMs, { mode: 'force' }, load.ttlMs))
+  } catch (error) {
+    compensate(load, head)
+    return withoutCache(load, error)
+  }
+  if (!state.acquired) throw new Error('cacheme: a forced lock was not taken') // the script always takes it
+  return hold(load, token, head)
+}
+
+/** Bytes the store's format did not produce: a miss that replaces exactly them. */
+function foreign<T>(load: Load<T>, bytes: Buffer, cause: unknown): Promise<T> {
+  const error = new Error(`cacheme: the value under '${load.key}' was not written by this store's codec; fetching it again`,
+    cause === undefined ? undefined : { cause: load.core.secrets.safeCause(cause) })
+  load.core.log(load.store, load.key, 'ERROR', { error })
+  return fill(load, { mode: 'replace', bytes })
+}
+
+/** Takes the lock and fills, or deals with whatever holds the key instead. */
+async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
+  const token = newToken()
+  const head = frameMarker(token)
+  let state: AcquireResult
+  try {
+    state = await load.budget.spend(load.core.backend.lock.acquire(load, head, load.lock.ttlMs, how, load.ttlMs))
+  } catch (error) {
+    compensate(load, head)
+    return withoutCache(load, error)
+  }
+  if (state.acquired) return hold(load, token, head)
+  return afterRace(load, state.current, state.pttlMs)
+}
+
+/** Someone else got there between our lookup and our acquire: a value, a marker, or foreign bytes. */
+function afterRace<T>(load: Load<T>, current: Buffer, pttlMs: number): Promise<T> {
+  const frame = load.format.read(current)
+  if (frame.kind === 'value') {
+    try {
+      const value = load.format.decode(frame.payload)
+      load.core.log(load.store, load.key, 'HIT')
+      return Promise.resolve(value)
+    } catch (error) {
+      return foreign(load, current, error)
+    }
+  }
+  if (frame.kind === 'marker') return onMarker(load, frame, current, pttlMs)
+  return foreign(load, current, undefined)
+}
+
+/** A lock marker: serve the value a refresh keeps readable, join our own fill, or wait. */
+function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, bytes: Buffer, pttlMs: number | undefined): Promise<T> {
+  const { core } = load
+  if (frame.previous && (frame.previousExpiresAt < 0 || frame.previousExpiresAt > Date.now())) {
+    // A refresh in flight keeps the value it replaces: still the newest confirmed one.
+    const previous = load.format.read(frame.previous)
+    if (previous.kind === 'value') {
+      try {
+        const value = load.format.decode(previous.payload)
+        core.log(load.store, load.key, 'HIT')
+        return Promise.resolve(value)
+      } catch {
+        // Not decodable: wait for the refresh like for any fill.
+      }
+    }
+  }
+  if (load.singleflight) {
+    const own = core.fills.get(frame.token) as Promise<T> | undefined
+    if (own) return own
+  }
+  if (!load.lock.herd) {
+    // No cross-process protection: fetch for ourselves, write nothing over the other's fill.
+    core.log(load.store, load.key, 'FETCH')
+    return Promise.resolve().then(load.fetch)
+  }
+  if (!load.singleflight) return wait(load, frame.token, bytes, pttlMs)
+  const id = `${load.key}\u0000${frame.token}`
+  const existing = core.waits.get(id) as Promise<T> | undefined
+  if (existing) return existing
+  const waiting = wait(load, frame.token, bytes, pttlMs)
+  core.waits.set(id, waiting)
+  const done = () => { if (core.waits.get(id) === waiting) core.waits.delete(id) }
+  waiting.then(done, done)
+  return waiting
+}
+
+/**
+ * Waits for the holder of `token`: subscribed to the key's channel, it re-checks the key (by
+ * trying the lock, which also takes it if the key emptied) after subscribing, on every notice
+ * and on a backing-off poll (notices can be lost: a dropped connection, a user without publish
+ * rights). Takes the lock over after `lock.wait`, or at once from a marker no live holder set.
+ */
+async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: number | undefined): Promise<T> {
+  const { core, store, key, lock } = load
+  const hub = core.hub()
+  if (!hub) return withoutCache(load, new Error('cacheme: the client is closed'))
+  const subscription: Subscription = hub.join(key)
+  const started = Date.now()
+  let current = bytes
+  let currentToken = token
+  let pttl = pttlMs
+  let poll = POLL_FIRST_MS
+  let logged = false
+  try {
+    const live = await subscription.ready
+    for (;;) {
+      if (pttl !== undefined && (pttl < 0 || pttl > lock.ttlMs + EXPIRY_SLACK_MS)) {
+        // No live holder sets a marker without a TTL, or for longer than a lock lasts.
+        core.log(store, key, 'ERROR', { error: new Error(`cacheme: '${key}' holds a lock marker that no live holder set (TTL ${pttl} ms); replacing it`) })
+        return await fill(load, { mode: 'replace', bytes: current })
+      }
+      // Waited on this holder as long as allowed: take its lock over (only if it still holds
+      // exactly this marker); a live holder's commit is then fenced off, a dead one's never came.
+      if (Date.now() - started >= lock.waitMs) return await fill(load, { mode: 'replace', bytes: current })
+      if (!logged && live) {
+        // Logged once the subscription is live: from here on, the holder's notice reaches us.
+        logged = true
+        core.log(store, key, 'WAIT')
+      }
+      const left = lock.waitMs - (Date.now() - started)
+      const bound = Math.max(1, Math.min(left, poll, pttl === undefined ? poll : pttl + EXPIRY_SLACK_MS))
+      const notice = await subscription.next(currentToken, bound)
+      poll = Math.min(POLL_MAX_MS, poll * 2)
+      if (notice?.kind === 'error') throw new FetchFailedElsewhereError(store, key, notice.message)
+      if (notice?.kind === 'value') {
+        const frame = load.format.read(notice.bytes)
+        if (frame.kind === 'value') {
+          try {
+            return load.format.decode(frame.payload)
+          } catch {
+            // Undecodable here: re-check the key like after any other notice.
+          }
+        }
+      }
+      // Filled (too large to publish), changed, undecodable or no notice: re-check the key.
+      let state: AcquireResult
+      const ownToken = newToken()
+      const head = frameMarker(ownToken)
+      try {
+        state = await load.budget.spend(core.backend.lock.acquire(load, head, lock.ttlMs, { mode: 'missing' }, load.ttlMs))
+      } catch (error) {
+        compensate(load, head)
+        return await withoutCache(load, error)
+      }
+      if (state.acquired) return await hold(load, ownToken, head)
+      const frame = load.format.read(state.current)
+      if (frame.kind !== 'marker') return await afterRace(load, state.current, state.pttlMs)
+      if (frame.token !== currentToken) {
+        subscription.leave()
+        return await onMarker(load, frame, state.current, state.pttlMs)
+      }
+      current = state.current
+      pttl = state.pttlMs
+    }
+  } finally {
+    subscription.leave()
+  }
+}
+
+/**
+ * The fill of the process holding the lock: fetch (extending the lock meanwhile), then write
+ * the value only if the marker is still ours, and tell the waiters of every process. A failed
+ * fetch releases the lock at once and hands its error to the waiters. Callers of this process
+ * that see the marker join the fill through `core.fills`.
+ */
+function hold<T>(load: Load<T>, token: string, head: Buffer): Promise<T> {
+  const { core } = load
+  const marker: HeldMarker = { key: load.key, head }
+  core.held.add(marker)
+  const filling = holdAndCommit(load, token, head)
+  core.fills.set(token, filling)
+  const done = () => {
+    core.held.delete(marker)
+    // Kept one turn of the event loop longer: a lookup answered before our commit or release
+    // (the same connection, replies in order) still finds the fill to join when it settles.
+    setImmediate(() => core.fills.delete(token))
+  }
+  filling.then(done, done)
+  return filling
+}
+
+async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Promise<T> {
+  const { core, store, key } = load
+  core.log(store, key, 'FETCH')
+  const stopExtending = keepLocked(load, head)
+  let value: T
+  try {
+    value = await load.fetch()
+  } catch (error) {
+    stopExtending()
+    await release(load, head, { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
+    throw error
+  }
+  stopExtending()
+  let bytes: Buffer
+  try {
+    bytes = load.format.write(value)
+  } catch (error) {
+    // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
+    core.log(store, key, 'ERROR', { error: core.secrets.safeCause(error) })
+    await release(load, head, { token, kind: 'filled' })
+    return value
+  }
+  const notice = valueNotice(token, bytes)
+  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs: load.ttlMs }, head, encodeNotice(notice))
+  try {
+    await load.budget.spend(commit)
+  } catch (error) {
+    // The commit may still land (it goes on; a big value takes its time): it is fenced, so it
+    // never overwrites a later write. The callers here have their value either way.
+    core.log(store, key, 'ERROR', { error: error as Error })
+    commit.then(() => {}, () => compensate(load, head))
+  }
+  core.hub()?.deliver(key, notice)
+  return value
+}
+
+/** Releases our marker (never another's), telling waiters here and everywhere. */
+async function release<T>(load: Load<T>, head: Buffer, notice: Notice): Promise<void> {
+  const { core, store, key } = load
+  core.hub()?.deliver(key, notice)
+  try {
+    await load.budget.spend(core.backend.lock.release(key, head, encodeNotice(notice)))
+  } catch (error) {
+    core.log(store, key, 'ERROR', { error: error as Error })
+    compensate(load, head)
+  }
+}
+
+/**
+ * After a lock operation failed or timed out it may still run on the server later: a release
+ * sent after it removes the marker it would leave. Never awaited, never bounded by a budget.
+ */
+function compensate<T>(load: Load<T>, head: Buffer): void {
+  load.core.backend.lock.release(load.key, head, null).catch(() => {})
+}
+
+/**
+ * Extends a held lock every third of its TTL while the fetch runs; stops by itself once the
+ * marker is no longer ours (invalidated or overwritten). Returns the function that stops it.
+ */
+function keepLocked<T>(load: Load<T>, head: Buffer): () => void {
+  const { ttlMs } = load.lock
+  const timer = setInterval(() => {
+    load.core.backend.lock.extend(load.key, head, ttlMs).then(
+      (stillOurs) => { if (!stillOurs) clearInterval(timer) },
+      () => {}, // Redis failed: try again next time; the lock may lapse, which only costs a second fetch.
+    )
+  }, Math.max(1, Math.floor(ttlMs / 3)))
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+/**
+ * The cache failed for this key: log ERROR (with why), then call the fetcher, writing nothing.
+ * Callers of this process falling back on the same key share one fetch, so an outage doesn't
+ * multiply the load on the source by the number of callers.
+ */
+function withoutCache<T>(load: Load<T>, error: unknown): Promise<T> {
+  const { core, store, key } = load
+  core.log(store, key, 'ERROR', { error: error instanceof Error ? error : new Error(String(error)) })
+  if (load.singleflight) {
+    const existing = core.fallbacks.get(key) as Promise<T> | undefined
+    if (existing) return existing
+  }
+  core.log(store, key, 'FETCH')
+  const fetching = Promise.resolve().then(load.fetch)
+  if (load.singleflight) {
+    core.fallbacks.set(key, fetching)
+    const done = () => { if (core.fallbacks.get(key) === fetching) core.fallbacks.delete(key) }
+    fetching.then(done, done)
+  }
+  return fetching
+}
+
+/** A fresh random token (32 hex characters). */
+function newToken(): string {
+  return randomBytes(TOKEN_LENGTH / 2).toString('hex')
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

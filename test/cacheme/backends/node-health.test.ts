@@ -1,0 +1,67 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import { NodeHealth } from '../../../packages/cacheme/src/backends/node-health.js'
+import { Secrets } from '../../../packages/cacheme/src/client/secrets.js'
+import { CacheUnavailableError } from '../../../packages/cacheme/src/errors.js'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+const never = () => new Promise<never>(() => {})
+const connectionLost = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))
+const replyError = (message: string) => () => Promise.reject(Object.assign(new Error(message), { name: 'ReplyError' }))
+
+async function outcome(promise: Promise<unknown>): Promise<CacheUnavailableError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(CacheUnavailableError)
+  return error as CacheUnavailableError
+}
+
+test('a connection failure skips the node for the cool-down, then lets exactly one probe through', async () => {
+  vi.useFakeTimers({ now: 1_000_000 })
+  const health = new NodeHealth('127.0.0.1:7000', 1000, new Secrets())
+  expect((await outcome(health.run(connectionLost))).outcome).toBe('not-applied')
+  const skipped = await outcome(health.run(() => Promise.resolve(1)))
+  expect(skipped.message).toBe('cacheme: Redis node 127.0.0.1:7000 is being skipped after failures (cool-down 1000 ms)')
+  expect(skipped.outcome).toBe('not-applied')
+  vi.setSystemTime(1_001_000)
+  const probe = health.run(never) // the probe, still running
+  await outcome(health.run(() => Promise.resolve(1))) // others skip while it runs
+  vi.advanceTimersByTime(1000)
+  expect((await outcome(probe)).outcome).toBe('unknown')
+  vi.setSystemTime(1_003_000)
+  expect(await health.run(() => Promise.resolve('up'))).toBe('up')
+  expect(await health.run(() => Promise.resolve('still up'))).toBe('still up')
+})
+
+test('one slow command is not an outage: the breaker opens only after timeouts in a row', async () => {
+  vi.useFakeTimers({ now: 2_000_000 })
+  const health = new NodeHealth('n', 100, new Secrets())
+  const first = health.run(never)
+  vi.advanceTimersByTime(100)
+  expect((await outcome(first)).message).toBe('cacheme: Redis node n did not answer within 100 ms')
+  expect(await health.run(() => Promise.resolve('served'))).toBe('served') // closed: one timeout alone
+  const again = [health.run(never), health.run(never)]
+  vi.advanceTimersByTime(100)
+  for (const failed of again) await outcome(failed)
+  await outcome(health.run(() => Promise.resolve('skipped'))) // two in a row: open
+})
+
+test('a server that answers with an error is up: an ACL refusal names the permission and never opens the breaker', async () => {
+  const health = new NodeHealth('n', 1000, new Secrets())
+  const refused = await outcome(health.run(replyError("NOPERM User reader has no permissions to run the 'evalsha' command")))
+  expect(refused.message).toBe("cacheme: the Redis user lacks a permission: NOPERM User reader has no permissions to run the 'evalsha' command (node n)")
+  expect(refused.outcome).toBe('not-applied')
+  expect(await health.run(() => Promise.resolve('next'))).toBe('next')
+})
+
+test('a failure reports no secret: the cause is a redacted copy, not the original error', async () => {
+  const secrets = new Secrets()
+  secrets.add('pa/ss@word')
+  const health = new NodeHealth('n', 1000, secrets)
+  const original = Object.assign(new Error('WRONGPASS invalid password pa/ss@word'), { name: 'ReplyError', command: { name: 'auth', args: ['pa/ss@word'] } })
+  const error = await outcome(health.run(() => Promise.reject(original)))
+  expect(error.message).toBe('cacheme: Redis refused the credentials: WRONGPASS invalid password *** (node n)')
+  expect(error.cause).not.toBe(original)
+  expect(JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause))).not.toContain('pa/ss@word')
+})
