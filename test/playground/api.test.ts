@@ -10,7 +10,7 @@ describe('the page\'s API', () => {
 
   const call = async (path: string, init: RequestInit) => {
     const response = await fetch(new URL(path, web.url), init)
-    return { status: response.status, body: await response.json() }
+    return { status: response.status, body: (await response.json()) as any }
   }
 
   it('POST /api/transform returns the emitted code and diagnostics with line:col', async () => {

@@ -6,12 +6,12 @@ import { startApp, type AppProcess } from '../../playground/dist/server/app-proc
 
 async function get(app: AppProcess, path: string) {
   const response = await fetch(new URL(path, app.url))
-  return { status: response.status, cache: response.headers.get('x-cache'), ops: response.headers.get('x-cache-ops'), body: await response.json() }
+  return { status: response.status, cache: response.headers.get('x-cache'), ops: response.headers.get('x-cache-ops'), body: (await response.json()) as any }
 }
 
 async function post(app: AppProcess, path: string, body: unknown) {
   const response = await fetch(new URL(path, app.url), { method: 'POST', body: JSON.stringify(body) })
-  return { status: response.status, body: await response.json() }
+  return { status: response.status, body: (await response.json()) as any }
 }
 
 it('is built through unplugin-cacheme: every inline cached() call became a module-level store', async () => {

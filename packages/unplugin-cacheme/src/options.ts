@@ -1,4 +1,9 @@
-import type { FilterPattern } from 'unplugin'
+/**
+ * unplugin's `FilterPattern`, spelled out: the per-bundler entries' declarations import this file,
+ * and unplugin's own d.ts imports every bundler it supports (farm, bun, rsbuild, …), which a
+ * project that type-checks without skipLibCheck does not have.
+ */
+export type FilterPattern = string | RegExp | Array<string | RegExp>
 
 export interface Options {
   /** Modules to transform (default: JS and TS sources, `.js .jsx .mjs .cjs .ts .tsx .mts .cts`). */

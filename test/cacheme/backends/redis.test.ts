@@ -1,4 +1,4 @@
-import { afterAll, expect, inject } from 'vitest'
+import { afterAll, inject } from 'vitest'
 import { startCountingProxy } from '../../harness/counting-proxy.js'
 import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer } from '../../harness/redis-server.js'

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { inject } from 'vitest'
-import IORedis5 from 'ioredis5'
+import { Redis as IORedis5 } from 'ioredis5'
 import { CacheUnavailableError, cached, createClient, type Client } from 'cacheme'
 import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
 
-const { url, port } = inject('redis').standalone
+const { port } = inject('redis').standalone
 
 describe('instances: any copy of ioredis is used as it is, never read as options', () => {
   test('an ioredis 5 instance (another copy than the runtime\'s) reads and writes the server it points at', async () => {
