@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { build as esbuild } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { rollup } from 'rollup'
-import { createTransformer, transform } from '@cacheme/transform'
+import { parseSync, rawTransferSupported } from 'oxc-parser'
+import { transform } from '@cacheme/transform'
 import unplugin from 'unplugin-cacheme'
 import esbuildPlugin from 'unplugin-cacheme/esbuild'
 import rolldownPlugin from 'unplugin-cacheme/rolldown'
@@ -26,22 +27,7 @@ const BUILD_RUNS = 11
 const TMP = fileURLToPath(new URL('../.tmp/transform/', import.meta.url))
 const RESULTS = fileURLToPath(new URL('../results/transform.md', import.meta.url))
 const NOTES = '<!-- notes: kept by run.mjs -->'
-const GOALS = { esbuild: 0.5, 'esbuild, unplugin adapter': 0.5, rolldown: 0.15, 'rolldown, no fast path': 0.15, rollup: 0.15 }
-
-/** The rolldown plugin as it was before the fast path: every module with call sites read from oxc's syntax tree. */
-function fullTreePlugin() {
-  const transformer = createTransformer()
-  return {
-    name: 'cacheme-full-tree',
-    transform: {
-      filter: { id: /\.[cm]?[jt]sx?$/, code: { include: 'cached' } },
-      handler(code, id) {
-        const result = transformer.transform(code, id, { fastPath: false })
-        return result && { code: result.code, map: result.map }
-      },
-    },
-  }
-}
+const GOALS = { esbuild: 0.5, 'esbuild, unplugin adapter': 0.5, rolldown: 0.15, rollup: 0.15 }
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -59,23 +45,29 @@ async function time(fn) {
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
-/** MB/s of transform() over modules with call sites: median of 5 rounds, fast path on and off (interleaved). */
+/**
+ * MB/s of transform() over modules with call sites, against a bare oxc-parser parseSync of the
+ * same files (its syntax tree read, with raw transfer where transform() uses it): median of 5
+ * rounds each, interleaved.
+ */
 function throughput() {
   const modules = Array.from({ length: 200 }, (_, i) => moduleSource(i))
   const bytes = modules.reduce((n, code) => n + Buffer.byteLength(code), 0)
-  const round = (fastPath) => {
+  const raw = rawTransferSupported()
+  const contestants = {
+    transform: (code, j) => transform(code, `m${j}.js`),
+    parseSync: (code, j) => parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalRawTransfer: raw }).program,
+  }
+  const round = (run) => {
     const start = process.hrtime.bigint()
-    for (let i = 0; i < 5; i++) modules.forEach((code, j) => transform(code, `m${j}.js`, { fastPath }))
+    for (let i = 0; i < 5; i++) modules.forEach(run)
     return (bytes * 5) / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6
   }
-  const rates = { fast: [], full: [] }
-  for (let i = 0; i < 6; i++) {
-    rates.fast.push(round(true))
-    rates.full.push(round(false))
-  }
+  const rates = { transform: [], parseSync: [] }
+  for (let i = 0; i < 6; i++) for (const [name, run] of Object.entries(contestants)) rates[name].push(round(run))
   // The first round of each warms up.
   const of = (list) => list.slice(1)
-  return { fast: of(rates.fast), full: of(rates.full), bytes, files: modules.length }
+  return { transform: of(rates.transform), parseSync: of(rates.parseSync), raw, bytes, files: modules.length }
 }
 
 const builders = {
@@ -86,11 +78,6 @@ const builders = {
     esbuild({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: plugin ? [unplugin.esbuild()] : [] }),
   rolldown: (entry, plugin) => async () => {
     const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: plugin ? [rolldownPlugin()] : [] })
-    await bundle.generate({ format: 'es' })
-    await bundle.close()
-  },
-  'rolldown, no fast path': (entry, plugin) => async () => {
-    const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: plugin ? [fullTreePlugin()] : [] })
     await bundle.generate({ format: 'es' })
     await bundle.close()
   },
@@ -138,8 +125,9 @@ const lines = [
   `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString().slice(0, 10)}. Produced by \`node bench/transform/run.mjs\`.`,
   '',
   `Transform throughput (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit, source map; median [min–max] of 5 rounds):`,
-  `**${median(t.fast).toFixed(1)} MB/s** [${Math.min(...t.fast).toFixed(1)}–${Math.max(...t.fast).toFixed(1)}] with the token fast path,`,
-  `${median(t.full).toFixed(1)} MB/s [${Math.min(...t.full).toFixed(1)}–${Math.max(...t.full).toFixed(1)}] with oxc's full syntax tree (\`fastPath: false\`).`,
+  `**${median(t.transform).toFixed(1)} MB/s** [${Math.min(...t.transform).toFixed(1)}–${Math.max(...t.transform).toFixed(1)}] for transform(),`,
+  `${median(t.parseSync).toFixed(1)} MB/s [${Math.min(...t.parseSync).toFixed(1)}–${Math.max(...t.parseSync).toFixed(1)}] for a bare \`parseSync\` with its tree read (raw transfer: ${t.raw ? 'on' : 'off, Node < 22'}):`,
+  `transform costs **${(median(t.parseSync) / median(t.transform)).toFixed(2)}x** a bare parse (goal on Node >= 22: <= 1.5x).`,
   '',
   `Build of a generated ${MODULES}-module project, ${BUILD_RUNS} interleaved builds each, ms as median [min–max]; overhead of the medians (of the fastest runs in parentheses; the machine is shared):`,
   '',

@@ -50,6 +50,16 @@ export interface CallSite<N> {
   options?: Value<N>
   /** True when the arguments can't be analysed (spread, too many, too few): validate, don't rewrite. */
   leaveAsIs: boolean
+  /** Object-literal params passed to a method of the store right away (`cached(...).get({ id })`): checked against the template. */
+  params?: ParamsArg[]
+}
+
+/** An object literal given as params: its plain property names; `complete` when it has nothing else (no spread, no computed key). */
+export interface ParamsArg {
+  keys: { key: string; start: number; end: number }[]
+  complete: boolean
+  start: number
+  end: number
 }
 
 /** Files whose text can't contain a call of cacheme's `cached()`: every front end skips them unread. */

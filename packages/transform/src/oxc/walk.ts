@@ -12,8 +12,8 @@ export interface WalkHooks {
   node?(node: Node, functionDepth: number): void
 }
 
-/** Children that can't hold a call or a value binding: types and decorators. */
-const SKIPPED_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'decorators'])
+/** Children that can't hold a call or a value binding: types. (Decorators can: they are walked.) */
+const SKIPPED_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments'])
 const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction'])
 const CHILD_KEYS = new Map<string, string[]>()
 
