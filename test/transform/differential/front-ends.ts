@@ -56,7 +56,7 @@ function tsc(tsi: typeof ts5, modules: readonly SourceModule[]): Built {
   const host = tsi.createCompilerHost(options)
   host.getSourceFile = (fileName, languageVersion) => {
     const text = files.get(fileName)
-    return text === undefined ? undefined : tsi.createSourceFile(fileName, text, languageVersion, true)
+    return text === undefined ? undefined : tsi.createSourceFile(fileName, text, languageVersion)
   }
   host.fileExists = (fileName) => files.has(fileName)
   host.readFile = (fileName) => files.get(fileName)
