@@ -78,7 +78,7 @@ test(`${modules.length} of the repository's source files, call sites injected: o
       return { edits: plan.edits.map((e) => `${e.site.start}:${e.kind}`), diagnostics: plan.diagnostics.map((d) => `${d.start}:${d.message}`) }
     }
     const parsed = parseSync(file, code, { lang: /\.tsx$/.test(file) ? 'tsx' : /\.m?ts$/.test(file) ? 'ts' : 'js', sourceType: 'module' })
-    const oxc = decide(oxcCallSites(parsed.program as unknown as Node, cachemeImports(parsed.module)!).sites as never)
+    const oxc = decide(oxcCallSites(parsed.program as unknown as Node, cachemeImports(parsed.module)!, code).sites as never)
     const tsc = decide(tsCallSites(ts, program.getSourceFile(`/repo/${file}`)!, checker) as never)
     sites += oxc.edits.length
     if (JSON.stringify(oxc) !== JSON.stringify(tsc)) disagreements.push({ file, oxc, tsc })

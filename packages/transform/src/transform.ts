@@ -42,7 +42,7 @@ export function transform(code: string, id: string, options: TransformOptions = 
     options.registry?.forget(id)
     return null
   }
-  const { sites, afterImports } = collectCallSites(parsed.program, imports)
+  const { sites, afterImports } = collectCallSites(parsed.program, imports, code)
   const locate = lineLocator(code)
   const names = new NameAllocator(code)
   // Allocated first, from the allocator the stores' names come from: they can't clash.

@@ -15,7 +15,7 @@ export interface Collected {
   afterImports: number
 }
 
-export function collectCallSites(program: Node, imports: CachemeImports): Collected {
+export function collectCallSites(program: Node, imports: CachemeImports, code: string): Collected {
   // A `#!` line must stay the first line of the file.
   let afterImports = program.hashbang ? (program.hashbang.end as number) : 0
   for (const statement of program.body as Node[]) {
@@ -27,7 +27,11 @@ export function collectCallSites(program: Node, imports: CachemeImports): Collec
   const candidates: { call: Node; scope: Scope; callee: string }[] = []
   /** Method calls on a call's result, by that inner call: `cached(...).get(p)`. */
   const uses = new Map<Node, CallSyntax<Node>['use']>()
+  // Most functions of a module can't hold a call site: no callee name in their text. Not walking
+  // them is most of the walk's cost saved.
+  const mentions = mentionsOf(code, [...imports.cached, ...imports.namespaces])
   walk(program, createScope(undefined, true), {
+    enterFunction: (node) => mentions(node.start, node.end),
     call(node, scope) {
       const { callee } = node
       if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'CallExpression') {
@@ -42,6 +46,23 @@ export function collectCallSites(program: Node, imports: CachemeImports): Collec
     .filter(({ scope, callee }) => resolve(scope, callee) === 'module')
     .map(({ call, scope }) => classifyCall({ node: call, start: call.start, end: call.end, args: call.arguments, optional: call.optional === true, use: uses.get(call) }, oxcSyntax(scope)))
   return { sites, afterImports }
+}
+
+/** Whether `code` between two offsets contains one of `names`. */
+function mentionsOf(code: string, names: string[]): (start: number, end: number) => boolean {
+  const offsets: number[] = []
+  for (const name of names) for (let i = code.indexOf(name); i !== -1; i = code.indexOf(name, i + 1)) offsets.push(i)
+  offsets.sort((a, b) => a - b)
+  return (start, end) => {
+    let lo = 0
+    let hi = offsets.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (offsets[mid]! < start) lo = mid + 1
+      else hi = mid
+    }
+    return lo < offsets.length && offsets[lo]! < end
+  }
 }
 
 /** The binding the callee reads (`cached`, or the namespace of `ns.cached`), if it can be cacheme's. */
