@@ -66,6 +66,9 @@ function valueOf<N>(arg: N, syntax: Syntax<N>): Value<N> {
       }
       return { kind: 'object', properties, ...range }
     }
+    case 'array':
+      if (shape.elements.includes(null)) return { kind: 'other', ...range }
+      return { kind: 'array', elements: shape.elements.map((e) => valueOf(e!, syntax)), ...range }
     default:
       return { kind: 'other', ...range }
   }

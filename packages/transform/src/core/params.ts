@@ -38,7 +38,7 @@ export function checkParams(parsed: ParsedTemplate, arg: ParamsArg): ParamsProbl
 }
 
 /** The candidate nearest to `name`: same letters ignoring case, or at most a third of its letters edited. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
   for (const candidate of candidates) {

@@ -70,7 +70,7 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
       continue
     }
     const parsed = parseOrReport(template, context.code, report)
-    const facts = analyseOptions(site.options, template.text)
+    const facts = analyseOptions(site.options, template.text, context.code)
     for (const problem of facts.problems) report('error', problem.message, problem.start, problem.end)
     const misfits = parsed ? (site.params ?? []).flatMap((arg) => checkParams(parsed, arg)) : []
     for (const problem of misfits) report('error', problem.message, problem.start, problem.end)

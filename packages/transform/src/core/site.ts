@@ -14,6 +14,8 @@ export type Value<N> =
   | { kind: 'object'; properties: Property<N>[]; node: N; start: number; end: number }
   /** An identifier, and where its binding lives: module level (import or top-level declaration), a local scope, or nowhere (a global). */
   | { kind: 'reference'; name: string; binding: 'module' | 'local' | 'global'; node: N; start: number; end: number }
+  /** An array literal without holes or spreads. */
+  | { kind: 'array'; elements: Value<N>[]; node: N; start: number; end: number }
   /** A function or arrow expression; hoistable when it reads only its own, module-level or global bindings (no outer `this`). */
   | { kind: 'function'; hoistable: boolean; node: N; start: number; end: number }
   /** Anything else: evaluated at the call site, as written. */
