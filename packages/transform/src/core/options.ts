@@ -1,13 +1,10 @@
+import type { Problem } from './diagnostic.js'
 import { DurationError, parseTemplate, parseTtl, TemplateError } from 'cacheme/template'
 import type { Literal, Property, Value } from './site.js'
 import { checkTags } from './tags.js'
 
-/** A finding about an options argument, at a range of the module. */
-export interface OptionProblem {
-  message: string
-  start: number
-  end: number
-}
+/** A finding about an options argument. */
+export type OptionProblem = Problem
 
 /** A static field of a store's spec, as written, for conflict messages. */
 export interface Known<T> {

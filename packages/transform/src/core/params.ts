@@ -1,12 +1,7 @@
 import type { ParsedTemplate } from 'cacheme/template'
+import type { Problem } from './diagnostic.js'
 import type { ParamsArg } from './site.js'
 
-/** A params object that doesn't fit the template, at a range of the module. */
-export interface ParamsProblem {
-  message: string
-  start: number
-  end: number
-}
 
 /**
  * Checks an object-literal params argument of an inline store against its template: each
@@ -15,8 +10,8 @@ export interface ParamsProblem {
  * (`cached<Post[]>(...)`, where params are a `Record`), and the runtime would only throw on a
  * missing one, when the call runs.
  */
-export function checkParams(parsed: ParsedTemplate, arg: ParamsArg): ParamsProblem[] {
-  const problems: ParamsProblem[] = []
+export function checkParams(parsed: ParsedTemplate, arg: ParamsArg): Problem[] {
+  const problems: Problem[] = []
   const placeholders = parsed.params
   const given = new Set(arg.keys.map((k) => k.key))
   const missing = placeholders.filter((p) => !given.has(p))

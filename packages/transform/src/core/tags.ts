@@ -1,6 +1,6 @@
 import { parseTemplate, TemplateError } from 'cacheme/template'
 import { sourceOffsetOf } from './literal-offset.js'
-import type { OptionProblem } from './options.js'
+import type { Problem } from './diagnostic.js'
 import { closest } from './params.js'
 import type { Value } from './site.js'
 
@@ -9,7 +9,7 @@ import type { Value } from './site.js'
  * placeholders must be the store's own, since they are filled from the store's params. A
  * problem is reported at the placeholder in the source.
  */
-export function checkTags<N>(tags: Extract<Value<N>, { kind: 'array' }>, template: string, placeholders: readonly string[], code: string, problems: OptionProblem[]): void {
+export function checkTags<N>(tags: Extract<Value<N>, { kind: 'array' }>, template: string, placeholders: readonly string[], code: string, problems: Problem[]): void {
   for (const tag of tags.elements) {
     if (tag.kind !== 'literal' || typeof tag.value !== 'string') continue
     const text = tag.value
