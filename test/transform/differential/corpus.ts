@@ -101,6 +101,11 @@ const TS_NOISE = [
 ]
 const JSX_NOISE = ['const view = (x) => <div className="v">{x}<span /></div>', 'const bold = <b title={String(counter)}>{counter}</b>']
 
+/** The corpus the tests run (`CORPUS_MODULES` to try another size). */
+export const CORPUS_SIZE = Number(process.env.CORPUS_MODULES ?? 2000)
+/** A corpus test takes 10-25 s of CPU; on a machine shared with other builds, longer. */
+export const CORPUS_TIMEOUT = 240_000
+
 export interface CorpusOptions {
   modules: number
   seed?: number

@@ -23,7 +23,6 @@ export interface Built {
 }
 
 export type FrontEnd = 'source' | 'oxc' | 'tsc-5.9' | 'tsc-6.0'
-export const FRONT_ENDS: FrontEnd[] = ['source', 'oxc', 'tsc-5.9', 'tsc-6.0']
 
 export function build(frontEnd: FrontEnd, modules: readonly SourceModule[]): Built {
   if (frontEnd === 'source') return { code: new Map(modules.map((m) => [m.name, toNode(m.code, m.name)])), errors: new Map() }
