@@ -1,6 +1,8 @@
-// The compiler's benchmark: transform throughput, and the build time of a generated 1,000-module
+// The compiler's benchmark: transform throughput against a bare oxc parse, and the build time of a generated 1,000-module
 // project with and without unplugin-cacheme (esbuild, rolldown, rollup). Run after `npm run build`:
-//   node bench/transform/run.mjs
+//   node bench/transform/run.mjs                 (the goals are for Node >= 22: oxc's raw transfer)
+//   node bench/transform/run.mjs --throughput    (transform vs parse only, printed, nothing written)
+//   node bench/transform/run.mjs --only=rolldown,mixed   (one bundler / project, printed, nothing written; BUILD_RUNS=n)
 // Prints the numbers and the overhead against the goals; writes bench/results/transform.md.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
@@ -8,7 +10,8 @@ import { fileURLToPath } from 'node:url'
 import { build as esbuild } from 'esbuild'
 import { rolldown } from 'rolldown'
 import { rollup } from 'rollup'
-import { createTransformer, transform } from '@cacheme/transform'
+import { parseSync, rawTransferSupported } from 'oxc-parser'
+import { transform } from '@cacheme/transform'
 import unplugin from 'unplugin-cacheme'
 import esbuildPlugin from 'unplugin-cacheme/esbuild'
 import rolldownPlugin from 'unplugin-cacheme/rolldown'
@@ -22,26 +25,14 @@ const PROJECTS = [
 ]
 
 const MODULES = 1000
-const BUILD_RUNS = 11
+/** `--only=rolldown,mixed`: one bundler and / or one project, printed, nothing written. */
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))
+const ONLY = onlyArg ? { bundler: onlyArg.slice(7).split(',')[0] || undefined, project: onlyArg.slice(7).split(',')[1] } : {}
+const BUILD_RUNS = Number(process.env.BUILD_RUNS ?? 11)
 const TMP = fileURLToPath(new URL('../.tmp/transform/', import.meta.url))
 const RESULTS = fileURLToPath(new URL('../results/transform.md', import.meta.url))
 const NOTES = '<!-- notes: kept by run.mjs -->'
-const GOALS = { esbuild: 0.5, 'esbuild, unplugin adapter': 0.5, rolldown: 0.15, 'rolldown, no fast path': 0.15, rollup: 0.15 }
-
-/** The rolldown plugin as it was before the fast path: every module with call sites read from oxc's syntax tree. */
-function fullTreePlugin() {
-  const transformer = createTransformer()
-  return {
-    name: 'cacheme-full-tree',
-    transform: {
-      filter: { id: /\.[cm]?[jt]sx?$/, code: { include: 'cached' } },
-      handler(code, id) {
-        const result = transformer.transform(code, id, { fastPath: false })
-        return result && { code: result.code, map: result.map }
-      },
-    },
-  }
-}
+const GOALS = { esbuild: 0.5, 'esbuild, unplugin adapter': 0.5, rolldown: 0.15, rollup: 0.15 }
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -53,29 +44,42 @@ function spread(values) {
   return `${median(values).toFixed(0)} [${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}]`
 }
 
+/**
+ * Wall time and CPU time (user + system, every thread of this process: rolldown's and esbuild's
+ * service aside, which runs in its own process) of one build, in ms. CPU time moves far less
+ * than wall time when other work shares the cores.
+ */
 async function time(fn) {
   const start = process.hrtime.bigint()
+  const cpu = process.cpuUsage()
   await fn()
-  return Number(process.hrtime.bigint() - start) / 1e6
+  const used = process.cpuUsage(cpu)
+  return { wall: Number(process.hrtime.bigint() - start) / 1e6, cpu: (used.user + used.system) / 1e3 }
 }
 
-/** MB/s of transform() over modules with call sites: median of 5 rounds, fast path on and off (interleaved). */
+/**
+ * MB/s of transform() over modules with call sites, against a bare oxc-parser parseSync of the
+ * same files (its syntax tree read, with raw transfer where transform() uses it): median of 5
+ * rounds each, interleaved.
+ */
 function throughput() {
   const modules = Array.from({ length: 200 }, (_, i) => moduleSource(i))
   const bytes = modules.reduce((n, code) => n + Buffer.byteLength(code), 0)
-  const round = (fastPath) => {
+  const raw = rawTransferSupported()
+  const contestants = {
+    transform: (code, j) => transform(code, `m${j}.js`),
+    parseSync: (code, j) => parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalRawTransfer: raw }).program,
+  }
+  const round = (run) => {
     const start = process.hrtime.bigint()
-    for (let i = 0; i < 5; i++) modules.forEach((code, j) => transform(code, `m${j}.js`, { fastPath }))
+    for (let i = 0; i < 5; i++) modules.forEach(run)
     return (bytes * 5) / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6
   }
-  const rates = { fast: [], full: [] }
-  for (let i = 0; i < 6; i++) {
-    rates.fast.push(round(true))
-    rates.full.push(round(false))
-  }
+  const rates = { transform: [], parseSync: [] }
+  for (let i = 0; i < 6; i++) for (const [name, run] of Object.entries(contestants)) rates[name].push(round(run))
   // The first round of each warms up.
   const of = (list) => list.slice(1)
-  return { fast: of(rates.fast), full: of(rates.full), bytes, files: modules.length }
+  return { transform: of(rates.transform), parseSync: of(rates.parseSync), raw, bytes, files: modules.length }
 }
 
 const builders = {
@@ -89,11 +93,6 @@ const builders = {
     await bundle.generate({ format: 'es' })
     await bundle.close()
   },
-  'rolldown, no fast path': (entry, plugin) => async () => {
-    const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: plugin ? [fullTreePlugin()] : [] })
-    await bundle.generate({ format: 'es' })
-    await bundle.close()
-  },
   rollup: (entry, plugin) => async () => {
     const bundle = await rollup({ input: entry, external: ['cacheme'], logLevel: 'silent', plugins: plugin ? [rollupPlugin()] : [] })
     await bundle.generate({ format: 'es' })
@@ -104,14 +103,17 @@ const builders = {
 async function buildTimes(entry) {
   const rows = {}
   for (const [name, make] of Object.entries(builders)) {
-    const without = []
-    const withPlugin = []
+    if (ONLY.bundler && ONLY.bundler !== name) continue
+    const runs = { without: [], withPlugin: [] }
     await make(entry, false)()
     await make(entry, true)()
     for (let i = 0; i < BUILD_RUNS; i++) {
-      without.push(await time(make(entry, false)))
-      withPlugin.push(await time(make(entry, true)))
+      runs.without.push(await time(make(entry, false)))
+      runs.withPlugin.push(await time(make(entry, true)))
     }
+    const without = runs.without.map((r) => r.wall)
+    const withPlugin = runs.withPlugin.map((r) => r.wall)
+    const cpu = (list) => median(list.map((r) => r.cpu))
     // The machine is shared: the median of interleaved runs, with the fastest of each as a check
     // (the fastest is the build itself with the least interference).
     rows[name] = {
@@ -119,6 +121,7 @@ async function buildTimes(entry) {
       withPlugin,
       overhead: median(withPlugin) / median(without) - 1,
       fastestOverhead: Math.min(...withPlugin) / Math.min(...without) - 1,
+      cpuOverhead: cpu(runs.withPlugin) / cpu(runs.without) - 1,
       goal: GOALS[name],
     }
   }
@@ -126,8 +129,20 @@ async function buildTimes(entry) {
 }
 
 const t = throughput()
+const throughputLines = [
+  `Transform throughput (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit, source map; median [min–max] of 5 rounds):`,
+  `**${median(t.transform).toFixed(1)} MB/s** [${Math.min(...t.transform).toFixed(1)}–${Math.max(...t.transform).toFixed(1)}] for transform(),`,
+  `${median(t.parseSync).toFixed(1)} MB/s [${Math.min(...t.parseSync).toFixed(1)}–${Math.max(...t.parseSync).toFixed(1)}] for a bare \`parseSync\` with its tree read (raw transfer: ${t.raw ? 'on' : 'off, Node < 22'}):`,
+  `transform costs **${(median(t.parseSync) / median(t.transform)).toFixed(2)}x** a bare parse (goal on Node >= 22: <= 1.5x).`,
+]
+// `--throughput`: only that (e.g. for the Node 20 figure beside a Node 22 run), nothing written.
+if (process.argv.includes('--throughput')) {
+  process.stdout.write(`Node ${process.version}\n${throughputLines.join('\n')}\n`)
+  process.exit(0)
+}
 const results = []
 for (const project of PROJECTS) {
+  if (ONLY.project && ONLY.project !== project.name) continue
   const entry = await generateProject(`${TMP}${project.name}`, MODULES, project.withCalls)
   results.push({ project, builds: await buildTimes(entry) })
 }
@@ -137,21 +152,20 @@ const lines = [
   '',
   `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString().slice(0, 10)}. Produced by \`node bench/transform/run.mjs\`.`,
   '',
-  `Transform throughput (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit, source map; median [min–max] of 5 rounds):`,
-  `**${median(t.fast).toFixed(1)} MB/s** [${Math.min(...t.fast).toFixed(1)}–${Math.max(...t.fast).toFixed(1)}] with the token fast path,`,
-  `${median(t.full).toFixed(1)} MB/s [${Math.min(...t.full).toFixed(1)}–${Math.max(...t.full).toFixed(1)}] with oxc's full syntax tree (\`fastPath: false\`).`,
+  ...throughputLines,
   '',
-  `Build of a generated ${MODULES}-module project, ${BUILD_RUNS} interleaved builds each, ms as median [min–max]; overhead of the medians (of the fastest runs in parentheses; the machine is shared):`,
+  `Build of a generated ${MODULES}-module project, ${BUILD_RUNS} interleaved builds each, wall ms as median [min–max]; overhead of the medians (of the fastest runs in parentheses; the machine is shared), and of the median CPU time of this process (esbuild's service process not counted):`,
   '',
-  '| project | bundler | without plugin | with unplugin-cacheme | overhead | goal | |',
-  '|---|---|---|---|---|---|---|',
+  '| project | bundler | without plugin | with unplugin-cacheme | overhead | CPU overhead | goal | |',
+  '|---|---|---|---|---|---|---|---|',
   ...results.flatMap(({ project, builds }) => Object.entries(builds).map(([name, r]) =>
-    `| ${project.label} | ${name} | ${spread(r.without)} | ${spread(r.withPlugin)} | ${(r.overhead * 100).toFixed(1)} % (${(r.fastestOverhead * 100).toFixed(1)} %) | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
+    `| ${project.label} | ${name} | ${spread(r.without)} | ${spread(r.withPlugin)} | ${(r.overhead * 100).toFixed(1)} % (${(r.fastestOverhead * 100).toFixed(1)} %) | ${(r.cpuOverhead * 100).toFixed(1)} % | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
   )),
   '',
 ]
 const report = lines.join('\n')
 process.stdout.write(report)
+if (onlyArg) process.exit(0)
 await mkdir(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true })
 // Hand-written analysis below this marker survives a new run.
 const previous = await readFile(RESULTS, 'utf8').catch(() => '')

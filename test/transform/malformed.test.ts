@@ -68,7 +68,15 @@ test('a non-literal template is left to the runtime with a warning at its positi
 test('transform() validates its input', () => {
   expect(() => transform(42 as unknown as string, 'a.ts')).toThrow('code must be a string, got number')
   expect(() => transform('', '')).toThrow('id must be a non-empty file name, got ""')
-  expect(() => transform('', 'a.ts', { sourcemap: false } as never)).toThrow("unknown option 'sourcemap'; expected one of registry, sourceMap, fastPath")
+  expect(() => transform('', 'a.ts', { sourcemap: false } as never)).toThrow("unknown option 'sourcemap'; expected one of registry, sourceMap")
   expect(() => transform('', 'a.ts', { sourceMap: 'no' } as never)).toThrow("option 'sourceMap' must be a boolean, got string")
   expect(() => transform('', 'a.ts', 7 as never)).toThrow('options must be an object like { sourceMap: false }, got number')
+})
+
+test('a CRLF inside a template literal counts as one character: the error is at the `<<` on the next line, and the message is one line', () => {
+  const code = "import { cached } from 'cacheme'\r\nimport { f } from './f.js'\r\n\r\nexport const s = cached(`a:\r\n<<id`, f)\r\n"
+  const [error, ...rest] = transform(code, 'crlf.ts')!.diagnostics
+  expect(rest).toEqual([])
+  expect(formatDiagnostic(error!)).toBe("crlf.ts:5:1: cacheme: template 'a:\\n<<id' has an unclosed '<<' at offset 3; expected '<<name>>'")
+  expect(error!.message).not.toMatch(/[\r\n]/)
 })

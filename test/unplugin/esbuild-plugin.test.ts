@@ -50,3 +50,22 @@ test.each([
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('each build error is its own esbuild message at the bad call, with the line for the code frame', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cacheme-esbuild-'))
+  const main = join(dir, 'main.ts')
+  writeFileSync(main, "import { cached } from 'cacheme'\nconst f = (p: unknown) => p\nexport const a = cached('a:<<id', f)\nexport const ü = cached('ü:<<>>', f)\n")
+  try {
+    const failure = await build({ entryPoints: [main], bundle: true, write: false, format: 'esm', external: ['cacheme'], logLevel: 'silent', plugins: [esbuildPlugin()] }).then(
+      () => undefined,
+      (e: { errors: { text: string; location: { file: string; line: number; column: number; length: number; lineText: string } | null }[] }) => e,
+    )
+    expect(failure?.errors.map(({ text, location }) => ({ text: text.split(';')[0], file: location?.file.split('/').pop(), line: location?.line, column: location?.column, length: location?.length, lineText: location?.lineText }))).toEqual([
+      { text: "cacheme: template 'a:<<id' has an unclosed '<<' at offset 2", file: 'main.ts', line: 3, column: 27, length: 4, lineText: "export const a = cached('a:<<id', f)" },
+      // Columns in UTF-8 bytes, as esbuild counts them: 'ü' is two.
+      { text: "cacheme: template 'ü:<<>>' has an empty placeholder '<<>>' at offset 2", file: 'main.ts', line: 4, column: 29, length: 4, lineText: "export const ü = cached('ü:<<>>', f)" },
+    ])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -26,8 +26,10 @@ test.each(Object.keys(TYPESCRIPTS) as TypeScriptVersion[])('tspc on TypeScript %
   }
 })
 
-/** Everything a failed build said: esbuild's error list, rollup's message, webpack's joined errors. */
+/** Everything a failed build said: esbuild's error list (each at its location), rollup's message, webpack's joined errors. */
 function messageOf(error: unknown): string {
-  const e = error as { message?: string; errors?: { text?: string; message?: string }[] }
-  return [e.message ?? String(error), ...(e.errors ?? []).map((x) => x.text ?? x.message ?? '')].join('\n')
+  type Located = { text?: string; message?: string; location?: { file: string; line: number; column: number } | null }
+  const e = error as { message?: string; errors?: Located[] }
+  const one = (x: Located) => `${x.location ? `${x.location.file}:${x.location.line}:${x.location.column + 1}: ` : ''}${x.text ?? x.message ?? ''}`
+  return [e.message ?? String(error), ...(e.errors ?? []).map(one)].join('\n')
 }

@@ -21,7 +21,8 @@ test('a non-literal template is a build warning with file:line:col (rollup)', as
 
 test('a non-literal template is a build warning with file:line:col (esbuild)', async () => {
   const result = await esbuild({ entryPoints: [SCENARIO], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: [esbuildPlugin()] })
-  expect(result.warnings.filter((w) => WARNING.test(w.text))).toHaveLength(1)
+  const located = result.warnings.map((w) => `${w.location?.file.split('/').pop()}:${w.location?.line}:${(w.location?.column ?? -1) + 1}: ${w.text}`)
+  expect(located.filter((w) => WARNING.test(w))).toHaveLength(1)
 })
 
 test('include / exclude choose the modules that are transformed', async () => {

@@ -1,4 +1,4 @@
-import { DefinitionRegistry } from './core/registry.js'
+import { DefinitionRegistry, type RegistryOptions } from './core/registry.js'
 import { transform, type TransformOptions, type TransformResult } from './transform.js'
 
 /** One build's transform: modules share a registry, so conflicting definitions across them are found. */
@@ -10,8 +10,8 @@ export interface Transformer {
 }
 
 /** A transformer for one build; a host creates a new one when a build starts. */
-export function createTransformer(): Transformer {
-  const registry = new DefinitionRegistry()
+export function createTransformer(options?: RegistryOptions): Transformer {
+  const registry = new DefinitionRegistry(options)
   return {
     registry,
     transform: (code, id, options) => transform(code, id, { ...options, registry }),

@@ -59,7 +59,10 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
       const { line, character } = original.getLineAndCharacterOfPosition(offset)
       return { line: line + 1, column: character + 1 }
     }
-    const plan = planModule(sites, { file: original.fileName, code: text, locate, registry })
+    const names = new NameAllocator(text)
+    // The namespace's name comes first, from the allocator the stores' names come from: they can't clash.
+    const runtimeName = names.allocate('__cacheme')
+    const plan = planModule(sites, { file: original.fileName, code: text, locate, names, registry })
     for (const d of plan.diagnostics) {
       if (d.severity === 'warning' && warnings !== 'diagnostic') {
         if (warnings === 'stderr') process.stderr.write(`${d.file}:${d.line}:${d.column} - warning TS${DIAGNOSTIC_CODE}: ${d.message}\n`)
@@ -78,7 +81,7 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
     if (plan.edits.length === 0 || plan.diagnostics.some((d) => d.severity === 'error')) return sourceFile
 
     const f = tsi.factory
-    const runtime = f.createIdentifier(new NameAllocator(text).allocate('__cacheme'))
+    const runtime = f.createIdentifier(runtimeName)
     const edits = new Map<ts.Node, SiteEdit<ts.Node>>(plan.edits.map((e) => [e.site.node, e]))
     const visit = (node: ts.Node): ts.Node => {
       const edit = edits.get(node)

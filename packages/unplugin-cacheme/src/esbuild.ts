@@ -3,7 +3,7 @@ import { dirname, extname } from 'node:path'
 import type { Loader, OnLoadResult, Plugin } from 'esbuild'
 import { createTransformer } from '@cacheme/transform'
 import unplugin from './index.js'
-import { messagesOf } from './messages.js'
+import { esbuildMessages } from './esbuild-messages.js'
 import { checkOptions, NODE_MODULES, SOURCES, type Options } from './options.js'
 
 /**
@@ -35,9 +35,8 @@ export default function cacheme(options?: Options): Plugin {
         if (code === undefined || !code.includes('cached')) return undefined
         const result = transformer.transform(code, id.replace(/\?.*$/, ''), { sourceMap })
         if (!result) return undefined
-        const messages = messagesOf(result.diagnostics)
-        const warnings = messages.warnings.map((text) => ({ text }))
-        if (messages.error !== undefined) return { errors: [{ text: messages.error }], warnings }
+        const { errors, warnings } = esbuildMessages(result.diagnostics, code)
+        if (errors.length > 0) return { errors, warnings }
         const map = result.map ? `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}` : ''
         return { contents: result.code + map, loader: loaderOf(args.path), resolveDir: dirname(args.path), warnings }
       })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createTransformer } from '@cacheme/transform'
 import { createUnplugin, type UnpluginFactory } from 'unplugin'
+import { DevGraph, type DevServer } from './dev-graph.js'
 import { messagesOf } from './messages.js'
 import { checkOptions, NODE_MODULES, SOURCES, type Options } from './options.js'
 
@@ -15,12 +16,15 @@ export type { Options }
  */
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (input, meta) => {
   const options = checkOptions(input)
-  let transformer = createTransformer()
+  // In vite's dev server, modules dropped from the module graph stop counting for conflicts.
+  const devGraph = new DevGraph()
+  const newTransformer = () => createTransformer({ counts: (file) => devGraph.counts(file) })
+  let transformer = newTransformer()
   return {
     name: 'unplugin-cacheme',
     enforce: 'pre',
     buildStart() {
-      if (meta.framework === 'esbuild') transformer = createTransformer()
+      if (meta.framework === 'esbuild') transformer = newTransformer()
     },
     transform: {
       filter: {
@@ -28,7 +32,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
         code: { include: 'cached' },
       },
       handler(code, id) {
-        const result = transformer.transform(code, id.replace(/\?.*$/, ''))
+        const file = id.replace(/\?.*$/, '')
+        devGraph.noteTransformed(file)
+        const result = transformer.transform(code, file)
         if (!result) return null
         const { warnings, error } = messagesOf(result.diagnostics)
         for (const warning of warnings) this.warn(warning)
@@ -42,6 +48,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
     // for unchanged text.)
     watchChange(id, change) {
       if (change.event === 'delete' || !containsCached(id)) transformer.forget(id)
+    },
+    vite: {
+      configureServer(server) {
+        devGraph.attach(server as unknown as DevServer)
+      },
     },
     esbuild: { onLoadFilter: options.include === undefined ? SOURCES : undefined },
   }

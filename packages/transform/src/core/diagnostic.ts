@@ -1,5 +1,12 @@
 export type Severity = 'error' | 'warning'
 
+/** Something wrong with a call site, at a range of the module (offsets), before it is located. */
+export interface Problem {
+  message: string
+  start: number
+  end: number
+}
+
 /** A build-time finding at a range of one module; line and column are 1-based. */
 export interface Diagnostic {
   severity: Severity

@@ -1,6 +1,6 @@
 /**
  * Where character `index` of a string literal's value sits in the source: `raw` is the literal's
- * source text without its quotes, `rawStart` its offset. Escapes (`\n`, `\x41`, `\u{1F600}`,
+ * source text without its quotes (or backticks), `rawStart` its offset. Escapes (`\n`, `\x41`, `\u{1F600}`,
  * line continuations) make value and source offsets differ; this walks the escapes.
  */
 export function sourceOffsetOf(raw: string, rawStart: number, index: number): number {
@@ -8,6 +8,12 @@ export function sourceOffsetOf(raw: string, rawStart: number, index: number): nu
   let i = 0
   while (i < raw.length) {
     if (cooked >= index) return rawStart + i
+    if (raw[i] === '\r' && raw[i + 1] === '\n') {
+      // In a template literal a CRLF is one character of the value (a LF).
+      i += 2
+      cooked += 1
+      continue
+    }
     if (raw[i] !== '\\') {
       const code = raw.codePointAt(i)!
       const width = code > 0xffff ? 2 : 1

@@ -1,12 +1,10 @@
-import { DurationError, parseTtl } from 'cacheme/template'
+import type { Problem } from './diagnostic.js'
+import { DurationError, parseTemplate, parseTtl, TemplateError } from 'cacheme/template'
 import type { Literal, Property, Value } from './site.js'
+import { checkTags } from './tags.js'
 
-/** A finding about an options argument, at a range of the module. */
-export interface OptionProblem {
-  message: string
-  start: number
-  end: number
-}
+/** A finding about an options argument. */
+export type OptionProblem = Problem
 
 /** A static field of a store's spec, as written, for conflict messages. */
 export interface Known<T> {
@@ -26,7 +24,11 @@ export interface OptionFacts<N> {
   version?: string | number
   /** Each field's value when it is known at build time (a literal, or absent: its default). */
   known: { ttl?: Known<number>; name?: Known<string>; version?: Known<string> }
-  /** Options other than spec fields that mean the same at module level: literal singleflight, lock, codec; a version function reading only module-level bindings. */
+  /**
+   * Options other than spec fields that mean the same at module level: literal singleflight,
+   * lock, codec, local, staleWhileRevalidate, staleIfError, fetchTimeout, earlyRefresh, static
+   * tags; version, fetchMany and tags functions reading only module-level bindings.
+   */
   hoistable: Property<N>[]
   /** Options whose values are only known at run time. */
   dynamic: Property<N>[]
@@ -37,7 +39,11 @@ export interface OptionFacts<N> {
 
 const CODECS = new Set(['msgpack', 'json'])
 
-export function analyseOptions<N>(options: Value<N> | undefined, template: string): OptionFacts<N> {
+/**
+ * `code` is the module's text, for the exact position of a problem inside a literal (a tag's
+ * placeholder).
+ */
+export function analyseOptions<N>(options: Value<N> | undefined, template: string, code = ''): OptionFacts<N> {
   const facts: OptionFacts<N> = { known: {}, hoistable: [], dynamic: [], opaque: false, problems: [] }
   if (options === undefined) return withDefaults(facts, template, { ttl: true, name: true, version: true })
   if (options.kind === 'literal') {
@@ -59,7 +65,7 @@ export function analyseOptions<N>(options: Value<N> | undefined, template: strin
     } else if (key === 'version' && value.kind === 'literal' && isVersion(value.value)) {
       facts.version = value.value
       facts.known.version = { value: String(value.value), text: sourceOf(value.value) }
-    } else if (isHoistableOption(key, value, template, facts.problems)) facts.hoistable.push(property)
+    } else if (isHoistableOption(key, value, { template, code }, facts.problems)) facts.hoistable.push(property)
     else facts.dynamic.push(property)
   }
   return withDefaults(facts, template, absent)
@@ -89,20 +95,68 @@ function ttlOf<N>(value: Value<N>, what: string, problems: OptionProblem[]): num
   }
 }
 
-function isHoistableOption<N>(key: string, value: Value<N>, template: string, problems: OptionProblem[]): boolean {
-  if (key === 'version') return value.kind === 'function' && value.hoistable
-  if (key === 'singleflight') return value.kind === 'literal' && typeof value.value === 'boolean'
-  if (key === 'codec') return value.kind === 'literal' && typeof value.value === 'string' && CODECS.has(value.value)
-  if (key !== 'lock') return false
-  if (value.kind === 'literal') return value.value === false
-  if (value.kind !== 'object' || hasDuplicateKeys(value.properties)) return false
-  let valid = true
-  for (const { key: lockKey, value: lockValue } of value.properties) {
-    if ((lockKey !== 'ttl' && lockKey !== 'wait') || lockValue.kind !== 'literal') return false
-    const ms = ttlOf(lockValue, `lock.${lockKey} of '${template}'`, problems)
-    if (ms === undefined || (lockKey === 'ttl' && ms <= 0)) valid = false
+/** Options whose value is a duration (`Ttl`): a literal is checked like `ttl`. */
+const DURATIONS = new Set(['staleWhileRevalidate', 'staleIfError'])
+
+function isHoistableOption<N>(key: string, value: Value<N>, at: { template: string; code: string }, problems: OptionProblem[]): boolean {
+  const { template } = at
+  const fn = value.kind === 'function' && value.hoistable
+  switch (key) {
+    case 'version':
+    case 'fetchMany':
+      return fn
+    case 'singleflight':
+      return value.kind === 'literal' && typeof value.value === 'boolean'
+    case 'codec':
+      return value.kind === 'literal' && typeof value.value === 'string' && CODECS.has(value.value)
+    case 'lock':
+      return value.kind === 'literal' ? value.value === false : durationFields(value, ['ttl', 'wait'], `lock.%s of '${template}'`, problems, (field, ms) => field !== 'ttl' || ms > 0)
+    case 'local':
+      return value.kind === 'literal' ? value.value === false : durationFields(value, ['ttl'], `local.%s of '${template}'`, problems)
+    case 'fetchTimeout':
+      return value.kind === 'literal' ? durationOk(value, `fetchTimeout of '${template}'`, problems) : durationFields(value, ['soft', 'hard'], `fetchTimeout.%s of '${template}'`, problems)
+    case 'earlyRefresh':
+      if (value.kind === 'literal') return typeof value.value === 'boolean'
+      return value.kind === 'object' && value.properties.length === 1 && value.properties[0]!.key === 'beta' && value.properties[0]!.value.kind === 'literal' && typeof value.properties[0]!.value.value === 'number'
+    case 'tags':
+      if (fn) return true
+      if (value.kind !== 'array' || !value.elements.every((e) => e.kind === 'literal' && typeof e.value === 'string')) return false
+      const placeholders = placeholdersOf(template)
+      if (placeholders) checkTags(value, template, placeholders, at.code, problems)
+      return true
+    default:
+      return DURATIONS.has(key) && value.kind === 'literal' && durationOk(value, `${key} of '${template}'`, problems)
   }
-  return valid
+}
+
+/** A literal duration, checked: a problem when it isn't one. */
+function durationOk<N>(value: Value<N>, what: string, problems: OptionProblem[]): boolean {
+  return ttlOf(value, what, problems) !== undefined
+}
+
+/**
+ * An object literal whose properties are all among `fields`, each a literal duration (checked,
+ * and `valid(field, ms)` when given): it can go with the store.
+ */
+function durationFields<N>(value: Value<N>, fields: string[], what: string, problems: OptionProblem[], valid: (field: string, ms: number) => boolean = () => true): boolean {
+  if (value.kind !== 'object' || hasDuplicateKeys(value.properties)) return false
+  let ok = true
+  for (const { key, value: field } of value.properties) {
+    if (!fields.includes(key) || field.kind !== 'literal') return false
+    const ms = ttlOf(field, what.replace('%s', key), problems)
+    if (ms === undefined || !valid(key, ms)) ok = false
+  }
+  return ok
+}
+
+/** The template's placeholders; undefined when it is malformed (that is reported on its own). */
+function placeholdersOf(template: string): string[] | undefined {
+  try {
+    return parseTemplate(template).params
+  } catch (error) {
+    if (error instanceof TemplateError) return undefined
+    throw error
+  }
 }
 
 function withDefaults<N>(facts: OptionFacts<N>, template: string, absent: { ttl?: boolean; name?: boolean; version?: boolean }): OptionFacts<N> {

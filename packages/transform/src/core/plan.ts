@@ -3,6 +3,7 @@ import type { Diagnostic, Severity } from './diagnostic.js'
 import type { Emit } from './emit.js'
 import { sourceOffsetOf } from './literal-offset.js'
 import { NameAllocator, storeBaseName } from './names.js'
+import { checkParams } from './params.js'
 import { analyseOptions, callSiteProperties, type OptionFacts } from './options.js'
 import { DefinitionRegistry, describeConflict, type Definition } from './registry.js'
 import type { CallSite, Property, Value } from './site.js'
@@ -45,6 +46,8 @@ export interface PlanContext {
   locate(offset: number): { line: number; column: number }
   /** Cross-module definitions of this build; a private one when absent (conflicts within the module only). */
   registry?: DefinitionRegistry
+  /** Where store names come from; a front end passes the allocator its own emitted names came from. */
+  names?: NameAllocator
 }
 
 /** Turns the call sites a front end found into hoisted stores, edits and diagnostics. */
@@ -52,9 +55,9 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
   const plan: ModulePlan<N> = { stores: [], edits: [], diagnostics: [] }
   const report = (severity: Severity, message: string, start: number, end: number) => {
     const { line, column } = context.locate(start)
-    plan.diagnostics.push({ severity, message, file: context.file, start, length: end - start, line, column })
+    plan.diagnostics.push({ severity, message: oneLine(message), file: context.file, start, length: end - start, line, column })
   }
-  const names = new NameAllocator(context.code)
+  const names = context.names ?? new NameAllocator(context.code)
   /** Stores by spec (template, ttl, name, version); `hoistKey` tells fully hoisted ones apart. */
   const variants = new Map<string, PendingStore<N>[]>()
   const pending: PendingStore<N>[] = []
@@ -67,9 +70,11 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
       continue
     }
     const parsed = parseOrReport(template, context.code, report)
-    const facts = analyseOptions(site.options, template.text)
+    const facts = analyseOptions(site.options, template.text, context.code)
     for (const problem of facts.problems) report('error', problem.message, problem.start, problem.end)
-    if (!parsed || facts.problems.length > 0) continue
+    const misfits = parsed ? (site.params ?? []).flatMap((arg) => checkParams(parsed, arg)) : []
+    for (const problem of misfits) report('error', problem.message, problem.start, problem.end)
+    if (!parsed || facts.problems.length > 0 || misfits.length > 0) continue
     const { line, column } = context.locate(site.start)
     definitions.push({ site, definition: { template: template.text, ...facts.known, file: context.file, where: `${context.file}:${line}:${column}` } })
     if (site.leaveAsIs || !site.fetcher) continue
@@ -104,6 +109,13 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
   }
   return plan
 }
+
+/** A message quotes the user's text, which may span lines: keep every diagnostic on one line. */
+function oneLine(message: string): string {
+  return message.replace(/\r\n|[\r\n\u2028\u2029]/g, (c) => LINE_BREAKS[c]!)
+}
+
+const LINE_BREAKS: Record<string, string> = { '\r\n': '\\r\\n', '\r': '\\r', '\n': '\\n', '\u2028': '\\u2028', '\u2029': '\\u2029' }
 
 interface PendingStore<N> {
   id: string

@@ -24,9 +24,23 @@ const FIELDS = ['ttl', 'name', 'version'] as const
  * build. A host creates one per build; re-transforming a module (watch mode, dev server)
  * replaces that module's definitions.
  */
+export interface RegistryOptions {
+  /**
+   * Whether a module's definitions still count for conflicts (default: always). A dev server
+   * passes its module graph's answer: a module no longer imported stops counting while it is not
+   * imported, though its definitions are kept for when it is again.
+   */
+  counts?(file: string): boolean
+}
+
 export class DefinitionRegistry {
   private readonly byTemplate = new Map<string, Definition[]>()
   private readonly byFile = new Map<string, Definition[]>()
+  private readonly counts: (file: string) => boolean
+
+  constructor(options: RegistryOptions = {}) {
+    this.counts = options.counts ?? (() => true)
+  }
 
   /** Records `file`'s definitions in place of its previous ones; returns each one's first conflict. */
   replace(file: string, definitions: readonly Definition[]): Conflict[] {
@@ -34,7 +48,7 @@ export class DefinitionRegistry {
     const conflicts: Conflict[] = []
     for (const definition of definitions) {
       const same = this.byTemplate.get(definition.template) ?? []
-      const conflict = firstConflict(definition, same)
+      const conflict = firstConflict(definition, same.filter((other) => other.file === file || this.counts(other.file)))
       if (conflict) conflicts.push(conflict)
       same.push(definition)
       this.byTemplate.set(definition.template, same)

@@ -14,6 +14,8 @@ export type Value<N> =
   | { kind: 'object'; properties: Property<N>[]; node: N; start: number; end: number }
   /** An identifier, and where its binding lives: module level (import or top-level declaration), a local scope, or nowhere (a global). */
   | { kind: 'reference'; name: string; binding: 'module' | 'local' | 'global'; node: N; start: number; end: number }
+  /** An array literal without holes or spreads. */
+  | { kind: 'array'; elements: Value<N>[]; node: N; start: number; end: number }
   /** A function or arrow expression; hoistable when it reads only its own, module-level or global bindings (no outer `this`). */
   | { kind: 'function'; hoistable: boolean; node: N; start: number; end: number }
   /** Anything else: evaluated at the call site, as written. */
@@ -50,6 +52,16 @@ export interface CallSite<N> {
   options?: Value<N>
   /** True when the arguments can't be analysed (spread, too many, too few): validate, don't rewrite. */
   leaveAsIs: boolean
+  /** Object-literal params passed to a method of the store right away (`cached(...).get({ id })`): checked against the template. */
+  params?: ParamsArg[]
+}
+
+/** An object literal given as params: its plain property names; `complete` when it has nothing else (no spread, no computed key). */
+export interface ParamsArg {
+  keys: { key: string; start: number; end: number }[]
+  complete: boolean
+  start: number
+  end: number
 }
 
 /** Files whose text can't contain a call of cacheme's `cached()`: every front end skips them unread. */

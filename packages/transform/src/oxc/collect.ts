@@ -1,7 +1,9 @@
-import type { CallSite, Property, TemplateArg, Value } from '../core/site.js'
-import { isHoistableFunction } from './hoistable.js'
+import { classifyCall } from '../core/classify.js'
+import type { CallSite } from '../core/site.js'
+import type { CallSyntax } from '../core/syntax.js'
 import type { CachemeImports } from './imports.js'
 import { createScope, resolve, type Scope } from './scope.js'
+import { oxcSyntax } from './syntax.js'
 import { walk, type Node } from './walk.js'
 
 export type { Node }
@@ -9,12 +11,13 @@ export type { Node }
 /** The `cached()` calls of a module whose callee is `cached` imported from 'cacheme' and not shadowed. */
 export interface Collected {
   sites: CallSite<Node>[]
-  /** End offset of the leading imports and directives: where hoisted stores go. */
+  /** Where hoisted stores go: after the hashbang, the leading directives and imports. */
   afterImports: number
 }
 
-export function collectCallSites(program: Node, imports: CachemeImports): Collected {
-  let afterImports = 0
+export function collectCallSites(program: Node, imports: CachemeImports, code: string): Collected {
+  // A `#!` line must stay the first line of the file.
+  let afterImports = program.hashbang ? (program.hashbang.end as number) : 0
   for (const statement of program.body as Node[]) {
     // Stores go after the leading imports (and directives): before any code that could use them.
     if (statement.type !== 'ImportDeclaration' && !statement.directive) break
@@ -22,81 +25,52 @@ export function collectCallSites(program: Node, imports: CachemeImports): Collec
   }
 
   const candidates: { call: Node; scope: Scope; callee: string }[] = []
+  /** Method calls on a call's result, by that inner call: `cached(...).get(p)`. */
+  const uses = new Map<Node, CallSyntax<Node>['use']>()
+  // Most functions of a module can't hold a call site: no callee name in their text. Not walking
+  // them is most of the walk's cost saved.
+  const mentions = mentionsOf(code, [...imports.cached, ...imports.namespaces])
   walk(program, createScope(undefined, true), {
+    enterFunction: (node) => mentions(node.start, node.end),
     call(node, scope) {
-      const callee = calleeName(node.callee, imports)
-      if (callee !== undefined) candidates.push({ call: node, scope, callee })
+      const { callee } = node
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'CallExpression') {
+        uses.set(callee.object, { method: callee.property.name, args: node.arguments })
+      }
+      const name = calleeName(callee, imports)
+      if (name !== undefined) candidates.push({ call: node, scope, callee: name })
     },
   })
 
-  const sites = candidates.filter(({ scope, callee }) => resolve(scope, callee) === 'module').map(({ call, scope }) => siteOf(call, scope))
+  const sites = candidates
+    .filter(({ scope, callee }) => resolve(scope, callee) === 'module')
+    .map(({ call, scope }) => classifyCall({ node: call, start: call.start, end: call.end, args: call.arguments, optional: call.optional === true, use: uses.get(call) }, oxcSyntax(scope)))
   return { sites, afterImports }
 }
 
-function nameOf(node: Node): string {
-  return node.type === 'Identifier' ? node.name : String(node.value)
+/** Whether `code` between two offsets contains one of `names`. */
+function mentionsOf(code: string, names: string[]): (start: number, end: number) => boolean {
+  const offsets: number[] = []
+  for (const name of names) for (let i = code.indexOf(name); i !== -1; i = code.indexOf(name, i + 1)) offsets.push(i)
+  offsets.sort((a, b) => a - b)
+  return (start, end) => {
+    let lo = 0
+    let hi = offsets.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (offsets[mid]! < start) lo = mid + 1
+      else hi = mid
+    }
+    return lo < offsets.length && offsets[lo]! < end
+  }
 }
 
 /** The binding the callee reads (`cached`, or the namespace of `ns.cached`), if it can be cacheme's. */
 function calleeName(callee: Node, { cached, namespaces }: CachemeImports): string | undefined {
-  const target = unwrap(callee)
+  let target = callee
+  while (target.type === 'ParenthesizedExpression') target = target.expression
   if (target.type === 'Identifier') return cached.has(target.name) ? target.name : undefined
   if (target.type !== 'MemberExpression' || target.object.type !== 'Identifier' || !namespaces.has(target.object.name)) return undefined
   const property = target.computed ? (target.property.type === 'Literal' ? target.property.value : undefined) : target.property.name
   return property === 'cached' ? target.object.name : undefined
-}
-
-function siteOf(call: Node, scope: Scope): CallSite<Node> {
-  const args = call.arguments as Node[]
-  const leaveAsIs = args.length < 2 || args.length > 3 || args.some((a) => a.type === 'SpreadElement') || call.optional === true
-  const site: CallSite<Node> = { node: call, start: call.start, end: call.end, template: templateOf(args[0], call), leaveAsIs }
-  if (args[1] && args[1].type !== 'SpreadElement') site.fetcher = valueOf(args[1], scope)
-  if (args[2] && args[2].type !== 'SpreadElement') site.options = valueOf(args[2], scope)
-  return site
-}
-
-function templateOf(arg: Node | undefined, call: Node): TemplateArg {
-  if (!arg) return { kind: 'dynamic', start: call.start, end: call.end }
-  const inner = unwrap(arg)
-  if (inner.type === 'Literal' && typeof inner.value === 'string') return { kind: 'literal', text: inner.value, start: inner.start, end: inner.end }
-  if (inner.type === 'TemplateLiteral' && inner.expressions.length === 0 && typeof inner.quasis[0].value.cooked === 'string') {
-    return { kind: 'literal', text: inner.quasis[0].value.cooked, start: inner.start, end: inner.end }
-  }
-  return { kind: 'dynamic', start: arg.start, end: arg.end }
-}
-
-function valueOf(arg: Node, scope: Scope): Value<Node> {
-  const { start, end } = arg
-  const node = unwrap(arg)
-  if (node.type === 'Literal' && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean')) {
-    return { kind: 'literal', value: node.value, node: arg, start, end }
-  }
-  if (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') {
-    return { kind: 'literal', value: -node.argument.value, node: arg, start, end }
-  }
-  if (node.type === 'TemplateLiteral' && node.expressions.length === 0 && typeof node.quasis[0].value.cooked === 'string') {
-    return { kind: 'literal', value: node.quasis[0].value.cooked, node: arg, start, end }
-  }
-  if (node.type === 'Identifier' && node.name !== 'undefined') {
-    return { kind: 'reference', name: node.name, binding: resolve(scope, node.name), node: arg, start, end }
-  }
-  if (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression') {
-    return { kind: 'function', hoistable: isHoistableFunction(node, scope), node: arg, start, end }
-  }
-  if (node.type === 'ObjectExpression') {
-    const properties: Property<Node>[] = []
-    for (const property of node.properties as Node[]) {
-      if (property.type !== 'Property' || property.kind !== 'init' || property.method || property.computed) return { kind: 'other', node: arg, start, end }
-      if (property.key.type !== 'Identifier' && !(property.key.type === 'Literal' && typeof property.key.value === 'string')) return { kind: 'other', node: arg, start, end }
-      properties.push({ key: nameOf(property.key), value: valueOf(property.value, scope), node: property, start: property.start, end: property.end })
-    }
-    return { kind: 'object', properties, node: arg, start, end }
-  }
-  return { kind: 'other', node: arg, start, end }
-}
-
-function unwrap(node: Node): Node {
-  let n = node
-  while (n.type === 'ParenthesizedExpression' || (n.type === 'TSAsExpression' && n.typeAnnotation?.typeName?.name === 'const')) n = n.expression
-  return n
 }

@@ -10,10 +10,15 @@ export interface WalkHooks {
   reference?(node: Node, scope: Scope, functionDepth: number): void
   /** Every other node, with how many non-arrow functions of the walked tree enclose it. */
   node?(node: Node, functionDepth: number): void
+  /**
+   * Whether a function's body may matter to the hooks; when false it isn't walked. (Whatever a
+   * function declares stays inside it, `var` included, so the scopes around it don't change.)
+   */
+  enterFunction?(node: Node): boolean
 }
 
-/** Children that can't hold a call or a value binding: types and decorators. */
-const SKIPPED_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'decorators'])
+/** Children that can't hold a call or a value binding: types. (Decorators can: they are walked.) */
+const SKIPPED_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments'])
 const SKIPPED_TYPES = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction'])
 const CHILD_KEYS = new Map<string, string[]>()
 
@@ -61,6 +66,7 @@ export function walk(root: Node, scope: Scope, hooks: WalkHooks): void {
     let inner = scope
     let innerDepth = depth
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
+      if (hooks.enterFunction && !hooks.enterFunction(node)) return
       inner = createScope(scope, true)
       if (node.type !== 'ArrowFunctionExpression') innerDepth++
       if (node.type === 'FunctionExpression' && node.id) inner.names.add(node.id.name)

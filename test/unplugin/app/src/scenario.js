@@ -27,7 +27,7 @@ export async function run(url, prefix) {
     values.push(shadowed('settings:<<x>>'))
     const kind = 'dynamic'
     values.push(await cached(`${kind}:<<id>>`, fetchComment).get({ id: '9' }))
-    values.push(errorOf(() => cached('comment:<<id>>', fetchComment, '5m').key({})))
+    values.push(errorOf(() => cached('comment:<<id>>', fetchComment, '5m').key(Object.create(null))))
     values.push(errorOf(() => cached('comment:<<id>>', fetchComment, '5m').key('1')))
     values.push(errorOf(() => cached('config', loadConfig, { codec: 'json', lock: false, singleflight: false }).key(7)))
     values.push(cached('comment:<<id>>', fetchComment, '5m').name, memo('user:<<userID>>', fetchUser, { ttl: '1h', name: 'User' }).name)

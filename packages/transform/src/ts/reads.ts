@@ -1,32 +1,35 @@
 import type * as ts from 'typescript'
-import { bindingOf } from './collect.js'
+import type { ContextUse, FunctionReads } from '../core/syntax.js'
+import { bindingOf } from './bindings.js'
 
 type TS = typeof ts
 
-/**
- * Whether a function or arrow expression means the same at module level: every variable it
- * reads is declared inside it, at module level, or outside this file; no outer `this`,
- * `arguments`, `new.target` or `super`.
- */
-export function isHoistableFunction(tsi: TS, sourceFile: ts.SourceFile, checker: ts.TypeChecker, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
+/** What a function or arrow expression reads from the code around it, from the type checker's symbols. */
+export function functionReads(tsi: TS, sourceFile: ts.SourceFile, checker: ts.TypeChecker, fn: ts.ArrowFunction | ts.FunctionExpression): FunctionReads {
   const K = tsi.SyntaxKind
-  let hoistable = true
+  const outer: FunctionReads['outer'] = []
+  const context = new Set<ContextUse>()
   const inside = (node: ts.Node) => node.getSourceFile() === sourceFile && node.pos >= fn.pos && node.end <= fn.end
+  // `ownThis`: a non-arrow function of `fn`'s own (`fn` included, unless it is an arrow) encloses the node.
   const visit = (node: ts.Node, ownThis: boolean): void => {
-    if (!hoistable || tsi.isTypeNode(node)) return
-    if (node.kind === K.SuperKeyword || tsi.isPrivateIdentifier(node) || tsi.isJsxElement(node) || tsi.isJsxSelfClosingElement(node) || tsi.isJsxFragment(node)) hoistable = false
-    else if ((node.kind === K.ThisKeyword || tsi.isMetaProperty(node)) && !ownThis) hoistable = false
+    if (tsi.isTypeNode(node)) return
+    if (node.kind === K.SuperKeyword) context.add('super')
+    else if (tsi.isPrivateIdentifier(node)) context.add('private-name')
+    else if (tsi.isJsxElement(node) || tsi.isJsxSelfClosingElement(node) || tsi.isJsxFragment(node)) context.add('jsx')
+    else if (node.kind === K.ThisKeyword && !ownThis) context.add('this')
+    else if (tsi.isMetaProperty(node) && !ownThis) context.add('new.target')
     else if (tsi.isIdentifier(node) && isValueReference(tsi, node)) {
-      if (node.text === 'arguments' && !ownThis) hoistable = false
       const symbol = tsi.isShorthandPropertyAssignment(node.parent) ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node)
       const declaration = symbol?.declarations?.[0]
-      if (declaration && !inside(declaration) && bindingOf(tsi, sourceFile, symbol) === 'local') hoistable = false
+      if (!declaration && node.text === 'arguments') {
+        if (!ownThis) context.add('arguments')
+      } else if (!declaration || !inside(declaration)) outer.push({ name: node.text, binding: bindingOf(tsi, sourceFile, symbol) })
     }
     const childOwnThis = ownThis || (tsi.isFunctionLike(node) && !tsi.isArrowFunction(node))
     tsi.forEachChild(node, (child) => visit(child, childOwnThis))
   }
   visit(fn, false)
-  return hoistable
+  return { outer, context: [...context] }
 }
 
 /** An identifier that reads a variable: not a property name, member name or label. */
