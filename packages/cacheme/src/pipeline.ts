@@ -1,4 +1,8 @@
-import type { Client } from './client/client.js'
+/** The client a pipeline belongs to, as far as a pipeline needs to know it (no import of client.ts: no cycle). */
+export interface PipelineClient {
+  /** Where the client points, without secrets. */
+  readonly description: string
+}
 
 interface Queued {
   run: () => Promise<unknown>
@@ -16,11 +20,12 @@ interface Queued {
  * loading. A rejection nobody ever attaches to is still reported, as Node reports any.
  */
 export class Pipeline {
-  readonly client: Client
+  /** The client that made it (`client.pipeline()`); only that client's stores may queue on it. */
+  readonly client: PipelineClient
   readonly #queued: Queued[] = []
   #executed = false
 
-  constructor(client: Client) {
+  constructor(client: PipelineClient) {
     this.client = client
   }
 
