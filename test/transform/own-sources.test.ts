@@ -27,10 +27,23 @@ const SOURCES = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' 
 const INJECTED = 'import { cached as __inj } from \'cacheme\'\n'
 const BODIES = new Set(['BlockStatement', 'StaticBlock'])
 
+/** The language `transform()` parses a file as (by its extension; SOURCES holds no `.jsx`, so no JSX fallback). */
+function langOf(file: string): 'js' | 'ts' | 'tsx' {
+  return /\.[cm]?tsx$/.test(file) ? 'tsx' : /\.[cm]?ts$/.test(file) ? 'ts' : 'js'
+}
+
+/** Where a block's statements begin: after its `{`. A static block's node starts at `static`, not at the `{`. */
+function bodyStart(code: string, block: Node): number {
+  if (block.type !== 'StaticBlock') return block.start + 1
+  const brace = /static(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*\{/y
+  brace.lastIndex = block.start
+  if (!brace.test(code)) throw new Error(`no '{' after 'static' at ${block.start}`)
+  return brace.lastIndex
+}
+
 /** The file with a call site at the start of every block; undefined when it doesn't parse as is. */
 function inject(file: string, code: string): string | undefined {
-  const lang = /\.tsx$/.test(file) ? 'tsx' : /\.m?ts$/.test(file) ? 'ts' : 'js'
-  const parsed = parseSync(file, code, { lang, sourceType: 'module' })
+  const parsed = parseSync(file, code, { lang: langOf(file), sourceType: 'module' })
   if (parsed.errors.length > 0) return undefined
   const program = parsed.program as unknown as Node
   const anImport = (program.body as Node[]).find((s) => s.type === 'ImportDeclaration' && s.specifiers.length > 0 && !s.importKind?.startsWith('type'))?.specifiers[0].local.name as string | undefined
@@ -46,7 +59,7 @@ function inject(file: string, code: string): string | undefined {
       const names = params[params.length - 1]!
       const reads = [names[0], anImport, n % 3 === 0 ? 'this' : undefined].filter((x): x is string => x !== undefined)
       const k = n++
-      inserts.push({ at: node.start + 1, text: `;void __inj('inj${k}:<<id>>', () => [${reads.join(', ')}], { version: ${k % 2} });` })
+      inserts.push({ at: bodyStart(code, node), text: `;void __inj('inj${k}:<<id>>', () => [${reads.join(', ')}], { version: ${k % 2} });` })
     },
   })
   if (inserts.length === 0) return undefined
@@ -77,13 +90,19 @@ test(`${modules.length} of the repository's source files, call sites injected: o
       const plan = planModule(found, { file, code, locate: lineLocator(code) })
       return { edits: plan.edits.map((e) => `${e.site.start}:${e.kind}`), diagnostics: plan.diagnostics.map((d) => `${d.start}:${d.message}`) }
     }
-    const parsed = parseSync(file, code, { lang: /\.tsx$/.test(file) ? 'tsx' : /\.m?ts$/.test(file) ? 'ts' : 'js', sourceType: 'module' })
+    // As transform() reads it: a module that doesn't parse has no call sites there (oxc's tree of
+    // a module with errors is partial, while TypeScript's recovers), so an injection that breaks
+    // the syntax would show as a front-end disagreement. It must parse.
+    const parsed = parseSync(file, code, { lang: langOf(file), sourceType: 'module' })
+    expect(parsed.errors.map((e) => e.codeframe), file).toEqual([])
     const oxc = decide(oxcCallSites(parsed.program as unknown as Node, cachemeImports(parsed.module)!, code).sites as never)
     const tsc = decide(tsCallSites(ts, program.getSourceFile(`/repo/${file}`)!, checker) as never)
     sites += oxc.edits.length
     if (JSON.stringify(oxc) !== JSON.stringify(tsc)) disagreements.push({ file, oxc, tsc })
     const output = transform(code, file)
-    if (output && output.code !== code) expect(parseSync(file, output.code, { lang: /\.tsx$/.test(file) ? 'tsx' : /\.m?ts$/.test(file) ? 'ts' : 'js', sourceType: 'module' }).errors, file).toEqual([])
+    // transform() is the oxc front end as driven here: it has something to say exactly when the plan does.
+    expect(output !== null, file).toBe(oxc.edits.length > 0 || oxc.diagnostics.length > 0)
+    if (output && output.code !== code) expect(parseSync(file, output.code, { lang: langOf(file), sourceType: 'module' }).errors, file).toEqual([])
   }
   expect(disagreements.slice(0, 3)).toEqual([])
   expect(sites).toBeGreaterThan(1000)

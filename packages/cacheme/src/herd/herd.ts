@@ -207,9 +207,15 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
   let currentToken = token
   let pttl = pttlMs
   let poll = POLL_FIRST_MS
-  let logged = false
+  // Waiting starts at once, polling; once the subscription is live, WAIT is logged (from then on
+  // the holder's notice reaches us) and the key is checked again at once (no notice was missed).
+  let waiting = true
+  subscription.ready.then((live) => {
+    if (!live || !waiting) return
+    core.log(store, key, 'WAIT')
+    subscription.interrupt()
+  }, () => {})
   try {
-    const live = await subscription.ready
     for (;;) {
       if (pttl !== undefined && (pttl < 0 || pttl > lock.ttlMs + EXPIRY_SLACK_MS)) {
         // No live holder sets a marker without a TTL, or for longer than a lock lasts.
@@ -219,11 +225,6 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
       // Waited on this holder as long as allowed: take its lock over (only if it still holds
       // exactly this marker); a live holder's commit is then fenced off, a dead one's never came.
       if (Date.now() - started >= lock.waitMs) return await fill(load, { mode: 'replace', bytes: current })
-      if (!logged && live) {
-        // Logged once the subscription is live: from here on, the holder's notice reaches us.
-        logged = true
-        core.log(store, key, 'WAIT')
-      }
       const left = lock.waitMs - (Date.now() - started)
       const bound = Math.max(1, Math.min(left, poll, pttl === undefined ? poll : pttl + EXPIRY_SLACK_MS))
       const notice = await subscription.next(currentToken, bound)
@@ -260,6 +261,7 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
       pttl = state.pttlMs
     }
   } finally {
+    waiting = false
     subscription.leave()
   }
 }

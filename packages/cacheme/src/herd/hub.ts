@@ -2,6 +2,9 @@ import type { SubscriberConnection } from '../backends/backend.js'
 import { decodeNotice, type Notice } from './notice.js'
 import { Subscription } from './subscription.js'
 
+/** How long a subscribe may take at least before a waiter gives notices up (it polls meanwhile). */
+const SUBSCRIBE_MIN_MS = 5000
+
 interface Channel {
   members: Set<Subscription>
   ready: Promise<boolean>
@@ -73,7 +76,9 @@ export class SubscriberHub {
 
   async #subscribe(channel: string): Promise<boolean> {
     try {
-      await this.#inOrder(channel, () => bounded(this.#connect().then((c) => c.subscribe(channel)), this.timeoutMs))
+      // The first subscribe also connects (on a cluster: to every master); waiters poll meanwhile,
+      // so it may take longer than one command's timeout.
+      await this.#inOrder(channel, () => bounded(this.#connect().then((c) => c.subscribe(channel)), Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS)))
       return true
     } catch (error) {
       this.onFailure(channel, error)
