@@ -97,6 +97,9 @@ function runTransformBench() {
   const script = new URL('./transform/run.mjs', import.meta.url)
   if (!only.has('transform')) return undefined
   log('transform throughput (bench/transform/run.mjs)')
-  const run = spawnSync(process.execPath, [script.pathname], { encoding: 'utf8', timeout: 180_000 })
-  return { status: run.status, output: (run.stdout + (run.status === 0 ? '' : run.stderr)).trim() }
+  const timeoutMs = 180_000
+  const run = spawnSync(process.execPath, [script.pathname], { encoding: 'utf8', timeout: timeoutMs })
+  // Killed by the timeout (a loaded machine): say so, rather than an empty block and "status null".
+  const note = run.status === null ? `\n(stopped after ${timeoutMs / 1000} s by ${run.signal}: the compiler benchmark did not finish; run \`node bench/transform/run.mjs\` alone)` : ''
+  return { status: run.status ?? run.signal, output: (run.stdout + (run.status === 0 ? '' : run.stderr)).trim() + note }
 }
