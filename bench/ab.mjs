@@ -7,6 +7,7 @@ import './support/register-ioredis.mjs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startStandalone } from './support/servers.mjs'
+import { commandCounter } from './support/command-count.mjs'
 import { drive, fill } from './support/drive.mjs'
 import { median, percentile } from './support/stats.mjs'
 import { bookValue } from './support/value.mjs'
@@ -15,6 +16,11 @@ const builds = process.argv.slice(2)
 if (builds.length < 2) throw new Error('usage: node bench/ab.mjs DIST_A DIST_B [...]')
 const rounds = Number(process.env.ROUNDS ?? 7)
 const server = await startStandalone()
+const memory = process.env.BACKEND === 'memory'
+// Batches sent (a CPU-independent metric), counted by Redis itself: every hit batch is one
+// command (MGET, or GET for a batch of one), so the data commands a round caused are its batches.
+// Client internals are private, so the count comes from INFO commandstats, not from the client.
+const commands = memory ? undefined : await commandCounter([server])
 try {
   const patterns = {
     'a (10 hot keys)': { keys: 10, keyOf: (w, n) => (w + n) % 10 },
@@ -28,10 +34,7 @@ try {
   for (const [i, dir] of builds.entries()) {
     const { createClient, cached } = await import(pathToFileURL(resolve(dir, 'index.js')).href)
     // BACKEND=memory: the embedded backend, so only the hit path's own CPU cost is measured.
-    const client = createClient(process.env.BACKEND === 'memory' ? undefined : { redis: server.url })
-    // Counts the batches the client sends (one MGET or pipeline each): a CPU-independent metric.
-    const mget = client.backend.mget.bind(client.backend)
-    client.backend.mget = (keys) => { client.batches = (client.batches ?? 0) + 1; return mget(keys) }
+    const client = createClient(memory ? undefined : { redis: server.url })
     for (const [pattern, { keys, keyOf, depth, parallel = 100 }] of Object.entries(patterns)) {
       const store = cached(`ab${i}:${pattern[0]}:<<id>>`, ({ id }) => bookValue(id), { ttl: 3600, client })
       await fill((id) => store.get({ id }), keys)
@@ -45,22 +48,23 @@ try {
   for (const run of runs) await drive(run.op, { parallel: run.parallel, durationMs: 700 })
   for (let r = 0; r < rounds; r++) {
     for (const run of runs) {
-      const before = run.client.batches
+      const before = commands ? await commands.total() : 0
       const cpu = process.cpuUsage()
       const { opsPerSec, ops, latencies } = await drive(run.op, { parallel: run.parallel, durationMs: 700, sampleEvery: 1 })
       run.p50.push(percentile(latencies, 50) * 1000)
       const used = process.cpuUsage(cpu)
       run.cpu.push((used.user + used.system) / ops)
       run.ops.push(opsPerSec)
-      run.batches += run.client.batches - before
+      if (commands) run.batches += (await commands.total()) - before
       run.total += ops
     }
   }
   for (const run of runs) {
     const m = median(run.ops)
-    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(5)} cpu µs/get  ${(run.total / run.batches).toFixed(1).padStart(5)} gets/batch  p50 ${median(run.p50).toFixed(0).padStart(5)} µs  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
+    console.log(`${run.pattern.padEnd(16)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(5)} cpu µs/get  ${(commands ? (run.total / run.batches).toFixed(1) : '–').padStart(5)} gets/batch  p50 ${median(run.p50).toFixed(0).padStart(5)} µs  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
   }
   for (const run of runs) if (run.owner) await run.client.close()
 } finally {
+  await commands?.close()
   await server.stop()
 }

@@ -13,7 +13,7 @@
 // pipelines same-tick commands by itself.
 import { cached, createClient } from 'cacheme'
 import { Redis, Cluster } from './support/ioredis.mjs'
-import { packr } from './support/value.mjs'
+import { codec } from './support/value.mjs'
 
 function ioredisOf(url, cluster, options = {}) {
   if (cluster) return new Cluster(cluster.seeds, { ...options, ...ioredisClusterOptions(cluster) })
@@ -31,7 +31,7 @@ function nodeRedisCluster(createCluster, cluster) {
   })
 }
 
-/** Cache-aside by hand: GET + msgpack decode; on a miss fetch and SET. */
+/** Cache-aside by hand: GET + decode with cacheme's default codec (unframed); on a miss fetch and SET. */
 function rawContestant(name, options) {
   return {
     name,
@@ -43,10 +43,10 @@ function rawContestant(name, options) {
         async get(id) {
           const key = keyOf(id)
           const bytes = await redis.getBuffer(key)
-          if (bytes !== null) return packr.unpack(bytes)
+          if (bytes !== null) return codec.decode(bytes)
           const value = await fetch(id)
-          if (ttlSeconds > 0) await redis.set(key, packr.pack(value), 'EX', ttlSeconds)
-          else await redis.set(key, packr.pack(value))
+          if (ttlSeconds > 0) await redis.set(key, codec.encode(value), 'EX', ttlSeconds)
+          else await redis.set(key, codec.encode(value))
           return value
         },
         async getMany(ids) {
@@ -56,7 +56,7 @@ function rawContestant(name, options) {
           const found = cluster
             ? await Promise.all(keys.map((k) => redis.getBuffer(k)))
             : await redis.mgetBuffer(keys)
-          return Promise.all(found.map((bytes, i) => (bytes !== null ? packr.unpack(bytes) : this.get(ids[i]))))
+          return Promise.all(found.map((bytes, i) => (bytes !== null ? codec.decode(bytes) : this.get(ids[i]))))
         },
         close: () => redis.quit(),
       }
@@ -64,19 +64,27 @@ function rawContestant(name, options) {
   }
 }
 
-const cacheme = {
-  name: 'cacheme',
-  async open({ url, cluster, prefix, ttlSeconds, fetch }) {
-    const client = createClient(cluster ? { cluster: { nodes: cluster.seeds, options: ioredisClusterOptions(cluster) } } : { redis: url })
-    const store = cached(`${prefix}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client })
-    return {
-      get: (id) => store.get({ id }),
-      getMany: (ids) => store.getMany(ids.map((id) => ({ id }))),
-      defineStore: (i) => cached(`${prefix}:s${i}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client }),
-      close: () => client.close(),
-    }
-  },
+/** cacheme with store options `options` (`variant`: a setting of cacheme, not a peer, in the goals). */
+function cachemeWith(name, options = {}, variant = false) {
+  return {
+    name,
+    variant,
+    async open({ url, cluster, prefix, ttlSeconds, fetch }) {
+      const client = createClient(cluster ? { cluster: { nodes: cluster.seeds, options: ioredisClusterOptions(cluster) } } : { redis: url })
+      const store = cached(`${prefix}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client, ...options })
+      return {
+        get: (id) => store.get({ id }),
+        getMany: (ids) => store.getMany(ids.map((id) => ({ id }))),
+        defineStore: (i) => cached(`${prefix}:s${i}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client, ...options }),
+        close: () => client.close(),
+      }
+    },
+  }
 }
+
+const cacheme = cachemeWith('cacheme')
+/** Issue 9's dedupe cost: the same store without in-process singleflight (scenario (a) only). */
+const cachemeNoSingleflight = cachemeWith('cacheme, singleflight off', { singleflight: false }, true)
 
 const bentocache = {
   name: 'bentocache',
@@ -160,4 +168,4 @@ const rawAuto = rawContestant('ioredis auto-pipelined', { enableAutoPipelining: 
 
 /** In table order: the two baselines, cacheme, then the peers. */
 export const contestants = [rawPlain, rawAuto, cacheme, bentocache, cacheManager, cachified, asyncCacheDedupe]
-export { cacheme }
+export { cacheme, cachemeNoSingleflight }

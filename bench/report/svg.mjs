@@ -44,7 +44,7 @@ export function barChart(title, panels) {
 
 /** The chart of one run: (a) and (b) ops/s, (d) getMany speed on standalone and cluster. */
 export function resultsChart(results) {
-  const kind = (r) => (r.contestant === 'cacheme' ? 'cacheme' : r.baseline ? 'baseline' : 'peer')
+  const kind = (r) => (r.contestant.startsWith('cacheme') ? 'cacheme' : r.baseline ? 'baseline' : 'peer')
   const panels = []
   const throughputPanel = (title, rows) => {
     const raw = rows.find((r) => r.contestant === 'ioredis GET+decode').opsPerSec.median

@@ -6,9 +6,14 @@ import { bookValue } from '../support/value.mjs'
 /**
  * Hit throughput of every contestant, rounds interleaved (round r of every contestant runs
  * before round r + 1 of any) so a noisy neighbour on the machine hits them alike.
- * `keyOf(loop, n, seq)` picks the record each call reads.
+ * `keyOf(loop, n, seq)` picks the record each call reads; `depth(loop)`, if given, is how many
+ * event-loop turns (setImmediate) each call of that loop waits before it calls get, so callers
+ * reach get() in different turns, after an earlier turn's batch was sent.
  */
-export async function throughput({ contestants, url, server, name, keys, keyOf, ttlSeconds, parallel, rounds, roundMs, warmMs, sampleEvery, log }) {
+export async function throughput({ contestants, url, server, name, keys, keyOf, depth, ttlSeconds, parallel, rounds, roundMs, warmMs, sampleEvery, log }) {
+  const call = depth
+    ? (c) => async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await new Promise(setImmediate); return c.get(keyOf(w, n, seq)) }
+    : (c) => (w, n, seq) => c.get(keyOf(w, n, seq))
   const opened = []
   for (const contestant of contestants) {
     const fetches = { count: 0 }
@@ -16,8 +21,8 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
     const c = await contestant.open({ url, prefix: `bench:${name}:${slug(contestant.name)}`, ttlSeconds, fetch })
     // Fill the cache (every key once), then warm the JIT on the measured pattern.
     await fill((id) => c.get(id), keys, parallel)
-    await drive((w, n, seq) => c.get(keyOf(w, n, seq)), { parallel, durationMs: warmMs, sampleEvery })
-    opened.push({ contestant, c, fetches, ops: [], p50: [], p99: [], commands: [], roundTrips: [], fetchesMeasured: 0 })
+    await drive(call(c), { parallel, durationMs: warmMs, sampleEvery })
+    opened.push({ contestant, c, op: call(c), fetches, ops: [], p50: [], p99: [], commands: [], lookups: [], roundTrips: [], fetchesMeasured: 0 })
     log(`  ${name}: ${contestant.name} filled and warm`)
   }
   // Redis commands per get: shows who batches and who reads Redis at all on every call.
@@ -29,9 +34,11 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
       const before = entry.fetches.count
       const commandsBefore = await commands.total()
       const readsBefore = await commands.reads()
-      const { opsPerSec, ops, latencies } = await drive((w, n, seq) => entry.c.get(keyOf(w, n, seq)), { parallel, durationMs: roundMs, sampleEvery })
+      const lookupsBefore = await commands.lookups()
+      const { opsPerSec, ops, latencies } = await drive(entry.op, { parallel, durationMs: roundMs, sampleEvery })
       entry.roundTrips.push(ops / (await commands.reads() - readsBefore))
       entry.commands.push((await commands.total() - commandsBefore) / ops)
+      entry.lookups.push((await commands.lookups() - lookupsBefore) / ops)
       entry.fetchesMeasured += entry.fetches.count - before
       entry.ops.push(opsPerSec)
       entry.p50.push(percentile(latencies, 50))
@@ -44,11 +51,13 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
   return opened.map((e) => ({
     contestant: e.contestant.name,
     baseline: !!e.contestant.baseline,
+    variant: !!e.contestant.variant,
     opsPerSec: summarize(e.ops),
     p50Ms: summarize(e.p50),
     p99Ms: summarize(e.p99),
     fetchesDuringMeasurement: e.fetchesMeasured,
     commandsPerGet: summarize(e.commands).median,
+    keysReadPerGet: summarize(e.lookups).median,
     getsPerRoundTrip: summarize(e.roundTrips).median,
   }))
 }
