@@ -9,8 +9,9 @@ import type { RedisServer } from './redis-server.js'
 type Node = Pick<RedisServer, 'host' | 'port'>
 
 /**
- * A private cluster for fault tests: DEBUG is enabled (from 127.0.0.1 only) and a silent master
- * is failed over after `nodeTimeoutMs` (default 1000 ms; the run's shared cluster uses 3000).
+ * A private cluster for fault tests: DEBUG is enabled (from 127.0.0.1 only), a silent master
+ * is failed over after `nodeTimeoutMs` (default 1000 ms; the run's shared cluster uses 3000), and
+ * the other masters go on serving their slots meanwhile (cluster-require-full-coverage no).
  */
 export async function startFaultCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   const cluster = await startRedisCluster({
@@ -18,7 +19,10 @@ export async function startFaultCluster(options: RedisClusterOptions = {}): Prom
     ...options,
     // A replica that has not finished its first sync is not promoted: start the transfer at
     // once (default: a 5 s wait for more replicas), then wait for every replica's link.
-    args: ['--enable-debug-command', 'local', '--repl-diskless-sync-delay', '0', ...(options.args ?? [])],
+    // Redis's default cluster-require-full-coverage yes makes *every* node refuse every command
+    // (CLUSTERDOWN) while one master is down and not yet failed over: no client can keep the other
+    // masters' keys then. Fault isolation needs it off, as the README says.
+    args: ['--enable-debug-command', 'local', '--repl-diskless-sync-delay', '0', '--cluster-require-full-coverage', 'no', ...(options.args ?? [])],
   })
   try {
     await waitForReplicasInSync(cluster)

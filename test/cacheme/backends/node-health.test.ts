@@ -18,7 +18,7 @@ async function outcome(promise: Promise<unknown>): Promise<CacheUnavailableError
 }
 
 test('a connection failure skips the node for the cool-down, then lets exactly one probe through', async () => {
-  vi.useFakeTimers({ now: 1_000_000 })
+  vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
   const health = new NodeHealth('127.0.0.1:7000', 1000, new Secrets())
   expect((await outcome(health.run(connectionLost))).outcome).toBe('not-applied')
   const skipped = await outcome(health.run(() => Promise.resolve(1)))
@@ -35,7 +35,7 @@ test('a connection failure skips the node for the cool-down, then lets exactly o
 })
 
 test('one slow command is not an outage: the breaker opens only after timeouts in a row', async () => {
-  vi.useFakeTimers({ now: 2_000_000 })
+  vi.useFakeTimers({ now: 2_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
   const health = new NodeHealth('n', 100, new Secrets())
   const first = health.run(never)
   vi.advanceTimersByTime(100)

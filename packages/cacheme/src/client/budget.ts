@@ -14,8 +14,8 @@ export interface Budget {
 export class TimeBudget implements Budget {
   #leftMs: number
 
-  constructor(readonly timeoutMs: number) {
-    this.#leftMs = timeoutMs
+  constructor(readonly timeoutMs: number, spentMs = 0) {
+    this.#leftMs = Math.max(0, timeoutMs - spentMs)
   }
 
   get leftMs(): number {

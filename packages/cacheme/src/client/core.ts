@@ -67,9 +67,9 @@ export class ClientCore implements HerdContext {
     return this.#closed
   }
 
-  /** A fresh budget for one call's cache work. */
-  budget(): Budget {
-    return this.timeoutMs === Infinity ? UNBOUNDED : new TimeBudget(this.timeoutMs)
+  /** The budget of one call's cache work, of which `spentMs` are used already. */
+  budget(spentMs = 0): Budget {
+    return this.timeoutMs === Infinity ? UNBOUNDED : new TimeBudget(this.timeoutMs, spentMs)
   }
 
   /** The stored bytes of a key (or the Error of its node); lookups made in one tick share one round trip per node. */

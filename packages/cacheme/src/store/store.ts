@@ -185,15 +185,14 @@ export class Store<P extends object = Params, T = unknown> {
     return this.#options.singleflight ? core.flights.run(key, load) : load()
   }
 
-  /** One lookup (in this tick's batch), within a fresh budget, then the herd acts on what it found. */
+  /**
+   * One lookup (in this tick's batch), then the herd acts on what it found. The lookup needs no
+   * timer of its own: it is the call's first cache work, and its node bounds it by the same
+   * timeout (backends/node-health.ts); what it took is charged to the budget of what follows.
+   */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
-    const budget = core.budget()
-    let found: Buffer | null | Error
-    try {
-      found = await budget.spend(core.get(key))
-    } catch (error) {
-      found = error as Error
-    }
+    const started = performance.now()
+    const found = await core.get(key)
     if (found instanceof Buffer) {
       // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the same).
       const { format } = this.#options
@@ -208,7 +207,7 @@ export class Store<P extends object = Params, T = unknown> {
         }
       }
     }
-    return afterLookup(this.#loadOf(core, key, params, budget), found)
+    return afterLookup(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
