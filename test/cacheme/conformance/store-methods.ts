@@ -47,7 +47,10 @@ export function storeMethodConformance(backend: BackendUnderTest): void {
       ]
       const values = await store.getMany(params)
       expect(values.map((b) => [b.categoryID, b.bookID])).toEqual(params.map((p) => [p.categoryID, p.bookID]))
-      expect(source.calls).toEqual([{ categoryID: 2, bookID: 2 }, { categoryID: 2, bookID: 5 }, { categoryID: 7, bookID: 1 }])
+      // Each missing key fetched once; on a cluster each node's keys go on as that node answers,
+      // so the fetches' order is the nodes' (the values' order is the input's, above).
+      const byKey = (c: { categoryID: number; bookID: number }) => `${c.categoryID}/${c.bookID}`
+      expect(source.calls.map(byKey).sort()).toEqual(['2/2', '2/5', '7/1'])
       expect(await store.getMany([])).toEqual([])
     })
 
