@@ -144,6 +144,8 @@ class Recorder {
       for (const step of undo) this.#safely(step)
       for (const active of this.#inFlight) this.#safely(() => this.#end(active, undefined, false))
       this.#inFlight.clear()
+      // Lets go of the store's async hooks (Node 20) and of the values it still holds.
+      this.#current.disable()
     }
   }
 
