@@ -1,7 +1,7 @@
 import { parseTemplate, TemplateError } from 'cacheme/template'
 import { sourceOffsetOf } from './literal-offset.js'
 import type { Problem } from './diagnostic.js'
-import { closest } from './params.js'
+import { closest } from 'cacheme/template'
 import type { Value } from './site.js'
 
 /**
