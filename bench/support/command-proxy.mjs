@@ -1,58 +1,22 @@
-import net from 'node:net'
+import { tsImport } from 'tsx/esm/api'
 
 /**
- * A TCP proxy in front of one Redis node that counts what clients *send*: round trips (a send
- * that is a connection's first or follows a reply, as test/harness/counting-proxy.ts counts
- * them) and commands, by name, parsed from the RESP arrays clients write. INFO commandstats
- * can't give "commands sent": commands a script runs (redis.call) are counted there too.
- * Traffic only to 127.0.0.1. The socket plumbing is the harness proxy's (test/harness/counting-
- * proxy.ts), which has no hook for the client's bytes; the harness is outside bench/, so this
- * copy adds the parser here. Folding `respCommands` into the harness proxy would remove it.
+ * A TCP proxy in front of one Redis node that counts what clients *send*: round trips (the
+ * harness's counting proxy, test/harness/counting-proxy.ts) and commands, by name, parsed from
+ * the RESP arrays clients write. INFO commandstats can't give "commands sent": commands a script
+ * runs (redis.call) are counted there too. Traffic only to 127.0.0.1.
  */
 export async function startCommandProxy(targetPort, targetHost = '127.0.0.1') {
-  let roundTrips = 0
+  const { startCountingProxy } = await tsImport(new URL('../../test/harness/counting-proxy.ts', import.meta.url).href, import.meta.url)
   let names = new Map()
-  const sockets = new Set()
-  const server = net.createServer((client) => {
-    const upstream = net.connect({ port: targetPort, host: targetHost })
-    sockets.add(client).add(upstream)
-    let awaitingReply = false
-    const parser = respCommands((name) => names.set(name, (names.get(name) ?? 0) + 1))
-    client.on('data', (chunk) => {
-      if (!awaitingReply) {
-        roundTrips++
-        awaitingReply = true
-      }
-      parser(chunk)
-      upstream.write(chunk)
-    })
-    upstream.on('data', (chunk) => {
-      awaitingReply = false
-      client.write(chunk)
-    })
-    const closeBoth = () => {
-      client.destroy()
-      upstream.destroy()
-      sockets.delete(client)
-      sockets.delete(upstream)
-    }
-    client.on('close', closeBoth).on('error', closeBoth)
-    upstream.on('close', closeBoth).on('error', closeBoth)
-  })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
+  const proxy = await startCountingProxy(targetPort, targetHost, () => respCommands((name) => names.set(name, (names.get(name) ?? 0) + 1)))
   return {
-    port: server.address().port,
-    roundTrips: () => roundTrips,
+    port: proxy.port,
+    roundTrips: () => proxy.roundTrips(),
     /** Commands sent since the last reset, by lower-case name. */
     commands: () => new Map(names),
-    reset: () => { roundTrips = 0; names = new Map() },
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      server.close(() => resolve())
-    }),
+    reset: () => { proxy.reset(); names = new Map() },
+    close: () => proxy.close(),
   }
 }
 

@@ -14,19 +14,27 @@ export interface CountingProxy {
  * A TCP proxy in front of `127.0.0.1:targetPort` that counts round trips: a client→server
  * send counts when it is the connection's first or follows a server→client reply. A request
  * split into several TCP chunks, or several commands pipelined in one burst, count once.
+ * `onClientData` sees each connection's client→server bytes, in order (the bench parses the
+ * commands from them): it is called once per connection and returns that connection's reader.
  */
-export async function startCountingProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<CountingProxy> {
+export async function startCountingProxy(
+  targetPort: number,
+  targetHost = '127.0.0.1',
+  onClientData?: () => (chunk: Buffer) => void,
+): Promise<CountingProxy> {
   let count = 0
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     const upstream = net.connect({ port: targetPort, host: targetHost })
     sockets.add(client).add(upstream)
     let awaitingReply = false
+    const read = onClientData?.()
     client.on('data', (chunk) => {
       if (!awaitingReply) {
         count++
         awaitingReply = true
       }
+      read?.(chunk)
       upstream.write(chunk)
     })
     upstream.on('data', (chunk) => {

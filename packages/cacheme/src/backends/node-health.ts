@@ -1,3 +1,4 @@
+import { bounded } from '../client/bounded.js'
 import { CacheUnavailableError } from '../errors.js'
 import type { Secrets } from '../client/secrets.js'
 
@@ -48,37 +49,23 @@ export class NodeHealth {
         { outcome: 'not-applied' },
       ))
     }
-    return new Promise<T>((resolve, reject) => {
-      let settled = false
-      const timer = afterIo(this.timeoutMs, () => {
-        if (settled) return
-        settled = true
-        this.#timedOut()
-        reject(new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' }))
-      })
-      let pending: Promise<T>
-      try {
-        pending = operation()
-      } catch (error) {
-        pending = Promise.reject(error)
-      }
-      pending.then(
-        (value) => {
-          this.#answered()
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          resolve(value)
-        },
-        (error: unknown) => {
-          if (isReply(error)) this.#answered()
-          else if (!settled) this.#failed()
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          reject(this.explain(error))
-        },
-      )
+    let pending: Promise<T>
+    try {
+      pending = operation()
+    } catch (error) {
+      pending = Promise.reject(error)
+    }
+    // Any answer, even one after the timeout (or an error reply), says the node is up.
+    pending.then(() => this.#answered(), (error: unknown) => { if (isReply(error)) this.#answered() })
+    let timedOut = false
+    return bounded(pending, this.timeoutMs, () => {
+      timedOut = true
+      this.#timedOut()
+      return new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' })
+    }).catch((error: unknown) => {
+      if (timedOut) throw error
+      if (!isReply(error)) this.#failed()
+      throw this.explain(error)
     })
   }
 
@@ -138,16 +125,6 @@ export class NodeHealth {
     this.#openUntil = Date.now() + this.#coolDownMs
     this.#probing = false
   }
-}
-
-/**
- * A timer that calls `then` once `ms` have passed *and* the I/O that arrived meanwhile has been
- * handled: Node runs due timers before it reads sockets, so after the event loop was blocked
- * (a busy process, a long GC), a plain timeout would fire before a reply already waiting in the
- * socket, and a slow process would blame Redis. `setImmediate` runs after the I/O phase.
- */
-export function afterIo(ms: number, then: () => void): NodeJS.Timeout {
-  return setTimeout(() => setImmediate(then), ms)
 }
 
 /** The server answered with an error (ReplyError, of any copy of ioredis): the node is up. */

@@ -1,4 +1,4 @@
-import { afterIo } from '../backends/node-health.js'
+import { bounded } from './bounded.js'
 import { CacheUnavailableError } from '../errors.js'
 
 /**
@@ -33,19 +33,9 @@ export class TimeBudget implements Budget {
       work.catch(() => {})
       return Promise.reject(new CacheUnavailableError(`cacheme: the call's cache time (timeout ${this.timeoutMs} ms) is used up`, { outcome: 'unknown' }))
     }
-    return new Promise<T>((resolve, reject) => {
-      let settled = false
-      const timer = afterIo(Math.ceil(this.#leftMs), () => {
-        if (settled) return
-        settled = true
-        this.#leftMs = 0
-        reject(new CacheUnavailableError(`cacheme: Redis did not answer within the call's timeout of ${this.timeoutMs} ms`, { outcome: 'unknown' }))
-      })
-      work.then(
-        (value) => { settled = true; clearTimeout(timer); charge(); resolve(value) },
-        (error: unknown) => { settled = true; clearTimeout(timer); charge(); reject(error) },
-      )
-    })
+    return bounded(work, Math.ceil(this.#leftMs), () =>
+      new CacheUnavailableError(`cacheme: Redis did not answer within the call's timeout of ${this.timeoutMs} ms`, { outcome: 'unknown' }),
+    ).finally(charge) // past the bound, what was left is all charged: 0
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SubscriberConnection } from '../backends/backend.js'
+import { bounded } from '../client/bounded.js'
 import { decodeNotice, type Notice } from './notice.js'
 import { Subscription } from './subscription.js'
 
@@ -70,7 +71,7 @@ export class SubscriberHub {
     // Even after a subscribe that timed out: it may still have reached the server.
     this.#inOrder(channel, async () => {
       const connection = this.#connection
-      if (connection && !this.#closed) await bounded((await connection).unsubscribe(channel), this.timeoutMs)
+      if (connection && !this.#closed) await bounded((await connection).unsubscribe(channel), this.timeoutMs, () => noAnswer(this.timeoutMs))
     }).catch(() => {})
   }
 
@@ -78,7 +79,7 @@ export class SubscriberHub {
     try {
       // The first subscribe also connects (on a cluster: to every master); waiters poll meanwhile,
       // so it may take longer than one command's timeout.
-      await this.#inOrder(channel, () => bounded(this.#connect().then((c) => c.subscribe(channel)), Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS)))
+      await this.#inOrder(channel, () => bounded(this.#connect().then((c) => c.subscribe(channel)), Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS), () => noAnswer(Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS))))
       return true
     } catch (error) {
       this.onFailure(channel, error)
@@ -117,19 +118,12 @@ export class SubscriberHub {
   /** After a reconnect the server has forgotten every channel: subscribe the ones still waited on, and wake their waiters to re-check (notices may have been lost). */
   #resubscribe(connection: SubscriberConnection): void {
     for (const [channel, entry] of this.#channels) {
-      this.#inOrder(channel, () => bounded(connection.subscribe(channel), this.timeoutMs)).catch(() => {})
+      this.#inOrder(channel, () => bounded(connection.subscribe(channel), this.timeoutMs, () => noAnswer(this.timeoutMs))).catch(() => {})
       for (const member of entry.members) member.interrupt()
     }
   }
 }
 
-/** `promise`, or a rejection once `ms` pass (the promise's own late failure is handled). */
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-    promise.then(
-      (value) => { clearTimeout(timer); resolve(value) },
-      (error: unknown) => { clearTimeout(timer); reject(error) },
-    )
-  })
+function noAnswer(ms: number): Error {
+  return new Error(`no answer within ${ms} ms`)
 }

@@ -1,0 +1,29 @@
+/**
+ * A timer that calls `then` once `ms` have passed *and* the I/O that arrived meanwhile has been
+ * handled: Node runs due timers before it reads sockets, so after the event loop was blocked
+ * (a busy process, a long GC), a plain timeout would fire before a reply already waiting in the
+ * socket, and a slow process would blame Redis. `setImmediate` runs after the I/O phase.
+ */
+export function afterIo(ms: number, then: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(then), ms)
+}
+
+/**
+ * `work`'s outcome, or the error `onTimeout()` makes once `ms` have passed (after pending I/O,
+ * see `afterIo`). The one time bound of the runtime: a node's commands, a call's budget, a
+ * subscribe. A late outcome of `work` is handled, never an unhandled rejection.
+ */
+export function bounded<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false
+    const timer = afterIo(ms, () => {
+      if (settled) return
+      settled = true
+      reject(onTimeout())
+    })
+    work.then(
+      (value) => { if (settled) return; settled = true; clearTimeout(timer); resolve(value) },
+      (error: unknown) => { if (settled) return; settled = true; clearTimeout(timer); reject(error) },
+    )
+  })
+}
