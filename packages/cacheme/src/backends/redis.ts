@@ -16,8 +16,12 @@ type PipelineResult = [error: Error | null, result: unknown][] | null
 
 /** Keys an index script deletes per call, so one call never blocks the server for long. */
 const INDEX_CHUNK = 500
-/** How long close() waits for QUIT before dropping the connection (a hung server never answers). */
-const QUIT_TIMEOUT_MS = 1000
+/**
+ * At most how long close() waits for QUIT (and never longer than the client timeout) before
+ * dropping the connection: a hung server never answers, and a process shutting down should not
+ * linger on a goodbye. An unready connection gets no QUIT at all.
+ */
+const QUIT_TIMEOUT_MS = 200
 /** At most one slot-map refresh per this long, however many commands time out. */
 const REFRESH_INTERVAL_MS = 1000
 
@@ -164,10 +168,12 @@ export class RedisBackend implements Backend {
 
   async close(): Promise<void> {
     if (!this.#owned) return
-    let timer: NodeJS.Timeout | undefined
-    const gaveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, QUIT_TIMEOUT_MS) })
-    await Promise.race([this.#redis.quit().catch(() => {}), gaveUp])
-    clearTimeout(timer)
+    if (this.#redis.status === 'ready') {
+      let timer: NodeJS.Timeout | undefined
+      const gaveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.min(this.#timeoutMs, QUIT_TIMEOUT_MS)) })
+      await Promise.race([this.#redis.quit().catch(() => {}), gaveUp])
+      clearTimeout(timer)
+    }
     this.#redis.disconnect()
   }
 
