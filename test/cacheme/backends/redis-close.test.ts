@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { afterEach, expect, inject, test } from 'vitest'
 import { startChild, type Child } from '../../harness/children.js'
 import { startFaultProxy, type FaultProxy } from '../../harness/fault-proxy.js'
@@ -40,7 +41,7 @@ test('Redis answering: close() says QUIT and ends at once; the process exits by 
 test('a blackholed Redis (accepts, never answers): close() ends without waiting for a reply', async () => {
   const c = await start()
   proxy!.blackhole(true)
-  const blackholed = new Promise((resolve) => proxy!.events.once('blackholed', resolve))
+  const blackholed = once(proxy!.events, 'blackholed')
   proxy!.reset() // the open connection goes; its reconnect lands in the blackhole
   await blackholed
   expect(await c.request('get', { id: 1 }, TIMEOUT_MS * 5)).toEqual({ id: 1 }) // falls back to the fetcher

@@ -20,6 +20,8 @@ export interface Backend {
   readonly lock: Lock
   /** Opens the connection that receives the herd's notices. */
   openSubscriber(): Promise<SubscriberConnection>
+  /** Resolves when every node (the server, or each cluster master) answers PING. */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 

@@ -101,6 +101,8 @@ export class MemoryBackend implements Backend {
     return IN_PROCESS
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.#entries.clear()
     this.#indexes.clear()

@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot'
 import type { ChainableCommander, Cluster, Redis } from 'ioredis'
 import { MARKER_HEAD_LENGTH, MARKER_MAGIC } from '../codec/frame.js'
+import { bounded } from '../client/bounded.js'
 import type { RedisInstance } from '../client/options.js'
 import type { Secrets } from '../client/secrets.js'
 import { CacheUnavailableError } from '../errors.js'
@@ -164,6 +165,26 @@ export class RedisBackend implements Backend {
   async openSubscriber(): Promise<SubscriberConnection> {
     await this.#publishCommand() // the pub/sub mode decides which subscriber to open
     return new RedisSubscriber(this.#redis, this.#shardedPubSub)
+  }
+
+  async ping(): Promise<void> {
+    if (this.kind === 'redis') {
+      await this.#health('redis').run(() => (this.#redis as Redis).ping())
+      return
+    }
+    // One bound for the whole: a cluster still connecting first learns its masters.
+    const cluster = this.#redis as Cluster
+    let onReady = (): void => {}
+    const ready = cluster.status === 'ready' ? undefined : new Promise<void>((resolve) => cluster.once('ready', (onReady = resolve)))
+    const pings = (async () => {
+      await ready
+      const masters = cluster.nodes('master')
+      await Promise.all(masters.map((node) => this.#health(`${node.options.host}:${node.options.port}`).run(() => node.ping())))
+    })()
+    await bounded(pings, this.#timeoutMs, () => {
+      cluster.off('ready', onReady)
+      return new CacheUnavailableError(`cacheme: the cluster did not answer PING within ${this.#timeoutMs} ms`, { outcome: 'not-applied' })
+    })
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { readFrame, readJsonFrame } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
+import { CacheUnavailableError } from '../errors.js'
 import type { Counters } from './stats.js'
 import { ClientCore } from './core.js'
 import { validateClientOptions, type ClientOptions } from './options.js'
@@ -71,6 +72,17 @@ export class Client {
   /** Cumulative counts of every logger op, in total and per store. */
   stats(): { total: Counters; stores: Record<string, Counters> } {
     return this.#core.stats.snapshot()
+  }
+
+  /**
+   * Resolves when the cache answers: a PING to the Redis server, or to every master of a
+   * cluster, within the client `timeout`; the memory backend resolves at once. Rejects with
+   * `CacheUnavailableError` naming the node when one does not answer in time, refuses, is
+   * being skipped after failures, or when the client is closed. For readiness checks.
+   */
+  async ping(): Promise<void> {
+    if (this.#core.closed) throw new CacheUnavailableError('cacheme: the client is closed')
+    await this.#core.backend.ping()
   }
 
   /** Releases the lock markers it holds (within `timeout`), then every connection and timer it opened. */
