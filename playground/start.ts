@@ -12,12 +12,16 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 const host = process.env.PLAYGROUND_HOST || '127.0.0.1'
-const web = await startWebServer({ port: portFromEnv('PLAYGROUND_PORT', 5173), host })
 const app = await startApp({ port: portFromEnv('APP_PORT', 3000), host, output: process.stdout })
+// The page charts the app's /metrics and drives it: it reaches the app through its own server.
+const web = await startWebServer({ port: portFromEnv('PLAYGROUND_PORT', 5173), host, app: app.url }).catch(async (error: unknown) => {
+  await app.stop()
+  throw error
+})
 
 console.log(`
   cacheme playground   ${web.url}
-  example app          ${app.url}   (try ${app.url}books, ${app.url}books/1/page)
+  example app          ${app.url}   (try ${app.url}books, ${app.url}books/1/page, ${app.url}metrics)
 
   Ctrl-C stops both.
 `)

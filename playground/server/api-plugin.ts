@@ -8,14 +8,16 @@ const MAX_BODY_BYTES = 200_000
 /**
  * The playground's server side, as middleware of the Vite dev server:
  * POST /api/transform { source } → the compiler's output and diagnostics;
- * POST /api/run { source } → the example run in a sandbox: logger lines, keys, console output.
+ * POST /api/run { source } → the example run in a sandbox: logger lines, keys, console output;
+ * GET /api/app → { url } of the example app the page reaches under /app/ (null: none).
  */
-export function playgroundApi(): Plugin {
+export function playgroundApi(options: { app?: string | undefined } = {}): Plugin {
   return {
     name: 'cacheme-playground-api',
     configureServer(server) {
       server.middlewares.use('/api/transform', jsonEndpoint(async (source) => transformExample(source)))
       server.middlewares.use('/api/run', jsonEndpoint(async (source) => runExample(source)))
+      server.middlewares.use('/api/app', (_req: IncomingMessage, res: ServerResponse) => send(res, 200, { url: options.app ?? null }))
     },
   }
 }

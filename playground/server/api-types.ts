@@ -47,3 +47,8 @@ export interface RunResult {
   error?: string
   durationMs: number
 }
+
+/** GET /api/app: the example app the page reaches under /app/, if one runs beside it. */
+export interface AppInfo {
+  url: string | null
+}

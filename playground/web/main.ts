@@ -2,6 +2,7 @@ import { runSource, transformSource } from './api.js'
 import { outputView, replaceText, revealPosition, sourceEditor } from './editors.js'
 import { examples, type Example } from './examples.js'
 import { renderDiagnostics, renderRun } from './render.js'
+import { startMetrics } from './metrics-panel.js'
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T
 
@@ -75,3 +76,8 @@ for (const example of examples) {
 byId('examples').querySelector('button')!.classList.add('active')
 runButton.addEventListener('click', run)
 void refreshEmitted()
+void startMetrics({
+  status: byId('metrics-status'),
+  charts: byId('charts'),
+  burstButton: byId<HTMLButtonElement>('burst'),
+})

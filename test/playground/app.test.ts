@@ -60,6 +60,26 @@ describe('the example app on the embedded memory backend', () => {
     expect(after.body.comments).toHaveLength(before.body.comments.length + 1)
   })
 
+  it('serves client.stats() as Prometheus text on /metrics, without logging the scrape', async () => {
+    const scrape = async () => {
+      const response = await fetch(new URL('metrics', app.url))
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
+      const text = await response.text()
+      const value = (store: string, op: string) => Number(new RegExp(`^cacheme_operations_total\\{store="${store}",op="${op}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)
+      return { text, value }
+    }
+    const before = await scrape()
+    expect(before.text).toMatch(/^# HELP cacheme_operations_total .+\n# TYPE cacheme_operations_total counter\n/)
+    await get(app, '/comments/2')
+    await get(app, '/comments/2')
+    const after = await scrape()
+    expect(after.value('comment:<<id>>', 'miss') - before.value('comment:<<id>>', 'miss')).toBe(1)
+    expect(after.value('comment:<<id>>', 'fetch') - before.value('comment:<<id>>', 'fetch')).toBe(1)
+    expect(after.value('comment:<<id>>', 'hit') - before.value('comment:<<id>>', 'hit')).toBe(1)
+    expect(app.lines.some((line) => line.includes('/metrics'))).toBe(false)
+  })
+
   it('rejects bad input with the bad value named', async () => {
     expect(await get(app, '/books?ids=1,x')).toMatchObject({ status: 400, body: { error: "ids must be a positive integer, got 'x'" } })
     expect(await post(app, '/books/1', { title: 7 })).toMatchObject({ status: 400, body: { error: "'title' must be a non-empty string, got 7" } })

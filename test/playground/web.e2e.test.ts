@@ -1,12 +1,9 @@
 import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './chromium.js'
 import { startWebServer, type WebServer } from '../../playground/dist/server/web-server.js'
 
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-]
 
 const emitted = (page: Page) => page.locator('#emitted .cm-content')
 
@@ -28,7 +25,7 @@ describe('the playground page in Chromium', () => {
   let page: Page
   beforeAll(async () => {
     web = await startWebServer({ port: 0, host: '127.0.0.1' })
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     await page.goto(web.url)
     await waitForText(page, '#emit-status', /^(transformed|nothing to transform)$/)

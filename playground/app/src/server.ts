@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { collectCacheEvents, configureFromEnv, type CacheEvent } from './cache-client.js'
 import { queryCount } from './db.js'
 import { HttpError, parseID, sendJson } from './http.js'
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './metrics.js'
 import { cacheVerdict, describeEvents } from './request-log.js'
 import { routes } from './routes.js'
 
@@ -30,10 +31,16 @@ function failure(error: unknown): Reply {
 
 const ENDPOINTS = [
   'GET /books[?ids=1,2]', 'GET /books/:id', 'POST /books/:id {"title"}', 'GET /books/:id/comments',
-  'POST /books/:id/comments {"author","text"}', 'GET /books/:id/page', 'GET /comments/:id',
+  'POST /books/:id/comments {"author","text"}', 'GET /books/:id/page', 'GET /comments/:id', 'GET /metrics',
 ]
 
 const server = createServer(async (req, res) => {
+  // Scraped every few seconds: answered before the request log, which would drown in it.
+  if (req.method === 'GET' && req.url === '/metrics') {
+    res.setHeader('content-type', PROMETHEUS_CONTENT_TYPE)
+    res.end(prometheusText(client.stats()))
+    return
+  }
   const started = performance.now()
   const queriesBefore = queryCount()
   const events: CacheEvent[] = []
