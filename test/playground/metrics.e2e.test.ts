@@ -11,20 +11,21 @@ const STORES = ['book:<<bookID>>:comments', 'book:<<id>>', 'comment:<<id>>']
 /** The counts the page's legend shows for each store. */
 function legends(page: Page): Promise<Record<string, Record<string, number>>> {
   return page.locator('#charts figure').evaluateAll((figures) => Object.fromEntries(figures.map((f) => [
-    (f as HTMLElement).dataset.store!,
-    Object.fromEntries([...f.querySelectorAll<HTMLElement>('.legend [data-op]')].map((s) => [s.dataset.op!, Number(s.textContent!.split(' ')[1])])),
+    f.getAttribute('data-store')!,
+    Object.fromEntries([...f.querySelectorAll('.legend [data-op]')].map((s) => [s.getAttribute('data-op')!, Number(s.textContent!.split(' ')[1])])),
   ])))
 }
 
 /** Resolves after the page has taken a scrape that started after this call. */
 async function nextScrapes(page: Page, count = 2): Promise<void> {
   const now = Number(await page.locator('#charts').getAttribute('data-samples'))
-  await page.waitForFunction((n) => Number(document.getElementById('charts')!.dataset.samples) >= n, now + count, { timeout: 10_000 })
+  // A string: the suite's own tsconfig has no DOM types.
+  await page.waitForFunction(`Number(document.getElementById('charts').dataset.samples) >= ${now + count}`, undefined, { timeout: 10_000 })
 }
 
 async function fireBurst(page: Page, n: number): Promise<void> {
   await page.locator('#burst').click()
-  await page.waitForFunction((k) => document.getElementById('metrics-status')!.dataset.bursts === String(k), n, { timeout: 15_000 })
+  await page.waitForFunction(`document.getElementById('metrics-status').dataset.bursts === '${n}'`, undefined, { timeout: 15_000 })
 }
 
 /** `cacheme_operations_total` from the app's /metrics, by store and counter name. */
@@ -74,7 +75,7 @@ describe('the playground page charts the example app\'s /metrics', () => {
     expect(shown['book:<<id>>']!.hits).toBeGreaterThan(0)
     // The burst is a spike: some point of the hits line stands above the chart's baseline.
     const heights = await page.locator('figure[data-store="book:<<id>>"] polyline[data-op="hits"]').evaluate((line) =>
-      (line.getAttribute('points') ?? '').split(' ').filter(Boolean).map((p) => Number(p.split(',')[1])))
+      (line.getAttribute('points') ?? '').split(' ').filter(Boolean).map((p: string) => Number(p.split(',')[1])))
     expect(Math.min(...heights)).toBeLessThan(Math.max(...heights))
   })
 
