@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const WORKSPACES = ['packages/cacheme', 'packages/transform', 'packages/unplugin-cacheme']
-const OURS = ['cacheme', '@cacheme/transform', 'unplugin-cacheme']
+const WORKSPACES = ['packages/cacheme', 'packages/transform', 'packages/unplugin-cacheme', 'packages/otel']
+const OURS = ['cacheme', '@cacheme/transform', 'unplugin-cacheme', '@cacheme/otel']
 /** The root's own dev range of a third-party package, so the fresh project uses what the suite uses. */
 const rootRange = (name: string): string => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[name]!
 
@@ -64,7 +64,12 @@ beforeAll(async () => {
     type: 'module',
     // A user lists cacheme and the plugin; @cacheme/transform is listed too only because it is not
     // on the registry: its tarball stands in for what `^0.1.0` would resolve to there.
-    dependencies: { cacheme: tarball('cacheme'), 'unplugin-cacheme': tarball('unplugin-cacheme'), '@cacheme/transform': tarball('@cacheme/transform') },
+    dependencies: {
+      cacheme: tarball('cacheme'), 'unplugin-cacheme': tarball('unplugin-cacheme'), '@cacheme/transform': tarball('@cacheme/transform'),
+      // @cacheme/otel as its README says: with the API (its peer) and an SDK of the app's choosing.
+      '@cacheme/otel': tarball('@cacheme/otel'), '@opentelemetry/api': rootRange('@opentelemetry/api'),
+      '@opentelemetry/sdk-metrics': rootRange('@opentelemetry/sdk-metrics'), '@opentelemetry/sdk-trace-base': rootRange('@opentelemetry/sdk-trace-base'),
+    },
     devDependencies: { '@types/node': rootRange('@types/node'), esbuild: rootRange('esbuild'), typescript: rootRange('typescript7').replace(/^npm:typescript@/, ''), vite: rootRange('vite') },
   }, null, 2))
   await ok(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app)
@@ -89,6 +94,8 @@ export default defineConfig({
 })
 `)
   writeFileSync(join(app, 'esbuild.config.ts'), "import type { BuildOptions } from 'esbuild'\nimport cacheme from 'unplugin-cacheme/esbuild'\n\nexport const options: BuildOptions = { entryPoints: ['src/main.ts'], plugins: [cacheme()] }\n")
+  // The instrumentation's declarations, checked as strictly as the rest.
+  writeFileSync(join(app, 'src/telemetry.ts'), "import { instrument, type Stop } from '@cacheme/otel'\nexport const stop: Stop = instrument()\nstop()\n")
   // CommonJS TypeScript requiring the ES module, as `module: nodenext` allows since TS 5.8.
   writeFileSync(join(app, 'src/legacy.cts'), "import cacheme = require('cacheme')\nexport const store = cacheme.cached('legacy:<<id>>', (p: { id: string }) => p.id.length)\n")
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
@@ -120,11 +127,12 @@ describe('the tarballs', () => {
 
   test('our packages depend on each other by version range, and the install links them to one copy each', () => {
     for (const name of OURS) {
-      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
-      for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
+      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+      for (const [dependency, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
         if (OURS.includes(dependency)) expect(range, `${name} → ${dependency}`).toMatch(/^\^\d/)
       }
     }
+    expect(existsSync(join(app, 'node_modules/@cacheme/otel/node_modules/cacheme'))).toBe(false)
     // Nested copies would mean a range our tarball did not satisfy, resolved from the registry.
     expect(existsSync(join(app, 'node_modules/@cacheme/transform/node_modules/cacheme'))).toBe(false)
     expect(existsSync(join(app, 'node_modules/unplugin-cacheme/node_modules/@cacheme/transform'))).toBe(false)
@@ -152,6 +160,56 @@ describe('cacheme', () => {
     const result = await run(process.execPath, ['cjs.cjs'], app)
     expect(result.stderr).toBe('')
     expect(JSON.parse(result.stdout)).toEqual(GOT)
+  })
+})
+
+describe('@cacheme/otel', () => {
+  test('never imports cacheme at run time: the diagnostics channels are the interface, cacheme a peer', () => {
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/@cacheme/otel/package.json'), 'utf8')) as { dependencies?: object; peerDependencies: Record<string, string> }
+    expect(manifest.dependencies).toBeUndefined()
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@opentelemetry/api', 'cacheme'])
+    for (const file of ['index.js', 'instrument.js', 'options.js']) {
+      expect(readFileSync(join(app, 'node_modules/@cacheme/otel/dist', file), 'utf8'), file).not.toMatch(/from ['"]cacheme['"]|import\(['"]cacheme['"]\)/)
+    }
+  })
+
+  test('imports and instruments: a get twice on the memory backend shows in the real SDK as metrics and spans', async () => {
+    writeFileSync(join(app, 'otel.mjs'), `import { instrument } from '@cacheme/otel'
+import { cached } from 'cacheme'
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+
+class ManualReader extends MetricReader {
+  async onShutdown() {}
+  async onForceFlush() {}
+}
+const reader = new ManualReader()
+const meterProvider = new MeterProvider({ readers: [reader] })
+const exporter = new InMemorySpanExporter()
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+const stop = instrument({ meterProvider, tracerProvider })
+
+const greetings = cached('greeting:<<name>>', ({ name }) => 'hello ' + name, { ttl: '1m', name: 'greeting' })
+await greetings.get({ name: 'ada' })
+await greetings.get({ name: 'ada' })
+stop()
+
+const { resourceMetrics } = await reader.collect()
+const metrics = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)
+const operations = {}
+for (const point of metrics.find((m) => m.descriptor.name === 'cacheme.operations')?.dataPoints ?? []) {
+  operations[point.attributes['cacheme.store'] + ' ' + point.attributes['cacheme.op']] = point.value
+}
+const durations = metrics.find((m) => m.descriptor.name === 'cacheme.fetch.duration')?.dataPoints.map((p) => p.value.count)
+console.log(JSON.stringify({ operations, durations, spans: exporter.getFinishedSpans().map((s) => s.name) }))
+`)
+    const result = await run(process.execPath, ['otel.mjs'], app)
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toEqual({
+      operations: { 'greeting MISS': 1, 'greeting FETCH': 1, 'greeting HIT': 1 },
+      durations: [1],
+      spans: ['cacheme.fetch greeting', 'cacheme.get greeting', 'cacheme.get greeting'],
+    })
   })
 })
 
@@ -190,7 +248,7 @@ console.log(JSON.stringify({ hoisted: result.code.includes('__cacheme_'), diagno
     ['5.9', join(ROOT, 'node_modules/typescript/bin/tsc')],
     ['6', join(ROOT, 'node_modules/typescript6/bin/tsc')],
     ['7 (the project\'s own)', 'node_modules/typescript/bin/tsc'],
-  ])('vite.config.ts, an esbuild config and the sources (ESM, and CommonJS requiring cacheme) type-check without skipLibCheck on TypeScript %s', async (_, tsc) => {
+  ])('vite.config.ts, an esbuild config and the sources (ESM, CommonJS requiring cacheme, @cacheme/otel) type-check without skipLibCheck on TypeScript %s', async (_, tsc) => {
     const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)
     expect(result.stdout + result.stderr).toBe('')
     expect(result.code).toBe(0)
