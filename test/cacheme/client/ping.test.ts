@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, inject, test } from 'vitest'
 import { CacheUnavailableError, createClient, type Client } from 'cacheme'
+import { debugSleep, startFaultCluster } from '../../harness/cluster-faults.js'
 import { startFaultProxy, type FaultProxy } from '../../harness/fault-proxy.js'
 
 const TIMEOUT_MS = 300
@@ -38,6 +39,28 @@ describe('client.ping()', () => {
   test('a Redis Cluster: resolves when every master answers', async () => {
     client = createClient({ cluster: inject('redis').cluster.seeds, prefix: `ping-${randomUUID()}` })
     await expect(client.ping()).resolves.toBeUndefined()
+  })
+
+  test('a cluster with one master hung: rejects naming that master, within the client timeout', async () => {
+    const cluster = await startFaultCluster({ masters: 3, replicasPerMaster: 0 }) // no replica: no failover meanwhile
+    try {
+      client = createClient({ cluster: cluster.seeds, timeout: TIMEOUT_MS, prefix: `ping-${randomUUID()}` })
+      await client.ping()
+      const hung = cluster.masters[1]!
+      const { done } = await debugSleep(hung, 2)
+      try {
+        const { error, ms } = await rejection(client.ping())
+        expect(error).toBeInstanceOf(CacheUnavailableError)
+        expect((error as Error).message).toBe(`cacheme: Redis node ${hung.host}:${hung.port} did not answer within ${TIMEOUT_MS} ms`)
+        expect(ms).toBeLessThan(TIMEOUT_MS + 500)
+      } finally {
+        await done
+      }
+    } finally {
+      await client?.close()
+      client = undefined
+      await cluster.stop()
+    }
   })
 
   test('a hung Redis: rejects with CacheUnavailableError naming the node, within the client timeout', async () => {

@@ -172,19 +172,16 @@ export class RedisBackend implements Backend {
       await this.#health('redis').run(() => (this.#redis as Redis).ping())
       return
     }
-    // One bound for the whole: a cluster still connecting first learns its masters.
+    // A cluster still connecting first learns its masters (bounded too); each PING is bounded by its node.
     const cluster = this.#redis as Cluster
-    let onReady = (): void => {}
-    const ready = cluster.status === 'ready' ? undefined : new Promise<void>((resolve) => cluster.once('ready', (onReady = resolve)))
-    const pings = (async () => {
-      await ready
-      const masters = cluster.nodes('master')
-      await Promise.all(masters.map((node) => this.#health(`${node.options.host}:${node.options.port}`).run(() => node.ping())))
-    })()
-    await bounded(pings, this.#timeoutMs, () => {
-      cluster.off('ready', onReady)
-      return new CacheUnavailableError(`cacheme: the cluster did not answer PING within ${this.#timeoutMs} ms`, { outcome: 'not-applied' })
-    })
+    if (cluster.status !== 'ready') {
+      let onReady = (): void => {}
+      await bounded(new Promise<void>((resolve) => cluster.once('ready', (onReady = resolve))), this.#timeoutMs, () => {
+        cluster.off('ready', onReady)
+        return new CacheUnavailableError(`cacheme: the cluster did not become ready within ${this.#timeoutMs} ms`, { outcome: 'not-applied' })
+      })
+    }
+    await Promise.all(cluster.nodes('master').map((node) => this.#health(`${node.options.host}:${node.options.port}`).run(() => node.ping())))
   }
 
   async close(): Promise<void> {

@@ -76,7 +76,8 @@ export class Client {
 
   /**
    * Resolves when the cache answers: a PING to the Redis server, or to every master of a
-   * cluster, within the client `timeout`; the memory backend resolves at once. Rejects with
+   * cluster, within the client `timeout` (a cluster client still connecting first waits up to
+   * that long to learn its masters); the memory backend resolves at once. Rejects with
    * `CacheUnavailableError` naming the node when one does not answer in time, refuses, is
    * being skipped after failures, or when the client is closed. For readiness checks.
    */
