@@ -129,28 +129,30 @@ export class RedisBackend implements Backend {
   }
 
   async delTagged(tags: readonly IndexName[], pending: IndexName): Promise<number> {
-    if (this.kind === 'redis') {
-      return this.#delTaggedOn('redis', this.#redis as Redis, [pending.head + pending.tail], tags.map((t) => t.head + t.tail))
-    }
+    const sets: string[] = ['p', pending.head, pending.tail]
+    for (const tag of tags) sets.push('t', tag.head, tag.tail)
+    if (this.kind === 'redis') return this.#delTaggedOn('redis', this.#redis as Redis, '', sets)
     // Each tag has a set per slot: one script per master over the sets of the slots it serves.
     let removed = 0
     await Promise.all([...this.#slotsByMaster()].map(async ([node, slots]) => {
       const redis = this.#master(node)
-      const inSlots = (set: IndexName) => slots.map((slot) => `${set.head}{${slotTag(slot)}}${set.tail}`)
-      removed += await this.#delTaggedOn(node, redis, inSlots(pending), tags.flatMap(inSlots))
+      // Counted after the await: `removed += await …` would read `removed` before the other nodes add theirs.
+      const count = await this.#delTaggedOn(node, redis, slots.map(slotTag).join(''), sets)
+      removed += count
     }))
     return removed
   }
 
-  /** DEL_TAGGED on one node until no set it was given has members left (a call takes at most INDEX_CHUNK). */
-  async #delTaggedOn(node: string, redis: Redis, pending: string[], tags: string[]): Promise<number> {
+  /** DEL_TAGGED on one node, again from where it stopped until it is done (a call takes at most INDEX_CHUNK keys). */
+  async #delTaggedOn(node: string, redis: Redis, slotTags: string, sets: string[]): Promise<number> {
     let removed = 0
-    while (pending.length + tags.length > 0) {
-      const [count, pendingLeft, tagsLeft] = await this.#health(node).run(() =>
-        evalOn(redis, DEL_TAGGED, [], [INDEX_CHUNK, MARKER_MAGIC, pending.length, ...pending, ...tags])) as [number, Buffer[], Buffer[]]
+    let position = 0
+    while (position >= 0) {
+      const from = position
+      const [count, next] = await this.#health(node).run(() =>
+        evalOn(redis, DEL_TAGGED, [], [INDEX_CHUNK, MARKER_MAGIC, slotTags, from, ...sets])) as [number, number]
       removed += count
-      pending = pendingLeft.map((name) => name.toString('utf8'))
-      tags = tagsLeft.map((name) => name.toString('utf8'))
+      position = next
     }
     return removed
   }

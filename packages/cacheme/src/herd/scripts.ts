@@ -226,40 +226,55 @@ return {removed, #members}
 `)
 
 /**
- * invalidateTags on one node (a standalone server, or a cluster master over the sets of every
- * slot it serves: Redis >= 7 lets a script flagged so reach keys of several slots of its own
- * node). ARGV: how many members to take at most, marker magic, how many pending sets follow,
- * the pending sets (fills whose tags come with the value), then the tag sets. Deletes every key
- * a tag set lists (a fill's marker too, which fences its commit off) and counts those that
- * existed; deletes the markers a pending set lists (a value already written there is left: its
- * tags are in the tag sets). Returns {keys removed, pending sets left, tag sets left}: those
- * that still have members, for the next call.
+ * invalidateTags on one node: a standalone server, or a cluster master over the sets of every
+ * slot it serves (Redis >= 7 lets a script flagged so reach keys of several slots of its own
+ * node). The names are built here, not sent: on a cluster each set is `head{slot tag}tail` for
+ * each of the master's slots (thousands per set). ARGV: how many members to take at most,
+ * marker magic, the slot tags (3 characters each, concatenated; '' on standalone: one set per
+ * name), the position to start at (the index over sets × slots of the call before; 0 first),
+ * then per set: kind ('p': pending fills, 't': a tag), head, tail.
+ * Deletes every key a tag's set lists (a fill's marker too, which fences its commit off) and
+ * counts those that existed; deletes the markers a pending set lists (a value already written
+ * there is left: its tags are in the tag sets). A call takes at most `budget` members and looks
+ * at most at 4096 names. Returns {keys removed, where to go on (-1: done)}.
  */
 export const DEL_TAGGED = script('delTagged', `#!lua flags=allow-cross-slot-keys
 local budget = tonumber(ARGV[1])
 local magic = ARGV[2]
-local lastPending = 3 + tonumber(ARGV[3])
+local slots = ARGV[3]
+local perSet = math.max(1, #slots / 3)
 local removed = 0
-local pendingLeft = {}
-local tagsLeft = {}
-for i = 4, #ARGV do
-  local set = ARGV[i]
-  if budget > 0 then
-    local members = redis.call('ZRANGE', set, 0, budget - 1)
-    for _, key in ipairs(members) do
-      if i <= lastPending then
-        local current = redis.call('GET', key)
-        if current and string.sub(current, 1, #magic) == magic then redis.call('DEL', key) end
-      else
-        removed = removed + redis.call('DEL', key)
-      end
+local function sweep(kind, name)
+  if redis.call('EXISTS', name) == 0 then return true end
+  if budget <= 0 then return false end
+  local members = redis.call('ZRANGE', name, 0, budget - 1)
+  for _, key in ipairs(members) do
+    if kind == 'p' then
+      local current = redis.call('GET', key)
+      if current and string.sub(current, 1, #magic) == magic then redis.call('DEL', key) end
+    else
+      removed = removed + redis.call('DEL', key)
     end
-    if #members > 0 then redis.call('ZREM', set, unpack(members)) end
-    budget = budget - #members
   end
-  if redis.call('EXISTS', set) == 1 then
-    if i <= lastPending then pendingLeft[#pendingLeft + 1] = set else tagsLeft[#tagsLeft + 1] = set end
-  end
+  redis.call('ZREM', name, unpack(members))
+  budget = budget - #members
+  return budget > 0 or redis.call('EXISTS', name) == 0
 end
-return {removed, pendingLeft, tagsLeft}
+local sets = (#ARGV - 4) / 3
+local last = sets * perSet - 1
+local function nameAt(position)
+  local i = 5 + 3 * math.floor(position / perSet)
+  if slots == '' then return ARGV[i], ARGV[i + 1] .. ARGV[i + 2] end
+  local s = 3 * (position % perSet) + 1
+  return ARGV[i], ARGV[i + 1] .. '{' .. string.sub(slots, s, s + 2) .. '}' .. ARGV[i + 2]
+end
+-- A multi-key EXISTS over names of several slots is refused even here: one per name, at most
+-- 4096 names a call, so one call never blocks the server for long.
+local first = tonumber(ARGV[4])
+for position = first, math.min(last, first + 4095) do
+  local kind, name = nameAt(position)
+  if not sweep(kind, name) then return {removed, position} end
+end
+if first + 4095 < last then return {removed, first + 4096} end
+return {removed, -1}
 `)
