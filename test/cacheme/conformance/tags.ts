@@ -54,6 +54,18 @@ export function tagConformance(backend: BackendUnderTest): void {
       expect(await present(ids.slice(0, 4).map((id) => store.key({ id })))).toEqual([false, false, false, false])
     })
 
+    // The memory backend is its client's own: another client doesn't share it.
+    if (backend.kind !== 'memory') it('a client made just now (its slot map not loaded yet) removes what another client tagged', async () => {
+      const store = cached('tg-fresh:<<id>>', ({ id }: { id: number }) => id, { client, tags: ['fresh'] })
+      await store.getMany(ids.slice(0, 6).map((id) => ({ id })))
+      const fresh = createClient({ ...backend.options(), prefix: client.prefix })
+      try {
+        expect(await fresh.invalidateTags(['fresh'])).toBe(6)
+      } finally {
+        await fresh.close()
+      }
+    })
+
     it("a static tag's placeholders are filled from the params, encoded like a key's", async () => {
       const store = cached('tg-article:<<authorID>>:<<id>>', ({ id }: { authorID: string | number; id: number }) => id,
         { client, tags: ['author:<<authorID>>', 'article:<<authorID>>-<<id>>'] })

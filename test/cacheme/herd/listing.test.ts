@@ -73,3 +73,12 @@ test('listWritten: covers the index, lists the key in each tag set, takes it off
   expect(await redis.exists(pending!)).toBe(0)
   await redis.del(index!, tagA!, tagB!)
 })
+
+test('listWritten without a pending set: the tag sets list the key since its marker, and are only covered', async () => {
+  const [index, tagA, tagB] = ['index', 'a', 'b'].map((label) => name(label))
+  for (const set of [index!, tagA!, tagB!]) await call([set], 'list', 'key', 1, 5_000)
+  expect(await call([index!, tagA!, tagB!], 'listWritten', 'key', 123, 60_000)).toBeGreaterThan(59_000)
+  expect(await redis.zscore(tagA!, 'key')).toBe('1') // not listed again
+  expect(await redis.pttl(tagB!)).toBeGreaterThan(59_000)
+  await redis.del(index!, tagA!, tagB!)
+})

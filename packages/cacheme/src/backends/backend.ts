@@ -54,7 +54,12 @@ export interface SetEntry extends IndexedKey {
   ttlMs: number
 }
 
-/** A fill's value to commit: `tags` are the value's; `pending`, the set its marker was listed in until its tags were known. */
+/**
+ * A fill's value to commit. Without `pending`, `tags` are the sets the marker was listed in (static
+ * tags), which list the key already: the commit only makes them live as long as the value. With
+ * `pending` (the set the marker was listed in until its tags were known), `tags` are the value's,
+ * listed by the commit.
+ */
 export interface CommitEntry extends SetEntry {
   pending?: IndexName
 }

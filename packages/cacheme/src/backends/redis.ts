@@ -4,6 +4,7 @@ import { MARKER_HEAD_LENGTH, MARKER_MAGIC } from '../codec/frame.js'
 import type { RedisInstance } from '../client/options.js'
 import type { Secrets } from '../client/secrets.js'
 import { CacheUnavailableError } from '../errors.js'
+import { bounded } from '../client/bounded.js'
 import { CHANGED_NOTICE } from '../herd/notice.js'
 import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, DEL_TAGGED, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
 import type { AcquireMode, AcquireResult, Backend, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
@@ -116,7 +117,7 @@ export class RedisBackend implements Backend {
     // One index per slot: one script per master over the indexes of the slots it serves,
     // again for those that still have members (a call deletes at most INDEX_CHUNK keys).
     let removed = 0
-    await Promise.all([...this.#slotsByMaster()].map(async ([node, slots]) => {
+    await Promise.all([...await this.#slotsByMaster()].map(async ([node, slots]) => {
       const redis = this.#master(node)
       let left = slots.map((slot) => `${index.head}{${slotTag(slot)}}${index.tail}`)
       while (left.length > 0) {
@@ -134,7 +135,7 @@ export class RedisBackend implements Backend {
     if (this.kind === 'redis') return this.#delTaggedOn('redis', this.#redis as Redis, '', sets)
     // Each tag has a set per slot: one script per master over the sets of the slots it serves.
     let removed = 0
-    await Promise.all([...this.#slotsByMaster()].map(async ([node, slots]) => {
+    await Promise.all([...await this.#slotsByMaster()].map(async ([node, slots]) => {
       const redis = this.#master(node)
       // Counted after the await: `removed += await …` would read `removed` before the other nodes add theirs.
       const count = await this.#delTaggedOn(node, redis, slots.map(slotTag).join(''), sets)
@@ -216,10 +217,19 @@ export class RedisBackend implements Backend {
     return sets
   }
 
-  /** The slots each master serves, from the slot map. */
-  #slotsByMaster(): Map<string, number[]> {
+  /**
+   * The slots each master serves, from the slot map; a client that has not loaded it yet (just
+   * created) waits for it, within the timeout.
+   */
+  async #slotsByMaster(): Promise<Map<string, number[]>> {
+    const cluster = this.#redis as Cluster
+    if (!cluster.slots.some((owners) => owners?.[0]) && cluster.status !== 'end' && cluster.status !== 'close') {
+      const ready = new Promise<void>((resolve) => cluster.once('ready', () => resolve()))
+      if (cluster.status === 'wait') cluster.connect().catch(() => {})
+      await bounded(ready, this.#timeoutMs, () => new Error('no slot map')).catch(() => {})
+    }
     const byNode = new Map<string, number[]>()
-    ;(this.#redis as Cluster).slots.forEach((owners, slot) => {
+    cluster.slots.forEach((owners, slot) => {
       const node = owners?.[0]
       if (!node) return
       let slots = byNode.get(node)

@@ -29,8 +29,10 @@
  *                                 (a key without expiry again an hour later: it may be deleted).
  *   listWritten(key, index, tags, pending, score, ttl)
  *                                 after a fill's value is written under `key` (the marker was
- *                                 ours): covers its store index, lists it in each tag set of the
- *                                 Lua table `tags`, and takes it off `pending` (false: none).
+ *                                 ours): covers its store index; with `pending` (a set name:
+ *                                 the fill's tags came with the value) lists the key in each tag
+ *                                 set of the Lua table `tags` and takes it off `pending`; with
+ *                                 `pending` false (static tags, listed with the marker) covers them.
  */
 export const LISTING_LUA = `
 local function list(index, key, score, ttl)
@@ -61,7 +63,11 @@ local function prune(index, now, count)
 end
 local function listWritten(key, index, tags, pending, score, ttl)
   cover(index, ttl)
-  for _, tag in ipairs(tags) do list(tag, key, score, ttl) end
-  if pending then redis.call('ZREM', pending, key) end
+  if pending then
+    for _, tag in ipairs(tags) do list(tag, key, score, ttl) end
+    redis.call('ZREM', pending, key)
+  else
+    for _, tag in ipairs(tags) do cover(tag, ttl) end
+  end
 end
 `

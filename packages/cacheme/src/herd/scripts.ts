@@ -106,8 +106,9 @@ return 0
 `)
 
 /**
- * KEYS: the key, its store index, the sets of the value's tags, then (when ARGV[9] is '1') the
- * client's set of fills whose tags come with the value. ARGV: marker head, value, TTL ms ('0':
+ * KEYS: the key, its store index, the sets of the value's tags (those its marker was listed in,
+ * unless ARGV[9] is '1'), then (when ARGV[9] is '1') the client's set of fills whose tags come
+ * with the value. ARGV: marker head, value, TTL ms ('0':
  * none), publish command ('' for none), notice, score, the client's clock, members to prune,
  * '1' or '0'.
  * Writes the value only while the marker is still ours: an invalidate (DEL), a set or a refresh
@@ -123,12 +124,13 @@ if ours(redis.call('GET', KEYS[1])) then
   else
     redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   end
+  -- Static tags list the key since its marker, like the index; a tags function's come now.
   local last = #KEYS
   local pending = false
   if ARGV[9] == '1' then pending = KEYS[last]; last = last - 1 end
   local tags = {}
   for i = 3, last do
-    prune(KEYS[i], ARGV[7], ARGV[8])
+    if pending then prune(KEYS[i], ARGV[7], ARGV[8]) end
     tags[#tags + 1] = KEYS[i]
   end
   listWritten(KEYS[1], KEYS[2], tags, pending, ARGV[6], ARGV[3])
