@@ -52,21 +52,21 @@ test('prune: drops only members whose key is gone; a live key is re-scored by it
   await redis.set(forever!, 'x')
   await redis.zadd(set, 1, live!, 2, gone!, 3, forever!, 5_000, later!)
   await call([set], 'prune', 1_000, 2) // only the first two due
-  expect(await redis.zrange(set, 0, -1)).toEqual([forever, later, live])
+  expect(await redis.zrange(set, '0', '-1')).toEqual([forever, later, live])
   expect(Number(await redis.zscore(set, live!))).toBeGreaterThan(1_000 + 99_000)
   await call([set], 'prune', 1_000, 10)
   expect(Number(await redis.zscore(set, forever!))).toBe(1_000 + 3_600_000)
   expect(await redis.zscore(set, later!)).toBe('5000') // not due: untouched, though its key is gone
   await call([set], 'prune', 1_000, '0')
   await call([set], 'prune', 10_000, 10)
-  expect(await redis.zrange(set, 0, -1)).toEqual([live, forever])
+  expect(await redis.zrange(set, '0', '-1')).toEqual([live, forever])
   await redis.del(live!, forever!)
 })
 
 test('listWritten: covers the index, lists the key in each tag set, takes it off the pending set', async () => {
   const [index, tagA, tagB, pending] = ['index', 'a', 'b', 'pending'].map((label) => name(label))
-  await call([index], 'list', 'key', 1, 5_000)
-  await call([pending], 'list', 'key', 1, 5_000)
+  await call([index!], 'list', 'key', 1, 5_000)
+  await call([pending!], 'list', 'key', 1, 5_000)
   expect(await call([index!, tagA!, tagB!, pending!], 'listWritten', 'key', 123, 60_000)).toBeGreaterThan(59_000)
   expect(await redis.zscore(tagA!, 'key')).toBe('123')
   expect(await redis.pttl(tagB!)).toBeGreaterThan(59_000)
