@@ -10,12 +10,12 @@ import type { CheckFetcherParams, TemplateParams } from './types.js'
 export function cached<const S extends string, P extends object, T>(
   template: S,
   fetcher: ((params: P) => T | Promise<T>) & CheckFetcherParams<S, P>,
-  ttlOrOptions?: Ttl | StoreOptions<T>,
+  ttlOrOptions?: Ttl | StoreOptions<T, NoInfer<P>>,
 ): Store<P, T>
 export function cached<const S extends string, T>(
   template: S,
   fetcher: () => T | Promise<T>,
-  ttlOrOptions?: Ttl | StoreOptions<T>,
+  ttlOrOptions?: Ttl | StoreOptions<T, TemplateParams<S>>,
 ): Store<TemplateParams<S>, T>
 /**
  * Explicit value type: `cached<Comment>('comment:<<id>>', fetchComment, 300)`.
@@ -25,9 +25,9 @@ export function cached<const S extends string, T>(
 export function cached<T = never>(
   template: string,
   fetcher: (params: any) => NoInfer<T> | Promise<NoInfer<T>>,
-  ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>>,
+  ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>, Record<string, string | number>>,
 ): Store<Record<string, string | number>, T>
-export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
+export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown, any>): Store<any, unknown> {
   return new Store(specOf(template), fetcher, ttlOrOptions)
 }
 
@@ -35,7 +35,7 @@ export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOp
  * @internal The compiler's output: a store whose static part was computed at build time.
  * With a fetcher it is complete; without, call sites bind theirs with `.with(fetcher, options)`.
  */
-export function __cachemeStore(spec: StoreSpec, fetcher?: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
+export function __cachemeStore(spec: StoreSpec, fetcher?: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown, any>): Store<any, unknown> {
   return new Store(spec, fetcher ?? missingFetcher(spec.template), ttlOrOptions)
 }
 

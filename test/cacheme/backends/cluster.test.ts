@@ -8,6 +8,9 @@ import { runConformance } from '../conformance/index.js'
 const { seeds, nodes } = inject('redis').cluster
 const raw = new Cluster(seeds, { lazyConnect: true })
 afterAll(() => raw.disconnect())
+let connecting: Promise<void> | undefined
+/** Connects `raw` once, however many checks ask at the same time. */
+const connected = () => (raw.status === 'ready' ? Promise.resolve() : (connecting ??= raw.connect()))
 
 const cluster: BackendUnderTest = {
   kind: 'cluster',
@@ -28,14 +31,8 @@ const cluster: BackendUnderTest = {
     },
   ],
   expectTtl: expectTtlWithPttl(raw),
-  async indexTtls(prefix) {
-    if (raw.status !== 'ready') await raw.connect()
-    const ttls: number[] = []
-    for (const node of raw.nodes('master')) {
-      for (const key of await node.keys(`${prefix}:~index:*`)) ttls.push(await node.pttl(key))
-    }
-    return ttls
-  },
+  indexTtls: (prefix) => ttlsOf(`${prefix}:~index:*`),
+  tagSetTtls: (prefix) => ttlsOf(`${prefix}:~tag:*`),
   counting: {
     async start() {
       const counting = await startCountingCluster(seeds)
@@ -48,11 +45,21 @@ const cluster: BackendUnderTest = {
     },
   },
   async nodeOf(key) {
-    if (raw.status !== 'ready') await raw.connect()
+    await connected()
     const slot = (await raw.cluster('KEYSLOT', key)) as number
     const [address] = (raw.slots as string[][])[slot]!
     return address!
   },
+}
+
+/** The PTTL of every key matching `pattern`, on every master. */
+async function ttlsOf(pattern: string): Promise<number[]> {
+  await connected()
+  const ttls: number[] = []
+  for (const node of raw.nodes('master')) {
+    for (const key of await node.keys(pattern)) ttls.push(await node.pttl(key))
+  }
+  return ttls
 }
 
 runConformance(cluster)

@@ -29,6 +29,10 @@ const standalone: BackendUnderTest = {
     const keys = await raw.keys(`${prefix}:~index:*`)
     return Promise.all(keys.map((key) => raw.pttl(key)))
   },
+  async tagSetTtls(prefix) {
+    const keys = await raw.keys(`${prefix}:~tag:*`)
+    return Promise.all(keys.map((key) => raw.pttl(key)))
+  },
   counting: {
     async start() {
       const proxy = await startCountingProxy(port, host)

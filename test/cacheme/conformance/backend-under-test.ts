@@ -20,6 +20,8 @@ export interface BackendUnderTest {
   nodeOf?(key: string): Promise<string>
   /** The PTTL of every store index key under `prefix` (Redis backends: SCAN on every master). */
   indexTtls?(prefix: string): Promise<number[]>
+  /** The PTTL of every tag set under `prefix` (Redis backends: SCAN on every master). */
+  tagSetTtls?(prefix: string): Promise<number[]>
   /** A server with `requirepass` (standalone only), for the password tests. */
   passwordProtected?(): Promise<{ url: string; password: string; stop(): Promise<void> }>
 }

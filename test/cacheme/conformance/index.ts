@@ -12,6 +12,7 @@ import { promiseConformance } from './promises.js'
 import { observabilityConformance } from './observability.js'
 import { roundTripConformance } from './round-trips.js'
 import { singleflightConformance } from './singleflight.js'
+import { tagConformance } from './tags.js'
 import { storeMethodConformance } from './store-methods.js'
 import { ttlConformance } from './ttl.js'
 import { validationConformance } from './validation.js'
@@ -34,6 +35,7 @@ export function runConformance(backend: BackendUnderTest): void {
     fetcherErrorConformance(backend)
     loggerConformance(backend)
     invalidateAllConformance(backend)
+    tagConformance(backend)
     pipelineConformance(backend)
     promiseConformance(backend)
     observabilityConformance(backend)

@@ -16,6 +16,12 @@ export interface Backend {
   del(entries: readonly IndexedKey[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]>
   /** Deletes every key recorded in a store's index for one version; resolves to how many existed. */
   delIndexed(index: IndexName): Promise<number>
+  /**
+   * Deletes every key listed in any of the tag sets (markers too), on every node, and the markers
+   * of fills listed in `pending` (their tags come with the value); resolves to how many keys the
+   * tag sets listed that existed.
+   */
+  delTagged(tags: readonly IndexName[], pending: IndexName): Promise<number>
   /** The herd's lock operations; each is one script on the key's node. */
   readonly lock: Lock
   /** Opens the connection that receives the herd's notices. */
@@ -37,12 +43,27 @@ export interface IndexName {
 export interface IndexedKey {
   key: string
   index: IndexName
+  /**
+   * The other sets that list the key, in its slot like the index: its tags' sets (store option
+   * `tags`) and, for a lock marker whose tags come with the value, the client's pending set.
+   */
+  tags?: readonly IndexName[]
 }
 
 export interface SetEntry extends IndexedKey {
   value: Buffer
   /** 0: no expiry. */
   ttlMs: number
+}
+
+/**
+ * A fill's value to commit. Without `pending`, `tags` are the sets the marker was listed in (static
+ * tags), which list the key already: the commit only makes them live as long as the value. With
+ * `pending` (the set the marker was listed in until its tags were known), `tags` are the value's,
+ * listed by the commit.
+ */
+export interface CommitEntry extends SetEntry {
+  pending?: IndexName
 }
 
 /** What taking the lock found: it is ours, or the key holds other bytes (a value, another's marker). */
@@ -61,12 +82,15 @@ export type AcquireMode = { mode: 'missing' } | { mode: 'replace'; bytes: Buffer
  * holder's marker head: its header and token.
  */
 export interface Lock {
-  /** Takes the lock and records the key in its index (so an invalidateAll meanwhile fences the fill). */
+  /**
+   * Takes the lock and lists the key in its index and `entry.tags` (so an invalidateAll or
+   * invalidateTags meanwhile deletes the marker, which fences the fill).
+   */
   acquire(entry: IndexedKey, head: Buffer, lockTtlMs: number, how: AcquireMode, ttlMs: number): Promise<AcquireResult>
-  /** Pushes the lock's expiry while the marker is still ours; false once it is not. */
-  extend(key: string, head: Buffer, lockTtlMs: number): Promise<boolean>
-  /** Writes the value if the marker is still ours, updates the index, and publishes `notice` either way. */
-  commit(entry: SetEntry, head: Buffer, notice: Buffer): Promise<LockOutcome>
+  /** Pushes the lock's expiry while the marker is still ours, and that of the sets `entry` lists it in; false once it is not ours. */
+  extend(entry: IndexedKey, head: Buffer, lockTtlMs: number): Promise<boolean>
+  /** Writes the value if the marker is still ours, lists it in its index and tag sets, and publishes `notice` either way. */
+  commit(entry: CommitEntry, head: Buffer, notice: Buffer): Promise<LockOutcome>
   /** Deletes the marker if still ours (never another's) and publishes `notice` if given. */
   release(key: string, head: Buffer, notice: Buffer | null): Promise<LockOutcome>
 }

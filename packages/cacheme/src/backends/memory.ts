@@ -60,6 +60,29 @@ export class MemoryBackend implements Backend {
     return removed
   }
 
+  async delTagged(tags: readonly IndexName[], pending: IndexName): Promise<number> {
+    const fills = this.#indexes.get(indexKey(pending))
+    if (fills) {
+      this.#indexes.delete(indexKey(pending))
+      for (const key of fills.keys()) {
+        const current = this.#read(key)
+        if (current !== null && isMarker(current)) this.#entries.delete(key)
+      }
+    }
+    let removed = 0
+    for (const tag of tags) {
+      const name = indexKey(tag)
+      const members = this.#indexes.get(name)
+      if (!members) continue
+      this.#indexes.delete(name)
+      for (const key of members.keys()) {
+        if (this.#read(key) !== null) removed++
+        this.#entries.delete(key)
+      }
+    }
+    return removed
+  }
+
   readonly lock: Lock = {
     acquire: async (entry: IndexedKey, head: Buffer, lockTtlMs: number, how: AcquireMode, ttlMs: number): Promise<AcquireResult> => {
       const { key } = entry
@@ -72,7 +95,7 @@ export class MemoryBackend implements Backend {
       const expiresAt = this.#entries.get(key)!.expiresAt
       return { acquired: false, current: Buffer.from(current), pttlMs: expiresAt === Infinity ? -1 : Math.max(0, expiresAt - Date.now()) }
     },
-    extend: async (key, head, lockTtlMs) => {
+    extend: async ({ key }, head, lockTtlMs) => {
       const current = this.#ours(key, head)
       if (!current) return false
       this.#put(key, current, lockTtlMs)
@@ -81,6 +104,7 @@ export class MemoryBackend implements Backend {
     commit: async (entry, head) => {
       if (!this.#ours(entry.key, head)) return { done: false }
       this.#write(entry)
+      if (entry.pending) this.#indexes.get(indexKey(entry.pending))?.delete(entry.key)
       return { done: true }
     },
     release: async (key, head) => {
@@ -117,21 +141,28 @@ export class MemoryBackend implements Backend {
     this.#entries.set(key, { value, expiresAt: ttlMs > 0 ? Date.now() + ttlMs : Infinity })
   }
 
-  /** Records the key in its index until it expires; entries past their expiry are pruned. */
-  #index({ key, index }: IndexedKey, ttlMs: number): void {
+  /** Lists the key in its index and its tags' sets; members whose key is gone are pruned. */
+  #index(entry: IndexedKey, ttlMs: number): void {
+    this.#list(entry.index, entry.key, ttlMs)
+    if (entry.tags) for (const tag of entry.tags) this.#list(tag, entry.key, ttlMs)
+  }
+
+  #list(index: IndexName, key: string, ttlMs: number): void {
     const name = indexKey(index)
     let members = this.#indexes.get(name)
     if (!members) this.#indexes.set(name, (members = new Map()))
     const now = Date.now()
-    // Pruned now and then, not on every write: a sweep is O(members).
-    if ((members.size & 255) === 255) for (const [member, expiresAt] of members) if (expiresAt < now) members.delete(member)
+    // Pruned now and then, not on every write: a sweep is O(members). The score is a hint (a
+    // marker's fill may run longer): only members whose key is gone are dropped.
+    if ((members.size & 255) === 255) {
+      for (const [member, expiresAt] of members) if (expiresAt < now && this.#read(member) === null) members.delete(member)
+    }
     members.set(key, ttlMs > 0 ? now + ttlMs : Infinity)
   }
 
   /** What a refresh's marker keeps: the value it replaces with its expiry, or what a replaced marker kept. */
   #kept(key: string, current: Buffer): Buffer {
-    const isMarker = current.length >= MARKER_HEAD_LENGTH && current.compare(MARKER_MAGIC, 0, MARKER_MAGIC.length, 0, MARKER_MAGIC.length) === 0
-    if (isMarker) return current.subarray(MARKER_HEAD_LENGTH)
+    if (isMarker(current)) return current.subarray(MARKER_HEAD_LENGTH)
     const expiry = Buffer.alloc(8)
     expiry.writeDoubleBE(this.#entries.get(key)!.expiresAt === Infinity ? -1 : this.#entries.get(key)!.expiresAt)
     return Buffer.concat([expiry, current])
@@ -151,6 +182,10 @@ export class MemoryBackend implements Backend {
     }
     return entry.value
   }
+}
+
+function isMarker(bytes: Buffer): boolean {
+  return bytes.length >= MARKER_HEAD_LENGTH && bytes.compare(MARKER_MAGIC, 0, MARKER_MAGIC.length, 0, MARKER_MAGIC.length) === 0
 }
 
 /** The name of an index with no hash tag (one process, one place). */

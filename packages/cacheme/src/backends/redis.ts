@@ -5,9 +5,11 @@ import { bounded } from '../client/bounded.js'
 import type { RedisInstance } from '../client/options.js'
 import type { Secrets } from '../client/secrets.js'
 import { CacheUnavailableError } from '../errors.js'
+import { bounded } from '../client/bounded.js'
 import { CHANGED_NOTICE } from '../herd/notice.js'
-import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
+import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, DEL_TAGGED, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
 import type { AcquireMode, AcquireResult, Backend, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import { Pruning, scoreOf } from './pruning.js'
 import { NodeHealth } from './node-health.js'
 import { RedisSubscriber } from './redis-subscriber.js'
 import { slotTag } from './slot-tags.js'
@@ -45,6 +47,7 @@ export class RedisBackend implements Backend {
   #lastRefresh = 0
   /** When the (standalone) connection last became ready; 0 until it does. */
   #readyAt = 0
+  readonly #pruning = new Pruning()
 
   constructor(redis: RedisInstance, options: { owned: boolean; timeoutMs: number; secrets: Secrets }) {
     this.#redis = redis
@@ -97,7 +100,8 @@ export class RedisBackend implements Backend {
 
   async set(entries: readonly SetEntry[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
     const publish = await this.#publishCommand()
-    return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE], deliver)
+    const now = Date.now()
+    return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE, scoreOf(now, e.ttlMs), now, this.#pruning.next()], deliver)
   }
 
   async del(entries: readonly IndexedKey[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
@@ -117,21 +121,10 @@ export class RedisBackend implements Backend {
     }
     // One index per slot: one script per master over the indexes of the slots it serves,
     // again for those that still have members (a call deletes at most INDEX_CHUNK keys).
-    const cluster = this.#redis as Cluster
-    const byNode = new Map<string, string[]>()
-    cluster.slots.forEach((owners, slot) => {
-      const node = owners?.[0]
-      if (!node) return
-      let names = byNode.get(node)
-      if (!names) byNode.set(node, (names = []))
-      names.push(`${index.head}{${slotTag(slot)}}${index.tail}`)
-    })
-    if (byNode.size === 0) throw new CacheUnavailableError('cacheme: the cluster\'s slot map is not known yet', { outcome: 'not-applied' })
     let removed = 0
-    await Promise.all([...byNode].map(async ([node, names]) => {
-      const redis = cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
-      if (!redis) throw new CacheUnavailableError(`cacheme: no connection to cluster master ${node}`, { outcome: 'not-applied' })
-      let left = names
+    await Promise.all([...await this.#slotsByMaster()].map(async ([node, slots]) => {
+      const redis = this.#master(node)
+      let left = slots.map((slot) => `${index.head}{${slotTag(slot)}}${index.tail}`)
       while (left.length > 0) {
         const [count, rest] = await this.#health(node).run(() => evalOn(redis, DEL_INDEXED_ON_NODE, [], [INDEX_CHUNK, ...left])) as [number, Buffer[]]
         removed += count
@@ -141,20 +134,56 @@ export class RedisBackend implements Backend {
     return removed
   }
 
+  async delTagged(tags: readonly IndexName[], pending: IndexName): Promise<number> {
+    const sets: string[] = ['p', pending.head, pending.tail]
+    for (const tag of tags) sets.push('t', tag.head, tag.tail)
+    if (this.kind === 'redis') return this.#delTaggedOn('redis', this.#redis as Redis, '', sets)
+    // Each tag has a set per slot: one script per master over the sets of the slots it serves.
+    let removed = 0
+    await Promise.all([...await this.#slotsByMaster()].map(async ([node, slots]) => {
+      const redis = this.#master(node)
+      // Counted after the await: `removed += await …` would read `removed` before the other nodes add theirs.
+      const count = await this.#delTaggedOn(node, redis, slots.map(slotTag).join(''), sets)
+      removed += count
+    }))
+    return removed
+  }
+
+  /** DEL_TAGGED on one node, again from where it stopped until it is done (a call takes at most INDEX_CHUNK keys). */
+  async #delTaggedOn(node: string, redis: Redis, slotTags: string, sets: string[]): Promise<number> {
+    let removed = 0
+    let position = 0
+    while (position >= 0) {
+      const from = position
+      const [count, next] = await this.#health(node).run(() =>
+        evalOn(redis, DEL_TAGGED, [], [INDEX_CHUNK, MARKER_MAGIC, slotTags, from, ...sets])) as [number, number]
+      removed += count
+      position = next
+    }
+    return removed
+  }
+
   readonly lock: Lock = {
     acquire: async (entry, head, lockTtlMs, how: AcquireMode, ttlMs): Promise<AcquireResult> => {
       const mode = how.mode
-      const reply = await this.#script(ACQUIRE, entry.key, [this.#indexOf(entry)], [
-        head, lockTtlMs, mode, how.mode === 'replace' ? how.bytes : '', ttlMs, MARKER_MAGIC, MARKER_HEAD_LENGTH,
+      const now = Date.now()
+      const reply = await this.#script(ACQUIRE, entry.key, this.#setsOf(entry), [
+        head, lockTtlMs, mode, how.mode === 'replace' ? how.bytes : '', scoreOf(now, lockTtlMs + ttlMs), MARKER_MAGIC, MARKER_HEAD_LENGTH,
+        now, this.#pruning.next(),
       ]) as [number, Buffer?, number?]
       if (reply[0] === 1) return { acquired: true }
       return { acquired: false, current: reply[1]!, pttlMs: reply[2]! }
     },
-    extend: async (key, head, lockTtlMs) =>
-      (await this.#script(EXTEND, key, [key], [head, lockTtlMs])) === 1,
+    extend: async (entry, head, lockTtlMs) =>
+      (await this.#script(EXTEND, entry.key, this.#setsOf(entry), [head, lockTtlMs])) === 1,
     commit: async (entry, head, notice) => {
       const publish = await this.#publishCommand()
-      return outcomeOf(await this.#script(COMMIT, entry.key, [this.#indexOf(entry)], [head, entry.value, entry.ttlMs, publish, notice]))
+      const now = Date.now()
+      const sets = this.#setsOf(entry)
+      if (entry.pending) sets.push(this.#inSlot(entry.pending, entry.key))
+      return outcomeOf(await this.#script(COMMIT, entry.key, sets, [
+        head, entry.value, entry.ttlMs, publish, notice, scoreOf(now, entry.ttlMs), now, this.#pruning.next(), entry.pending ? '1' : '0',
+      ]))
     },
     release: async (key, head, notice) => {
       const publish = notice ? await this.#publishCommand() : ''
@@ -197,7 +226,49 @@ export class RedisBackend implements Backend {
 
   /** The index key for an entry: on a cluster, tagged with the key's slot. */
   #indexOf({ key, index }: IndexedKey): string {
-    return this.kind === 'redis' ? index.head + index.tail : `${index.head}{${slotTag(calculateSlot(key))}}${index.tail}`
+    return this.#inSlot(index, key)
+  }
+
+  /** A set that lists `key` (an index, a tag's set): on a cluster, the one in the key's slot. */
+  #inSlot(set: IndexName, key: string): string {
+    return this.kind === 'redis' ? set.head + set.tail : `${set.head}{${slotTag(calculateSlot(key))}}${set.tail}`
+  }
+
+  /** Every set that lists an entry's key: its index first, then its tags' sets. */
+  #setsOf(entry: IndexedKey): string[] {
+    const sets = [this.#indexOf(entry)]
+    if (entry.tags) for (const tag of entry.tags) sets.push(this.#inSlot(tag, entry.key))
+    return sets
+  }
+
+  /**
+   * The slots each master serves, from the slot map; a client that has not loaded it yet (just
+   * created) waits for it, within the timeout.
+   */
+  async #slotsByMaster(): Promise<Map<string, number[]>> {
+    const cluster = this.#redis as Cluster
+    if (!cluster.slots.some((owners) => owners?.[0]) && cluster.status !== 'end' && cluster.status !== 'close') {
+      const ready = new Promise<void>((resolve) => cluster.once('ready', () => resolve()))
+      if (cluster.status === 'wait') cluster.connect().catch(() => {})
+      await bounded(ready, this.#timeoutMs, () => new Error('no slot map')).catch(() => {})
+    }
+    const byNode = new Map<string, number[]>()
+    cluster.slots.forEach((owners, slot) => {
+      const node = owners?.[0]
+      if (!node) return
+      let slots = byNode.get(node)
+      if (!slots) byNode.set(node, (slots = []))
+      slots.push(slot)
+    })
+    if (byNode.size === 0) throw new CacheUnavailableError('cacheme: the cluster\'s slot map is not known yet', { outcome: 'not-applied' })
+    return byNode
+  }
+
+  /** The connection to one master of the cluster. */
+  #master(node: string): Redis {
+    const redis = (this.#redis as Cluster).nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
+    if (!redis) throw new CacheUnavailableError(`cacheme: no connection to cluster master ${node}`, { outcome: 'not-applied' })
+    return redis
   }
 
   /** The master serving a key ('redis' on standalone); before the slot map is known, its slot. */
@@ -267,14 +338,14 @@ export class RedisBackend implements Backend {
     if (entries.length === 1) {
       const entry = entries[0]!
       try {
-        await this.#script(script, entry.key, [this.#indexOf(entry)], argsOf(entry))
+        await this.#script(script, entry.key, this.#setsOf(entry), argsOf(entry))
       } catch (error) {
         out[0] = error as Error
       }
       return out
     }
     const keys = entries.map((e) => e.key)
-    await this.#perNodeScript(script, keys, (key, i) => ({ keys: [key, this.#indexOf(entries[i]!)], args: argsOf(entries[i]!) }), (i, result) => {
+    await this.#perNodeScript(script, keys, (key, i) => ({ keys: [key, ...this.#setsOf(entries[i]!)], args: argsOf(entries[i]!) }), (i, result) => {
       if (result instanceof Error) out[i] = result
       deliver?.(i, out[i])
     })

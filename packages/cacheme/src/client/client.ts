@@ -5,6 +5,7 @@ import type { Counters } from './stats.js'
 import { ClientCore } from './core.js'
 import { validateClientOptions, type ClientOptions } from './options.js'
 import { Pipeline } from '../pipeline.js'
+import { invalidateTags } from './invalidate-tags.js'
 
 let coreOfClient: (client: Client) => ClientCore
 
@@ -67,6 +68,16 @@ export class Client {
       const frame = bytes[0] === 0x7b ? readJsonFrame(bytes) : readFrame(bytes)
       return frame.kind === 'marker' ? 'lock' : frame.kind
     })
+  }
+
+  /**
+   * Deletes every key of this client's prefix that carries any of `tags` (store option `tags`),
+   * in every store, on every cluster master; fills in flight that carry one no longer store
+   * their value. Resolves to how many keys it removed; rejects with CacheUnavailableError when
+   * that could not be confirmed.
+   */
+  invalidateTags(tags: readonly string[]): Promise<number> {
+    return invalidateTags(this.#core, tags)
   }
 
   /** Cumulative counts of every logger op, in total and per store. */

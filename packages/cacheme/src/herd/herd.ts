@@ -71,6 +71,10 @@ export interface Load<T> {
   lock: LockSettings
   singleflight: boolean
   budget: Budget
+  /** The tag sets (store option `tags`) the lock marker is listed in, so an invalidateTags fences the fill. */
+  tags?: readonly IndexName[]
+  /** The tag sets of the fetched value (and the set the marker was listed in until they were known). */
+  valueTags?: (value: T) => { tags: readonly IndexName[]; pending?: IndexName }
 }
 
 /** A marker's remaining TTL can be a few ms stale: wake just after it lapses. */
@@ -302,8 +306,10 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   }
   stopExtending()
   let bytes: Buffer
+  let tagged: ReturnType<NonNullable<Load<T>['valueTags']>> | undefined
   try {
     bytes = load.format.write(value)
+    tagged = load.valueTags?.(value)
   } catch (error) {
     // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
     core.log(store, key, 'ERROR', { error: core.secrets.safeCause(error) })
@@ -311,7 +317,7 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
     return value
   }
   const notice = valueNotice(token, bytes)
-  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs: load.ttlMs }, head, encodeNotice(notice))
+  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs: load.ttlMs, ...tagged }, head, encodeNotice(notice))
   try {
     const { notifyError } = await load.budget.spend(commit)
     if (notifyError) core.log(store, key, 'ERROR', { error: notifyFailed(notifyError) })
@@ -353,7 +359,7 @@ function releaseIfStillOurs<T>(load: Load<T>, head: Buffer): void {
 function keepLocked<T>(load: Load<T>, head: Buffer): () => void {
   const { ttlMs } = load.lock
   const timer = setInterval(() => {
-    load.core.backend.lock.extend(load.key, head, ttlMs).then(
+    load.core.backend.lock.extend(load, head, ttlMs).then(
       (stillOurs) => { if (!stillOurs) clearInterval(timer) },
       () => {}, // Redis failed: try again next time; the lock may lapse, which only costs a second fetch.
     )

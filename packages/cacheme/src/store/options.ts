@@ -4,6 +4,7 @@ import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec
 import { describeValue } from '../describe.js'
 import type { LockSettings } from '../herd/herd.js'
 import { parseTtl } from '../template/parse-duration.js'
+import { StoreTags, type TagsOption } from './tags.js'
 
 export type Version = string | number
 export type Ttl = number | string
@@ -16,7 +17,7 @@ export interface LockOptions {
   wait?: Ttl
 }
 
-export interface StoreOptions<T = unknown> {
+export interface StoreOptions<T = unknown, P = never> {
   ttl?: Ttl
   /** The key version: a value, or a function called whenever a key is built. Default 1. */
   version?: Version | (() => Version)
@@ -28,6 +29,11 @@ export interface StoreOptions<T = unknown> {
   codec?: CodecOption<T>
   /** Default: the client set by `configure()`, resolved when an operation runs. */
   client?: Client
+  /**
+   * Tags of every key of this store, for `invalidateTags()`: static (`['posts', 'author:<<authorID>>']`,
+   * placeholders filled from the params) or a function of params and value.
+   */
+  tags?: TagsOption<P, T>
 }
 
 export interface NormalizedOptions<T> {
@@ -38,21 +44,23 @@ export interface NormalizedOptions<T> {
   lock: LockSettings
   format: ValueFormat<T>
   client: Client | undefined
+  tags: StoreTags | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client'] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags'] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
-  ttlOrOptions: Ttl | StoreOptions<T> | undefined,
+  ttlOrOptions: Ttl | StoreOptions<T, any> | undefined,
   template: string,
   fixed: { ttlMs?: number; name?: string; version?: Version } = {},
   isClient: (value: unknown) => boolean,
+  placeholders: readonly string[] = [],
 ): NormalizedOptions<T> {
-  const options: StoreOptions<T> =
+  const options: StoreOptions<T, any> =
     ttlOrOptions === undefined ? {}
     : typeof ttlOrOptions === 'number' || typeof ttlOrOptions === 'string' ? { ttl: ttlOrOptions }
-    : checkOptions<StoreOptions<T>>(ttlOrOptions, KNOWN, {
+    : checkOptions<StoreOptions<T, any>>(ttlOrOptions, KNOWN, {
         kind: '', owner: `'${template}'`, example: `a TTL ('5m', 300) or { ttl: '5m' }`,
       })
   const name = options.name ?? fixed.name ?? template
@@ -76,6 +84,7 @@ export function normalizeOptions<T>(
     lock: normalizeLock(options.lock, name),
     format: resolveCodec(options.codec, name),
     client,
+    tags: options.tags === undefined ? undefined : new StoreTags(options.tags, name, template, placeholders),
   }
 }
 

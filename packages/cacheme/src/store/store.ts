@@ -44,14 +44,14 @@ export class Store<P extends object = Params, T = unknown> {
   /** The key's `:v${version}` end, built once when the version is fixed (not a function). */
   readonly #fixedVersionSuffix: string | undefined
 
-  constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
+  constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T, P>) {
     if (typeof fetcher !== 'function') {
       throw new TypeError(`cacheme: the fetcher of '${spec.template}' must be a function (params) => value, got ${describeValue(fetcher)}`)
     }
     this.spec = spec
     this.#fetcher = fetcher
     this.#options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version },
-      (value) => value instanceof Client)
+      (value) => value instanceof Client, spec.params)
     this.name = this.#options.name
     const { version } = this.#options
     this.#fixedVersionSuffix = typeof version === 'function' ? undefined : this.#versionSuffix(version)
@@ -59,7 +59,7 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
-  with<Q extends object, U>(fetcher: Fetcher<Q, U>, ttlOrOptions?: Ttl | StoreOptions<U>): Store<Q, U> {
+  with<Q extends object, U>(fetcher: Fetcher<Q, U>, ttlOrOptions?: Ttl | StoreOptions<U, Q>): Store<Q, U> {
     return new Store(this.spec, fetcher, ttlOrOptions)
   }
 
@@ -144,7 +144,8 @@ export class Store<P extends object = Params, T = unknown> {
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
     const bytes = this.#options.format.write(value)
-    const failure = await core.set({ key, index: this.#index(core, this.#version()), value: bytes, ttlMs: this.#options.ttlMs })
+    const tags = this.#options.tags?.valueTags(core.prefix, params, value)
+    const failure = await core.set({ key, index: this.#index(core, this.#version()), tags, value: bytes, ttlMs: this.#options.ttlMs })
     if (failure) throw this.#writeFailed(core, 'set', key, failure)
   }
 
@@ -211,10 +212,12 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
-    const { ttlMs, format, lock, singleflight } = this.#options
+    const { ttlMs, format, lock, singleflight, tags } = this.#options
+    const keyTags = tags?.of(core.prefix, params)
     return {
       core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs, format, lock, singleflight, budget,
       fetch: () => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params)),
+      tags: keyTags?.marker, valueTags: keyTags?.value,
     }
   }
 
