@@ -56,7 +56,7 @@ export class NodeHealth {
       pending = Promise.reject(error)
     }
     // Any answer, even one after the timeout (or an error reply), says the node is up.
-    pending.then(() => this.#answered(), (error: unknown) => { if (isReply(error)) this.#answered() })
+    pending.then(() => this.answered(), (error: unknown) => { if (isReply(error)) this.answered() })
     let timedOut = false
     return bounded(pending, this.timeoutMs, () => {
       timedOut = true
@@ -105,7 +105,8 @@ export class NodeHealth {
     return true
   }
 
-  #answered(): void {
+  /** The node answered (any reply, or its connection's ready check): it is up, the breaker closes. */
+  answered(): void {
     this.#openUntil = 0
     this.#probing = false
     this.#timeouts = 0

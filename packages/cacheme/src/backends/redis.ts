@@ -38,8 +38,8 @@ export class RedisBackend implements Backend {
   #publish: Promise<string> | undefined
   #shardedPubSub = false
   #lastRefresh = 0
-  /** When the (standalone) connection last became ready; 0 until it does. */
-  #readyAt = 0
+  /** When the (standalone) connection's current attempt reached the server (TCP up, 'connect'). */
+  #connectedAt = 0
 
   constructor(redis: RedisInstance, options: { owned: boolean; timeoutMs: number; secrets: Secrets }) {
     this.#redis = redis
@@ -50,8 +50,11 @@ export class RedisBackend implements Backend {
     // Kept for the reason of the next failure: a refused AUTH is told only as an 'error' event.
     redis.on('error', (error: unknown) => { this.#lastConnectionError = error })
     redis.on('ready', () => { this.#lastConnectionError = undefined })
-    this.#readyAt = redis.status === 'ready' ? Date.now() : 0
-    redis.on('ready', () => { this.#readyAt = Date.now() })
+    this.#connectedAt = Date.now()
+    redis.on('connect', () => { this.#connectedAt = Date.now() })
+    // A ready connection has just had its ready check answered: the server is back, so its
+    // breaker closes now rather than after the rest of a cool-down and a probe.
+    if (this.kind === 'redis') redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
   }
 
   async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
@@ -201,13 +204,19 @@ export class RedisBackend implements Backend {
   /**
    * A reconnect that lands in a server that accepts and never answers hangs for good: ioredis
    * drops its connect timeout once TCP is up, and waits for a ready check that never comes. A
-   * connection of ours that has not been ready for longer than the timeout is dropped and
-   * dialled again (an instance you passed in is yours to manage).
+   * connection of ours whose current attempt has waited for its ready check longer than the
+   * timeout is dropped and dialled again (an instance you passed in is yours to manage).
+   * Measured from this attempt's 'connect', not from the last 'ready': every skipped call asks,
+   * and measured from 'ready' each new attempt was dropped again before its ready check could
+   * be answered, so the connection never came back after a blackhole.
    */
   #reconnectIfStuck(): void {
     if (!this.#owned || this.kind !== 'redis') return
     const redis = this.#redis as Redis
-    if (redis.status === 'connect' && Date.now() - this.#readyAt > this.#timeoutMs) redis.disconnect(true)
+    if (redis.status === 'connect' && Date.now() - this.#connectedAt > this.#timeoutMs) {
+      this.#connectedAt = Date.now() // one redial per stuck attempt, however many calls ask
+      redis.disconnect(true)
+    }
   }
 
   /**
