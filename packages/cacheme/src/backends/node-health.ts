@@ -5,8 +5,9 @@ import type { Secrets } from '../client/secrets.js'
 /** How long a node that failed is skipped before one call probes it again. */
 const COOL_DOWN_MIN_MS = 1000
 /**
- * Timeouts in a row (with no answer of any kind between them) before the node is skipped: one
- * slow command (a 50 MB value) is not an outage, and it delays the commands behind it anyway.
+ * Timeouts in a row (with no answer of any kind between them, and no bytes received within the
+ * timeout before them) before the node is skipped: one slow command (a 50 MB value) is not an
+ * outage, and it delays the commands behind it anyway.
  */
 const TIMEOUTS_TO_OPEN = 2
 
@@ -21,6 +22,8 @@ export class NodeHealth {
   #openUntil = 0
   #probing = false
   #timeouts = 0
+  /** When the node's connection last received bytes (0: not known). */
+  #heardAt = 0
   readonly #coolDownMs: number
 
   constructor(
@@ -105,6 +108,14 @@ export class NodeHealth {
     return true
   }
 
+  /**
+   * Bytes arrived on the node's connection (part of a reply, perhaps of a big value still on its
+   * way): a timeout soon after is a slow reply, not a silent node.
+   */
+  heard(): void {
+    this.#heardAt = Date.now()
+  }
+
   /** The node answered (any reply, or its connection's ready check): it is up, the breaker closes. */
   answered(): void {
     this.#openUntil = 0
@@ -114,6 +125,9 @@ export class NodeHealth {
 
   #timedOut(): void {
     this.onTrouble()
+    // Replies are in order on a connection: the commands behind a big value time out too while
+    // its bytes stream in. A node that sent something within the timeout is slow, not down.
+    if (!this.#probing && Date.now() - this.#heardAt < this.timeoutMs) return
     if (++this.#timeouts >= TIMEOUTS_TO_OPEN || this.#probing) this.#open()
   }
 

@@ -10,6 +10,7 @@ import type { AcquireMode, AcquireResult, Backend, Deliver, IndexName, IndexedKe
 import { NodeHealth } from './node-health.js'
 import { RedisSubscriber } from './redis-subscriber.js'
 import { slotTag } from './slot-tags.js'
+import { tooBig } from './value-limit.js'
 
 type Arg = string | Buffer | number
 type PipelineResult = [error: Error | null, result: unknown][] | null
@@ -55,6 +56,7 @@ export class RedisBackend implements Backend {
     // A ready connection has just had its ready check answered: the server is back, so its
     // breaker closes now rather than after the rest of a cool-down and a probe.
     if (this.kind === 'redis') redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
+    this.#listen()
   }
 
   async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
@@ -95,7 +97,16 @@ export class RedisBackend implements Backend {
 
   async set(entries: readonly SetEntry[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
     const publish = await this.#publishCommand()
-    return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE], deliver)
+    const refused = entries.map((e) => tooBig(e.key, e.value.length))
+    if (refused.every((r) => r === undefined)) return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE], deliver)
+    // Values over Redis's limit fail on their own; the others of the batch are written.
+    const sent = entries.flatMap((_, i) => (refused[i] ? [] : [i]))
+    const out: (Error | undefined)[] = refused.slice()
+    for (const [i, error] of refused.entries()) if (error) deliver?.(i, error)
+    const written = await this.#scriptPerKey(SET, sent.map((i) => entries[i]!), (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE],
+      deliver && ((j, error) => deliver(sent[j]!, error)))
+    sent.forEach((i, j) => { out[i] = written[j] })
+    return out
   }
 
   async del(entries: readonly IndexedKey[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
@@ -151,6 +162,8 @@ export class RedisBackend implements Backend {
     extend: async (key, head, lockTtlMs) =>
       (await this.#script(EXTEND, key, [key], [head, lockTtlMs])) === 1,
     commit: async (entry, head, notice) => {
+      const big = tooBig(entry.key, entry.value.length)
+      if (big) throw big
       const publish = await this.#publishCommand()
       return outcomeOf(await this.#script(COMMIT, entry.key, [this.#indexOf(entry)], [head, entry.value, entry.ttlMs, publish, notice]))
     },
@@ -193,6 +206,31 @@ export class RedisBackend implements Backend {
       this.#nodes.set(node, health)
     }
     return health
+  }
+
+  /**
+   * Tells each node's health when bytes arrive on its connection (the connection of the one
+   * server, or of each cluster master, as ioredis opens and reopens them): a big reply that is
+   * still streaming in is a slow node, not a dead one (see NodeHealth.heard).
+   */
+  #listen(): void {
+    const seen = new WeakSet<object>()
+    const watch = (node: string, connection: Redis) => {
+      const attach = () => {
+        const stream = (connection as unknown as { stream?: NodeJS.EventEmitter }).stream
+        if (!stream || seen.has(stream)) return
+        seen.add(stream)
+        const health = this.#health(node)
+        stream.on('data', () => health.heard())
+      }
+      connection.on('connect', attach)
+      attach()
+    }
+    if (this.kind === 'redis') return watch('redis', this.#redis as Redis)
+    const cluster = this.#redis as Cluster
+    const nameOf = (connection: Redis) => `${connection.options.host}:${connection.options.port}`
+    cluster.on('+node', (connection: Redis) => watch(nameOf(connection), connection))
+    for (const connection of cluster.nodes('all')) watch(nameOf(connection), connection)
   }
 
   /** A node timed out or dropped: find out why it is stuck, and get unstuck. */
