@@ -18,7 +18,7 @@ interface Joiner {
   reject: (error: unknown) => void
 }
 
-const PENDING = 0
+/** A slot's state: 0 while pending, then one of these. */
 const FULFILLED = 1
 const REJECTED = 2
 
