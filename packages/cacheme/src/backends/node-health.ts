@@ -1,4 +1,4 @@
-import { bounded } from '../client/bounded.js'
+import { bounded, type BoundHooks } from '../client/bounded.js'
 import { CacheUnavailableError } from '../errors.js'
 import type { Secrets } from '../client/secrets.js'
 
@@ -44,32 +44,91 @@ export class NodeHealth {
    * the command may have been applied. A late result is swallowed (never an unhandled rejection).
    */
   run<T>(operation: () => Promise<T>): Promise<T> {
-    if (!this.#allow()) {
-      // Still skipped: keep asking where its keys went (rate-limited by the backend).
-      this.onTrouble()
-      return Promise.reject(new CacheUnavailableError(
-        `cacheme: Redis node ${this.node} is being skipped after failures (cool-down ${this.#coolDownMs} ms)`,
-        { outcome: 'not-applied' },
-      ))
-    }
+    if (!this.#allow()) return Promise.reject(this.#skipped())
     let pending: Promise<T>
     try {
       pending = operation()
     } catch (error) {
       pending = Promise.reject(error)
     }
-    // Any answer, even one after the timeout (or an error reply), says the node is up.
-    pending.then(() => this.answered(), (error: unknown) => { if (isReply(error)) this.answered() })
-    let timedOut = false
-    return bounded(pending, this.timeoutMs, () => {
-      timedOut = true
-      this.#timedOut()
-      return new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' })
-    }).catch((error: unknown) => {
-      if (timedOut) throw error
-      if (!isReply(error)) this.#failed()
-      throw this.explain(error)
+    return bounded(pending, this.timeoutMs, this.#onTimeout, this.#hooks)
+  }
+
+  readonly #onTimeout = (): Error => {
+    this.#timedOut()
+    return this.#timeoutError()
+  }
+
+  #timeoutError(): CacheUnavailableError {
+    return new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' })
+  }
+
+  /**
+   * `count` commands on the node under one time bound (one timer for all, not one per command:
+   * a cluster's lookups are one GET per key): each command's result, or its Error, goes to
+   * `settle(j, …)` as soon as it comes; past the timeout the ones still pending get the
+   * timeout's error. The breaker counts each command's outcome as `run` would.
+   */
+  runEach<T>(count: number, start: (j: number) => Promise<T>, settle: (j: number, result: T | CacheUnavailableError) => void): Promise<void> {
+    if (!this.#allow()) {
+      const skipped = this.#skipped()
+      for (let j = 0; j < count; j++) settle(j, skipped)
+      return Promise.resolve()
+    }
+    const settled = new Uint8Array(count)
+    let left = count
+    let allSettled!: () => void
+    const all = new Promise<void>((resolve) => { allSettled = resolve })
+    const finish = (j: number, result: T | CacheUnavailableError) => {
+      settled[j] = 1
+      settle(j, result)
+      if (--left === 0) allSettled()
+    }
+    for (let j = 0; j < count; j++) {
+      let pending: Promise<T>
+      try {
+        pending = start(j)
+      } catch (error) {
+        pending = Promise.reject(error)
+      }
+      pending.then((value) => {
+        this.answered()
+        if (!settled[j]) finish(j, value)
+      }, (error: unknown) => {
+        if (isReply(error)) this.answered()
+        if (settled[j]) return
+        if (!isReply(error)) this.#failed()
+        finish(j, this.explain(error))
+      })
+    }
+    return bounded(all, this.timeoutMs, () => this.#timeoutError()).catch((timeout: CacheUnavailableError) => {
+      // As many timeouts as commands that were still pending, as one bound per command counted.
+      for (let j = 0; j < count; j++) {
+        if (settled[j]) continue
+        this.#timedOut()
+        finish(j, timeout)
+      }
     })
+  }
+
+  // Made once, not per command (a command's bound needs no closure of its own).
+  readonly #hooks: BoundHooks = {
+    // Any answer, even one after the timeout (or an error reply), says the node is up.
+    outcome: (error) => { if (error === undefined || isReply(error)) this.answered() },
+    // A failure within the timeout: a lost connection opens the breaker; an error reply doesn't.
+    error: (error) => {
+      if (!isReply(error)) this.#failed()
+      return this.explain(error)
+    },
+  }
+
+  /** The error of a command not sent because the node is skipped; keeps asking where its keys went (rate-limited by the backend). */
+  #skipped(): CacheUnavailableError {
+    this.onTrouble()
+    return new CacheUnavailableError(
+      `cacheme: Redis node ${this.node} is being skipped after failures (cool-down ${this.#coolDownMs} ms)`,
+      { outcome: 'not-applied' },
+    )
   }
 
   /** A CacheUnavailableError for what a command of this node failed with, without secrets. */

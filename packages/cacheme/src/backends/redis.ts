@@ -79,19 +79,14 @@ export class RedisBackend implements Backend {
     // aren't, and they would read as misses.
     const cluster = this.#redis as Cluster
     const groups = this.#groups(keys)
-    await Promise.all([...groups].map(async ([node, group]) => {
-      const health = this.#health(node)
-      await Promise.all(group.map(async (i) => {
-        let result: Buffer | null | Error
-        try {
-          result = await health.run(() => cluster.getBuffer(keys[i]!))
-        } catch (error) {
-          result = error as Error
-        }
+    // One time bound per node's group of GETs, not one timer per key.
+    await Promise.all([...groups].map(([node, group]) => this.#health(node).runEach(group.length,
+      (j) => cluster.getBuffer(keys[group[j]!]!),
+      (j, result) => {
+        const i = group[j]!
         out[i] = result
         deliver?.(i, result)
-      }))
-    }))
+      })))
     return out
   }
 

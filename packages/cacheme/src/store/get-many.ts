@@ -39,8 +39,8 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
   readonly #store: ManyGetStore<T>
   readonly #values: unknown[]
   readonly #state: Uint8Array
-  /** The first slot of each key (a repeated key's later slots copy it). */
-  readonly #firstOf = new Map<string, number>()
+  /** Without singleflight: the first slot of each key (a repeated key's later slots copy it). */
+  #firstOf: Map<string, number> | undefined
   #copies: number[] | undefined
   #joiners: Map<number, Joiner[]> | undefined
   #left = 0
@@ -65,24 +65,25 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
     const keys = this.#keys
     const lookups: string[] = []
     const slots: number[] = []
+    // With singleflight the open batch's flights tell repeated keys too (this getMany owns
+    // them): one map operation per key, and a repeat's first slot is looked for only then.
+    const firstOf = flights ? undefined : (this.#firstOf = new Map<string, number>())
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
-      const first = this.#firstOf.get(key)
-      if (first !== undefined) {
-        (this.#copies ??= new Array(keys.length).fill(-1))[i] = first
+      const existing = flights ? flights.find(key) : firstOf!.get(key)
+      if (existing === this || typeof existing === 'number') {
+        (this.#copies ??= new Array(keys.length).fill(-1))[i] = typeof existing === 'number' ? existing : keys.indexOf(key)
         continue
       }
-      this.#firstOf.set(key, i)
       this.#left++
-      if (flights) {
-        const existing = flights.find(key)
-        if (existing !== undefined) {
-          const joined = existing instanceof Promise ? existing : existing.join(key)
-          joined.then((value) => this.#fulfil(i, value), (error: unknown) => this.#fail(i, error))
-          continue
-        }
-        flights.claim(key, this)
+      if (existing !== undefined) {
+        // Another load of the key in the open batch (a get's, another getMany's): joined.
+        const joined = existing instanceof Promise ? existing : existing.join(key)
+        joined.then((value) => this.#fulfil(i, value), (error: unknown) => this.#fail(i, error))
+        continue
       }
+      if (flights) flights.claim(key, this)
+      else firstOf!.set(key, i)
       lookups.push(key)
       slots.push(i)
     }
@@ -113,8 +114,9 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
   }
 
   join(key: string): Promise<unknown> {
-    const slot = this.#firstOf.get(key)
-    if (slot === undefined) return Promise.reject(new Error(`cacheme: internal: '${key}' is not in this getMany`))
+    // Only a key this getMany claimed in Flights is joined, so it is one of its keys.
+    const slot = this.#keys.indexOf(key)
+    if (slot < 0) return Promise.reject(new Error(`cacheme: internal: '${key}' is not in this getMany`))
     if (this.#state[slot] === FULFILLED) return Promise.resolve(this.#values[slot])
     if (this.#state[slot] === REJECTED) return Promise.reject(this.#values[slot])
     return new Promise((resolve, reject) => {
