@@ -65,8 +65,11 @@ export class RedisBackend implements Backend {
     if (this.kind === 'redis') {
       const redis = this.#redis as Redis
       try {
-        const values = await this.#health('redis').run(() =>
-          keys.length === 1 ? redis.getBuffer(keys[0]!).then((v) => [v]) : redis.mgetBuffer(...(keys as string[])))
+        if (keys.length === 1) {
+          out[0] = await this.#health('redis').run(() => redis.getBuffer(keys[0]!))
+          return out
+        }
+        const values = await this.#health('redis').run(() => redis.mgetBuffer(...(keys as string[])))
         for (let i = 0; i < keys.length; i++) out[i] = values[i] ?? null
       } catch (error) {
         out.fill(error as Error)
