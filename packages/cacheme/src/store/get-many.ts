@@ -39,8 +39,6 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
   readonly #store: ManyGetStore<T>
   readonly #values: unknown[]
   readonly #state: Uint8Array
-  /** Without singleflight: the first slot of each key (a repeated key's later slots copy it). */
-  #firstOf: Map<string, number> | undefined
   #copies: number[] | undefined
   #joiners: Map<number, Joiner[]> | undefined
   #left = 0
@@ -67,7 +65,8 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
     const slots: number[] = []
     // With singleflight the open batch's flights tell repeated keys too (this getMany owns
     // them): one map operation per key, and a repeat's first slot is looked for only then.
-    const firstOf = flights ? undefined : (this.#firstOf = new Map<string, number>())
+    // Without singleflight, the first slot of each key (a repeated key's later slots copy it).
+    const firstOf = flights ? undefined : new Map<string, number>()
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
       const existing = flights ? flights.find(key) : firstOf!.get(key)
