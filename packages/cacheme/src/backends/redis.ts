@@ -53,9 +53,12 @@ export class RedisBackend implements Backend {
     redis.on('ready', () => { this.#lastConnectionError = undefined })
     this.#connectedAt = Date.now()
     redis.on('connect', () => { this.#connectedAt = Date.now() })
-    // A ready connection has just had its ready check answered: the server is back, so its
-    // breaker closes now rather than after the rest of a cool-down and a probe.
-    if (this.kind === 'redis') redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
+    // A ready connection has just had its ready check (INFO) answered: the server is back, so
+    // its breaker closes now rather than after the rest of a cool-down and a probe. (Without a
+    // ready check, 'ready' only says TCP is up, which a blackhole accepts too.)
+    if (this.kind === 'redis' && (redis as Redis).options.enableReadyCheck !== false) {
+      redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
+    }
     this.#listen()
   }
 
