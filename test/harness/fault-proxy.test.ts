@@ -83,6 +83,27 @@ describe('fault proxy', () => {
     expect(fastest).toBeLessThan(145)
   })
 
+  it('limits bandwidth in one direction: a big reply trickles in, in order, intact', async () => {
+    const redis = client()
+    await redis.connect()
+    const k = key('big')
+    const value = Buffer.alloc(400_000, 7)
+    await direct.set(k, value)
+    proxy.bandwidth(1_000_000, 'toClient')
+    let slices = 0
+    const count = (direction: string) => { if (direction === 'toClient') slices++ }
+    proxy.events.on('forwarded', count)
+    const started = performance.now()
+    const read = await redis.getBuffer(k)
+    proxy.events.off('forwarded', count)
+    // 400 kB at 1 MB/s: at least 0.4 s, in slices of 20 kB (1/50 s each).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390)
+    expect(slices).toBeGreaterThanOrEqual(20)
+    expect(read?.equals(value)).toBe(true)
+    proxy.bandwidth(0)
+    expect(await redis.ping()).toBe('PONG')
+  })
+
   it('stalls replies: the command stays pending until resume, then completes', async () => {
     const redis = client()
     await redis.connect()

@@ -36,6 +36,12 @@ export interface FaultProxy {
    */
   latency(ms: number, direction?: Direction): void
   /**
+   * Passes at most `bytesPerSecond` in `direction` (default both), in slices of at most 1/50 s
+   * each, so a big reply trickles in steadily (a slow link) while its connection stays alive.
+   * `0` removes the limit. Adds to any latency; byte order is kept.
+   */
+  bandwidth(bytesPerSecond: number, direction?: Direction): void
+  /**
    * Stops forwarding in `direction` (default both): sockets stay open, data is held (and the
    * sender is paused, so TCP pushes back as with a hung peer) until `resume()`. Applies to open
    * and new connections.
@@ -53,7 +59,7 @@ export interface FaultProxy {
   blackhole(on?: boolean): void
   /** Sends a TCP RST on every open connection (both sides) and forgets them. */
   reset(): void
-  /** Turns every fault off (resumes stalls; latency 0; drop and blackhole off). */
+  /** Turns every fault off (resumes stalls; latency 0; no bandwidth limit; drop and blackhole off). */
   clear(): void
   /** Open client connections (joined and blackholed). */
   connections(): number
@@ -81,6 +87,7 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
   const events = new EventEmitter<FaultProxyEvents>()
   // Listeners are optional; an 'error' event never comes from here, so no crash on no listener.
   const delays = { toServer: 0, toClient: 0 }
+  const rates = { toServer: 0, toClient: 0 }
   const stalled = { toServer: false, toClient: false }
   let dropping = false
   let blackholing = false
@@ -110,9 +117,22 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
   }
 
   function onChunk(pipe: Pipe, chunk: Buffer): void {
-    const due = Math.max(Date.now() + delays[pipe.direction], pipe.lastDue)
-    pipe.lastDue = due
-    pipe.queue.push({ chunk, due })
+    const rate = rates[pipe.direction]
+    if (rate === 0) {
+      const due = Math.max(Date.now() + delays[pipe.direction], pipe.lastDue)
+      pipe.lastDue = due
+      pipe.queue.push({ chunk, due })
+    } else {
+      // Each slice is due once the link had the time to carry it after the one before.
+      const slice = Math.max(1, Math.floor(rate / 50))
+      let due = Math.max(Date.now() + delays[pipe.direction], pipe.lastDue)
+      for (let at = 0; at < chunk.length; at += slice) {
+        const part = chunk.subarray(at, at + slice)
+        due += (part.length * 1000) / rate
+        pipe.queue.push({ chunk: part, due })
+      }
+      pipe.lastDue = due
+    }
     if (stalled[pipe.direction]) {
       // Push back on the sender, as a peer that stopped reading does.
       pipe.from.pause()
@@ -175,6 +195,10 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`fault-proxy: latency must be >= 0 ms, got ${ms}`)
       for (const d of directions(direction)) delays[d] = ms
     },
+    bandwidth(bytesPerSecond, direction = 'both') {
+      if (!Number.isFinite(bytesPerSecond) || bytesPerSecond < 0) throw new RangeError(`fault-proxy: bandwidth must be >= 0 bytes/s, got ${bytesPerSecond}`)
+      for (const d of directions(direction)) rates[d] = bytesPerSecond
+    },
     stall(direction = 'both') {
       for (const d of directions(direction)) stalled[d] = true
     },
@@ -194,6 +218,7 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
     },
     clear() {
       delays.toServer = delays.toClient = 0
+      rates.toServer = rates.toClient = 0
       dropping = blackholing = false
       proxy.resume('both')
     },

@@ -47,6 +47,41 @@ test('one slow command is not an outage: the breaker opens only after timeouts i
   await outcome(health.run(() => Promise.resolve('skipped'))) // two in a row: open
 })
 
+test('a node still sending bytes is slow, not down: its timeouts do not open the breaker', async () => {
+  vi.useFakeTimers({ now: 3_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  const health = new NodeHealth('n', 100, new Secrets())
+  // A big reply streams in: the commands behind it time out while its bytes keep arriving.
+  const behind = [health.run(never), health.run(never), health.run(never)]
+  vi.advanceTimersByTime(50)
+  health.heard()
+  vi.advanceTimersByTime(50)
+  for (const failed of behind) await outcome(failed)
+  expect(await health.run(() => Promise.resolve('served'))).toBe('served')
+  // Silent for the whole timeout: the same timeouts do open it.
+  const silent = [health.run(never), health.run(never)]
+  vi.advanceTimersByTime(100)
+  for (const failed of silent) await outcome(failed)
+  await outcome(health.run(() => Promise.resolve('skipped')))
+})
+
+test('runEach bounds many commands with one timer: each settles as it answers, the pending ones time out together', async () => {
+  vi.useFakeTimers({ now: 4_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  const health = new NodeHealth('n', 100, new Secrets())
+  let release!: (v: string) => void
+  const late = new Promise<string>((resolve) => { release = resolve })
+  const results: unknown[] = []
+  const done = health.runEach(3, (j) => (j === 0 ? Promise.resolve('a') : j === 1 ? late : never()), (j, result) => { results[j] = result })
+  await Promise.resolve()
+  expect(results[0]).toBe('a') // settled before the others answered
+  release('b')
+  vi.advanceTimersByTime(100)
+  await done
+  expect(results[1]).toBe('b')
+  expect((results[2] as CacheUnavailableError).message).toBe('cacheme: Redis node n did not answer within 100 ms')
+  // One command timed out: one timeout counted, the breaker is still closed.
+  expect(await health.run(() => Promise.resolve('served'))).toBe('served')
+})
+
 test('a server that answers with an error is up: an ACL refusal names the permission and never opens the breaker', async () => {
   const health = new NodeHealth('n', 1000, new Secrets())
   const refused = await outcome(health.run(replyError("NOPERM User reader has no permissions to run the 'evalsha' command")))

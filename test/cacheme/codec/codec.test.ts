@@ -1,6 +1,6 @@
 import { Packr } from 'msgpackr'
 import { describe, expect, test } from 'vitest'
-import { defaultCodec, jsonCodec, msgpackCodec, resolveCodec } from '../../../packages/cacheme/src/codec/codec.js'
+import { defaultCodec, jsonCodec, msgpackCodec, NOT_A_VALUE, resolveCodec } from '../../../packages/cacheme/src/codec/codec.js'
 
 /** Through the codec and the frame, as a store writes and reads it. */
 function roundTrip<T>(value: T): T {
@@ -205,5 +205,36 @@ describe('the json codec and custom codecs', () => {
 
   test('an unknown codec option is refused, naming the store and the value', () => {
     expect(() => resolveCodec('yaml' as never, 'books')).toThrow(/store 'books' has codec "yaml"/)
+  })
+})
+
+describe('the hit path (ValueFormat.hit)', () => {
+  test('values that are views of one reply chunk decode in place, each as itself, chunk after chunk', () => {
+    const format = resolveCodec<unknown>(undefined, 'hits')
+    const values = [{ id: 1, at: new Date(5) }, 'two', [3, new Map([[1, 2]])], { id: 4, tags: new Set(['a']) }]
+    for (let round = 0; round < 2; round++) {
+      // As ioredis hands them over: subarrays of the socket's read, between RESP framing bytes.
+      const framed = values.map((v) => format.write(v))
+      const chunk = Buffer.concat(framed.flatMap((f) => [Buffer.from(`$${f.length}\r\n`), f, Buffer.from('\r\n')]))
+      let at = 0
+      const views = framed.map((f) => {
+        at += `$${f.length}\r\n`.length
+        const view = chunk.subarray(at, at + f.length)
+        at += f.length + 2
+        return view
+      })
+      expect(views.map((v) => format.hit(v))).toEqual(values)
+    }
+  })
+
+  test('bytes that are not a decodable value frame are NOT_A_VALUE, never a throw', () => {
+    for (const codec of [undefined, 'json' as const]) {
+      const format = resolveCodec<unknown>(codec, 'hits')
+      expect(format.hit(Buffer.from('plain text'))).toBe(NOT_A_VALUE)
+      expect(format.hit(Buffer.from([0xc1, 0x63, 0x6d, 0x01, 0x76, 0x01, 0x90]))).toBe(NOT_A_VALUE) // flags set
+      expect(format.hit(format.write(7))).toBe(7)
+    }
+    const msgpack = resolveCodec<unknown>(undefined, 'hits')
+    expect(msgpack.hit(Buffer.from([0xc1, 0x63, 0x6d, 0x01, 0x76, 0x00, 0xc1, 0x07]))).toBe(NOT_A_VALUE) // mode 7: undecodable
   })
 })

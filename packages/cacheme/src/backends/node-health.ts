@@ -1,12 +1,13 @@
-import { bounded } from '../client/bounded.js'
+import { bounded, type BoundHooks } from '../client/bounded.js'
 import { CacheUnavailableError } from '../errors.js'
 import type { Secrets } from '../client/secrets.js'
 
 /** How long a node that failed is skipped before one call probes it again. */
 const COOL_DOWN_MIN_MS = 1000
 /**
- * Timeouts in a row (with no answer of any kind between them) before the node is skipped: one
- * slow command (a 50 MB value) is not an outage, and it delays the commands behind it anyway.
+ * Timeouts in a row (with no answer of any kind between them, and no bytes received within the
+ * timeout before them) before the node is skipped: one slow command (a 50 MB value) is not an
+ * outage, and it delays the commands behind it anyway.
  */
 const TIMEOUTS_TO_OPEN = 2
 
@@ -21,6 +22,8 @@ export class NodeHealth {
   #openUntil = 0
   #probing = false
   #timeouts = 0
+  /** When the node's connection last received bytes (0: not known). */
+  #heardAt = 0
   readonly #coolDownMs: number
 
   constructor(
@@ -41,32 +44,91 @@ export class NodeHealth {
    * the command may have been applied. A late result is swallowed (never an unhandled rejection).
    */
   run<T>(operation: () => Promise<T>): Promise<T> {
-    if (!this.#allow()) {
-      // Still skipped: keep asking where its keys went (rate-limited by the backend).
-      this.onTrouble()
-      return Promise.reject(new CacheUnavailableError(
-        `cacheme: Redis node ${this.node} is being skipped after failures (cool-down ${this.#coolDownMs} ms)`,
-        { outcome: 'not-applied' },
-      ))
-    }
+    if (!this.#allow()) return Promise.reject(this.#skipped())
     let pending: Promise<T>
     try {
       pending = operation()
     } catch (error) {
       pending = Promise.reject(error)
     }
-    // Any answer, even one after the timeout (or an error reply), says the node is up.
-    pending.then(() => this.#answered(), (error: unknown) => { if (isReply(error)) this.#answered() })
-    let timedOut = false
-    return bounded(pending, this.timeoutMs, () => {
-      timedOut = true
-      this.#timedOut()
-      return new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' })
-    }).catch((error: unknown) => {
-      if (timedOut) throw error
-      if (!isReply(error)) this.#failed()
-      throw this.explain(error)
+    return bounded(pending, this.timeoutMs, this.#onTimeout, this.#hooks)
+  }
+
+  readonly #onTimeout = (): Error => {
+    this.#timedOut()
+    return this.#timeoutError()
+  }
+
+  #timeoutError(): CacheUnavailableError {
+    return new CacheUnavailableError(`cacheme: Redis node ${this.node} did not answer within ${this.timeoutMs} ms`, { outcome: 'unknown' })
+  }
+
+  /**
+   * `count` commands on the node under one time bound (one timer for all, not one per command:
+   * a cluster's lookups are one GET per key): each command's result, or its Error, goes to
+   * `settle(j, …)` as soon as it comes; past the timeout the ones still pending get the
+   * timeout's error. The breaker counts each command's outcome as `run` would.
+   */
+  runEach<T>(count: number, start: (j: number) => Promise<T>, settle: (j: number, result: T | CacheUnavailableError) => void): Promise<void> {
+    if (!this.#allow()) {
+      const skipped = this.#skipped()
+      for (let j = 0; j < count; j++) settle(j, skipped)
+      return Promise.resolve()
+    }
+    const settled = new Uint8Array(count)
+    let left = count
+    let allSettled!: () => void
+    const all = new Promise<void>((resolve) => { allSettled = resolve })
+    const finish = (j: number, result: T | CacheUnavailableError) => {
+      settled[j] = 1
+      settle(j, result)
+      if (--left === 0) allSettled()
+    }
+    for (let j = 0; j < count; j++) {
+      let pending: Promise<T>
+      try {
+        pending = start(j)
+      } catch (error) {
+        pending = Promise.reject(error)
+      }
+      pending.then((value) => {
+        this.answered()
+        if (!settled[j]) finish(j, value)
+      }, (error: unknown) => {
+        if (isReply(error)) this.answered()
+        if (settled[j]) return
+        if (!isReply(error)) this.#failed()
+        finish(j, this.explain(error))
+      })
+    }
+    return bounded(all, this.timeoutMs, () => this.#timeoutError()).catch((timeout: CacheUnavailableError) => {
+      // As many timeouts as commands that were still pending, as one bound per command counted.
+      for (let j = 0; j < count; j++) {
+        if (settled[j]) continue
+        this.#timedOut()
+        finish(j, timeout)
+      }
     })
+  }
+
+  // Made once, not per command (a command's bound needs no closure of its own).
+  readonly #hooks: BoundHooks = {
+    // Any answer, even one after the timeout (or an error reply), says the node is up.
+    outcome: (error) => { if (error === undefined || isReply(error)) this.answered() },
+    // A failure within the timeout: a lost connection opens the breaker; an error reply doesn't.
+    error: (error) => {
+      if (!isReply(error)) this.#failed()
+      return this.explain(error)
+    },
+  }
+
+  /** The error of a command not sent because the node is skipped; keeps asking where its keys went (rate-limited by the backend). */
+  #skipped(): CacheUnavailableError {
+    this.onTrouble()
+    return new CacheUnavailableError(
+      `cacheme: Redis node ${this.node} is being skipped after failures (cool-down ${this.#coolDownMs} ms)`,
+      { outcome: 'not-applied' },
+    )
   }
 
   /** A CacheUnavailableError for what a command of this node failed with, without secrets. */
@@ -105,7 +167,16 @@ export class NodeHealth {
     return true
   }
 
-  #answered(): void {
+  /**
+   * Bytes arrived on the node's connection (part of a reply, perhaps of a big value still on its
+   * way): a timeout soon after is a slow reply, not a silent node.
+   */
+  heard(): void {
+    this.#heardAt = Date.now()
+  }
+
+  /** The node answered (any reply, or its connection's ready check): it is up, the breaker closes. */
+  answered(): void {
     this.#openUntil = 0
     this.#probing = false
     this.#timeouts = 0
@@ -113,6 +184,9 @@ export class NodeHealth {
 
   #timedOut(): void {
     this.onTrouble()
+    // Replies are in order on a connection: the commands behind a big value time out too while
+    // its bytes stream in. A node that sent something within the timeout is slow, not down.
+    if (!this.#probing && Date.now() - this.#heardAt < this.timeoutMs) return
     if (++this.#timeouts >= TIMEOUTS_TO_OPEN || this.#probing) this.#open()
   }
 

@@ -12,6 +12,7 @@ import { Pruning, scoreOf } from './pruning.js'
 import { NodeHealth } from './node-health.js'
 import { RedisSubscriber } from './redis-subscriber.js'
 import { slotTag } from './slot-tags.js'
+import { tooBig } from './value-limit.js'
 
 type Arg = string | Buffer | number
 type PipelineResult = [error: Error | null, result: unknown][] | null
@@ -44,8 +45,8 @@ export class RedisBackend implements Backend {
   #publish: Promise<string> | undefined
   #shardedPubSub = false
   #lastRefresh = 0
-  /** When the (standalone) connection last became ready; 0 until it does. */
-  #readyAt = 0
+  /** When the (standalone) connection's current attempt reached the server (TCP up, 'connect'). */
+  #connectedAt = 0
   readonly #pruning = new Pruning()
 
   constructor(redis: RedisInstance, options: { owned: boolean; timeoutMs: number; secrets: Secrets }) {
@@ -57,8 +58,15 @@ export class RedisBackend implements Backend {
     // Kept for the reason of the next failure: a refused AUTH is told only as an 'error' event.
     redis.on('error', (error: unknown) => { this.#lastConnectionError = error })
     redis.on('ready', () => { this.#lastConnectionError = undefined })
-    this.#readyAt = redis.status === 'ready' ? Date.now() : 0
-    redis.on('ready', () => { this.#readyAt = Date.now() })
+    this.#connectedAt = Date.now()
+    redis.on('connect', () => { this.#connectedAt = Date.now() })
+    // A ready connection has just had its ready check (INFO) answered: the server is back, so
+    // its breaker closes now rather than after the rest of a cool-down and a probe. (Without a
+    // ready check, 'ready' only says TCP is up, which a blackhole accepts too.)
+    if (this.kind === 'redis' && (redis as Redis).options.enableReadyCheck !== false) {
+      redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
+    }
+    this.#listen()
   }
 
   async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
@@ -67,8 +75,11 @@ export class RedisBackend implements Backend {
     if (this.kind === 'redis') {
       const redis = this.#redis as Redis
       try {
-        const values = await this.#health('redis').run(() =>
-          keys.length === 1 ? redis.getBuffer(keys[0]!).then((v) => [v]) : redis.mgetBuffer(...(keys as string[])))
+        if (keys.length === 1) {
+          out[0] = await this.#health('redis').run(() => redis.getBuffer(keys[0]!))
+          return out
+        }
+        const values = await this.#health('redis').run(() => redis.mgetBuffer(...(keys as string[])))
         for (let i = 0; i < keys.length; i++) out[i] = values[i] ?? null
       } catch (error) {
         out.fill(error as Error)
@@ -81,26 +92,31 @@ export class RedisBackend implements Backend {
     // aren't, and they would read as misses.
     const cluster = this.#redis as Cluster
     const groups = this.#groups(keys)
-    await Promise.all([...groups].map(async ([node, group]) => {
-      const health = this.#health(node)
-      await Promise.all(group.map(async (i) => {
-        let result: Buffer | null | Error
-        try {
-          result = await health.run(() => cluster.getBuffer(keys[i]!))
-        } catch (error) {
-          result = error as Error
-        }
+    // One time bound per node's group of GETs, not one timer per key.
+    await Promise.all([...groups].map(([node, group]) => this.#health(node).runEach(group.length,
+      (j) => cluster.getBuffer(keys[group[j]!]!),
+      (j, result) => {
+        const i = group[j]!
         out[i] = result
         deliver?.(i, result)
-      }))
-    }))
+      })))
     return out
   }
 
   async set(entries: readonly SetEntry[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
     const publish = await this.#publishCommand()
     const now = Date.now()
-    return this.#scriptPerKey(SET, entries, (e) => [e.value, e.ttlMs, publish, CHANGED_NOTICE, scoreOf(now, e.ttlMs), now, this.#pruning.next()], deliver)
+    const args = (e: SetEntry) => [e.value, e.ttlMs, publish, CHANGED_NOTICE, scoreOf(now, e.ttlMs), now, this.#pruning.next()]
+    const refused = entries.map((e) => tooBig(e.key, e.value.length))
+    if (refused.every((r) => r === undefined)) return this.#scriptPerKey(SET, entries, args, deliver)
+    // Values over Redis's limit fail on their own; the others of the batch are written.
+    const sent = entries.flatMap((_, i) => (refused[i] ? [] : [i]))
+    const out: (Error | undefined)[] = refused.slice()
+    for (const [i, error] of refused.entries()) if (error) deliver?.(i, error)
+    const written = await this.#scriptPerKey(SET, sent.map((i) => entries[i]!), args,
+      deliver && ((j, error) => deliver(sent[j]!, error)))
+    sent.forEach((i, j) => { out[i] = written[j] })
+    return out
   }
 
   async del(entries: readonly IndexedKey[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
@@ -176,6 +192,8 @@ export class RedisBackend implements Backend {
     extend: async (entry, head, lockTtlMs) =>
       (await this.#script(EXTEND, entry.key, this.#setsOf(entry), [head, lockTtlMs])) === 1,
     commit: async (entry, head, notice) => {
+      const big = tooBig(entry.key, entry.value.length)
+      if (big) throw big
       const publish = await this.#publishCommand()
       const now = Date.now()
       const sets = this.#setsOf(entry)
@@ -286,6 +304,31 @@ export class RedisBackend implements Backend {
     return health
   }
 
+  /**
+   * Tells each node's health when bytes arrive on its connection (the connection of the one
+   * server, or of each cluster master, as ioredis opens and reopens them): a big reply that is
+   * still streaming in is a slow node, not a dead one (see NodeHealth.heard).
+   */
+  #listen(): void {
+    const seen = new WeakSet<object>()
+    const watch = (node: string, connection: Redis) => {
+      const attach = () => {
+        const stream = (connection as unknown as { stream?: NodeJS.EventEmitter }).stream
+        if (!stream || seen.has(stream)) return
+        seen.add(stream)
+        const health = this.#health(node)
+        stream.on('data', () => health.heard())
+      }
+      connection.on('connect', attach)
+      attach()
+    }
+    if (this.kind === 'redis') return watch('redis', this.#redis as Redis)
+    const cluster = this.#redis as Cluster
+    const nameOf = (connection: Redis) => `${connection.options.host}:${connection.options.port}`
+    cluster.on('+node', (connection: Redis) => watch(nameOf(connection), connection))
+    for (const connection of cluster.nodes('all')) watch(nameOf(connection), connection)
+  }
+
   /** A node timed out or dropped: find out why it is stuck, and get unstuck. */
   #onTrouble(): void {
     this.#refreshSlots()
@@ -295,13 +338,19 @@ export class RedisBackend implements Backend {
   /**
    * A reconnect that lands in a server that accepts and never answers hangs for good: ioredis
    * drops its connect timeout once TCP is up, and waits for a ready check that never comes. A
-   * connection of ours that has not been ready for longer than the timeout is dropped and
-   * dialled again (an instance you passed in is yours to manage).
+   * connection of ours whose current attempt has waited for its ready check longer than the
+   * timeout is dropped and dialled again (an instance you passed in is yours to manage).
+   * Measured from this attempt's 'connect', not from the last 'ready': every skipped call asks,
+   * and measured from 'ready' each new attempt was dropped again before its ready check could
+   * be answered, so the connection never came back after a blackhole.
    */
   #reconnectIfStuck(): void {
     if (!this.#owned || this.kind !== 'redis') return
     const redis = this.#redis as Redis
-    if (redis.status === 'connect' && Date.now() - this.#readyAt > this.#timeoutMs) redis.disconnect(true)
+    if (redis.status === 'connect' && Date.now() - this.#connectedAt > this.#timeoutMs) {
+      this.#connectedAt = Date.now() // one redial per stuck attempt, however many calls ask
+      redis.disconnect(true)
+    }
   }
 
   /**

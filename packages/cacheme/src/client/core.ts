@@ -6,7 +6,7 @@ import { CacheUnavailableError } from '../errors.js'
 import type { HeldMarker, HerdContext } from '../herd/herd.js'
 import { SubscriberHub } from '../herd/hub.js'
 import { Flights } from '../store/flights.js'
-import { TickBatcher } from './batcher.js'
+import { TickBatcher, type Sink } from './batcher.js'
 import { TimeBudget, UNBOUNDED, type Budget } from './budget.js'
 import type { CacheOp, Logger, OpDetail } from './logger.js'
 import { openConnection, type ClientOptions } from './options.js'
@@ -77,6 +77,11 @@ export class ClientCore implements HerdContext {
     return this.lookups.add(key)
   }
 
+  /** The stored bytes of many keys, into `sink` by their `slots` as each node answers: one batch entry per key, no promise per key. */
+  getMany(keys: readonly string[], slots: readonly number[], sink: Sink<Buffer | null | Error>): void {
+    this.lookups.addMany(keys, slots, sink)
+  }
+
   /** Writes a value (fencing fills in flight); writes of one tick share one round trip per node. */
   set(entry: SetEntry): Promise<Error | undefined> {
     return this.#sets.add(entry)
@@ -95,8 +100,10 @@ export class ClientCore implements HerdContext {
   }
 
   log(store: string, key: string, op: CacheOp, detail?: OpDetail): void {
-    const shortKey = key.startsWith(this.prefix) ? key.slice(this.prefix.length + 1) : key
     this.stats.count(store, op)
+    // The short key is built only for someone who reads it (a HIT is logged per key).
+    if (!this.#logger && !opChannel.hasSubscribers) return
+    const shortKey = key.startsWith(this.prefix) ? key.slice(this.prefix.length + 1) : key
     if (opChannel.hasSubscribers) opChannel.publish({ store, key: shortKey, op, detail })
     if (!this.#logger) return
     try {

@@ -1,5 +1,5 @@
 import { describeValue } from '../describe.js'
-import { frameJson, frameValue, readFrame, readJsonFrame, type Frame, type ValueFrame } from './frame.js'
+import { frameJson, frameValue, isValueFrame, readFrame, readJsonFrame, VALUE_PAYLOAD_START, type Frame, type ValueFrame } from './frame.js'
 import { decodeMsgpack, encodeMsgpack } from './msgpack.js'
 
 /** Turns values into bytes for Redis and back. `decode` may throw: the value is then a miss. */
@@ -39,26 +39,55 @@ export interface ValueFormat<T> {
   write(value: T): Buffer
   read(bytes: Buffer): Frame
   decode(frame: ValueFrame): T
+  /**
+   * The hit path: the value of `bytes` if they are a value frame that decodes, else NOT_A_VALUE
+   * (then `read` tells what they are). Never throws; builds no frame for the default codec.
+   */
+  hit(bytes: Buffer): T | typeof NOT_A_VALUE
 }
 
-const binaryFormat = <T>(codec: Codec<T>): ValueFormat<T> => ({
-  write: (value) => frameValue(codec.encode(value)),
-  read: readFrame,
+/** What `ValueFormat.hit` returns for bytes that are not a decodable value. */
+export const NOT_A_VALUE: unique symbol = Symbol('cacheme: not a value')
+
+function hitOf<T>(read: (bytes: Buffer) => Frame, decode: (frame: ValueFrame) => T): (bytes: Buffer) => T | typeof NOT_A_VALUE {
+  return (bytes) => {
+    const frame = read(bytes)
+    if (frame.kind !== 'value') return NOT_A_VALUE
+    try {
+      return decode(frame)
+    } catch {
+      return NOT_A_VALUE
+    }
+  }
+}
+
+const binaryFormat = <T>(codec: Codec<T>): ValueFormat<T> => {
   // A custom codec gets its bytes as a Buffer of their own.
-  decode: (frame) => codec.decode(frame.bytes.subarray(frame.start, frame.end)),
-})
+  const decode = (frame: ValueFrame) => codec.decode(frame.bytes.subarray(frame.start, frame.end))
+  return { write: (value) => frameValue(codec.encode(value)), read: readFrame, decode, hit: hitOf(readFrame, decode) }
+}
 
 // The built-in codecs read their payload in place.
 const msgpackFormat: ValueFormat<unknown> = {
   write: (value) => frameValue(encodeMsgpack(value)),
   read: readFrame,
   decode: (frame) => decodeMsgpack(frame.bytes, frame.start, frame.end),
+  hit: (bytes) => {
+    if (!isValueFrame(bytes)) return NOT_A_VALUE
+    try {
+      return decodeMsgpack(bytes, VALUE_PAYLOAD_START, bytes.length)
+    } catch {
+      return NOT_A_VALUE
+    }
+  },
 }
 
+const decodeJson = (frame: ValueFrame): unknown => JSON.parse(frame.bytes.toString('utf8', frame.start, frame.end))
 const jsonFormat: ValueFormat<unknown> = {
   write: (value) => frameJson(JSON.stringify(value) ?? 'null'),
   read: readJsonFrame,
-  decode: (frame) => JSON.parse(frame.bytes.toString('utf8', frame.start, frame.end)),
+  decode: decodeJson,
+  hit: hitOf(readJsonFrame, decodeJson),
 }
 
 export function resolveCodec<T>(option: CodecOption<T> | undefined, storeName: string): ValueFormat<T> {

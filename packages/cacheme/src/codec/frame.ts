@@ -30,6 +30,8 @@ const VERSION = 1
 const KIND_VALUE = 0x76 // 'v'
 const KIND_MARKER = 0x6c // 'l'
 const VALUE_HEADER = 6
+/** Where a binary value frame's payload starts. */
+export const VALUE_PAYLOAD_START = VALUE_HEADER
 /** Characters in a holder's token (hex), in markers and notices alike. */
 export const TOKEN_LENGTH = 32
 /** A marker's fixed part: header + token. What follows it (a previous value) does not change whose lock it is. */
@@ -92,6 +94,12 @@ export function readFrame(bytes: Buffer): Frame {
     return { kind: 'value', bytes, start: VALUE_HEADER, end: bytes.length }
   }
   return readMarker(bytes)
+}
+
+/** Whether `bytes` are a binary value frame (`readFrame` would say 'value'), without building the frame: the hit path. */
+export function isValueFrame(bytes: Buffer): boolean {
+  return bytes.length >= VALUE_HEADER && bytes[0] === MAGIC_0 && bytes[1] === MAGIC_1 && bytes[2] === MAGIC_2
+    && bytes[3] === VERSION && bytes[4] === KIND_VALUE && bytes[5] === 0
 }
 
 /** What `bytes` are, as written by the JSON-framed codec (markers are binary in every store). */

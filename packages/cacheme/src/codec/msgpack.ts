@@ -151,12 +151,38 @@ function withLead(mode: number, body: Uint8Array): Buffer {
   return out
 }
 
+/** Reply chunks at most this big are decoded in place, through one view each. */
+const IN_PLACE_MAX = 256 * 1024
+let lastChunk: ArrayBufferLike | undefined
+let lastView: Buffer | undefined
+
+/**
+ * The values of one reply are views of the socket's chunk, and msgpackr gives every Buffer it
+ * decodes a DataView of its own (a property added to it: an allocation and a shape change per
+ * value). Decoding them as ranges of one view of the whole chunk makes that once per chunk.
+ * Only small chunks are kept for that (a read buffer, never a big value's own buffer), and only
+ * the last one.
+ */
+function replyBuffer(bytes: Buffer): Buffer {
+  const chunk = bytes.buffer
+  if (chunk === lastChunk) return lastView!
+  if (chunk.byteLength > IN_PLACE_MAX || bytes.byteLength === chunk.byteLength) return bytes
+  lastChunk = chunk
+  lastView = Buffer.from(chunk, 0, chunk.byteLength)
+  return lastView
+}
+
 /**
  * Decodes `bytes[start, end)`. Taking a range, not a subarray, is what keeps the frame free:
  * a `subarray()` per value costs more than decoding a small one (bench/results/codec.md).
  */
 export function decodeMsgpack(bytes: Buffer, start = 0, end = bytes.length): unknown {
-  if (bytes[start] !== LEAD) return packr.unpack(bytes, { start, end })
+  if (bytes[start] !== LEAD) {
+    const whole = replyBuffer(bytes)
+    if (whole === bytes) return packr.unpack(bytes, { start, end })
+    const offset = bytes.byteOffset
+    return packr.unpack(whole, { start: offset + start, end: offset + end })
+  }
   const mode = bytes[start + 1]
   if (mode === undefined || (mode & ~(WITH_RECORDS | WITH_TABLE)) !== 0) {
     throw new TypeError(`cacheme: the default codec's payload has mode ${String(mode)}; expected 0 to 3`)

@@ -3,12 +3,14 @@ import type { Budget } from '../client/budget.js'
 import { Client, coreOf } from '../client/client.js'
 import type { ClientCore } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
-import { tracedFetch, tracedGet } from '../client/tracing.js'
+import { tracedFetch, tracedGet, tracingGets } from '../client/tracing.js'
+import { NOT_A_VALUE } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { afterLookup, refresh, type Load } from '../herd/herd.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
+import { ManyGet } from './get-many.js'
 import { KeyMemo } from './key-memo.js'
 import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
 import type { StoreSpec } from './spec.js'
@@ -78,7 +80,8 @@ export class Store<P extends object = Params, T = unknown> {
       }
       const core = coreOf(this.#client())
       const key = this.#keyOn(core, params)
-      flight = tracedGet(this.name, () => shortKey(core, key), () => this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
+      const load = () => this.#lookupAndSettle(core, key, params)
+      flight = tracingGets() ? tracedGet(this.name, () => shortKey(core, key), () => this.#shared(core, key, load)) : this.#shared(core, key, load)
       if (signal !== undefined) return withAbort(flight, signal)
     } catch (error) {
       return Promise.reject(error)
@@ -98,15 +101,19 @@ export class Store<P extends object = Params, T = unknown> {
         throw new TypeError(`cacheme: the options of ${this.name}.getMany() must be { settle?: boolean }, got ${describeValue(options)}`)
       }
       const core = coreOf(this.#client())
-      const keys = paramsList.map((params) => this.#keyOn(core, params))
-      // A repeated key is loaded once, with or without singleflight; all lookups go in this tick's batch.
-      const loads = new Map<string, Promise<T>>()
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!
-        if (!loads.has(key)) loads.set(key, this.#shared(core, key, () => this.#lookupAndSettle(core, key, paramsList[i]!)))
-      }
-      const all = keys.map((key) => loads.get(key)!)
-      return options?.settle ? Promise.allSettled(all) : Promise.all(all)
+      const keys = new Array<string>(paramsList.length)
+      for (let i = 0; i < keys.length; i++) keys[i] = this.#keyOn(core, paramsList[i]!)
+      // One batch entry per distinct key, answers into one array; only a key that is not a hit
+      // gets a promise (the herd's), so a warm getMany costs one promise, not one per key.
+      const started = performance.now()
+      const { format } = this.#options
+      const many = new ManyGet<T>(keys, options?.settle === true, {
+        hit: format.hit,
+        logHit: (key) => core.log(this.name, key, 'HIT'),
+        settle: (slot, found) => afterLookup(this.#loadOf(core, keys[slot]!, paramsList[slot]!, core.budget(performance.now() - started)), found),
+      })
+      many.start(core, this.#options.singleflight ? core.flights : undefined)
+      return many.promise
     } catch (error) {
       return Promise.reject(error)
     }
@@ -195,17 +202,12 @@ export class Store<P extends object = Params, T = unknown> {
     const started = performance.now()
     const found = await core.get(key)
     if (found instanceof Buffer) {
-      // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the same).
-      const { format } = this.#options
-      const frame = format.read(found)
-      if (frame.kind === 'value') {
-        try {
-          const value = format.decode(frame)
-          core.log(this.name, key, 'HIT')
-          return value
-        } catch {
-          // Undecodable: afterLookup() logs it and replaces it.
-        }
+      // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the
+      // same); bytes that are not a decodable value go on to afterLookup(), which says what they are.
+      const value = this.#options.format.hit(found)
+      if (value !== NOT_A_VALUE) {
+        core.log(this.name, key, 'HIT')
+        return value
       }
     }
     return afterLookup(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
