@@ -10,12 +10,12 @@ import type { CheckFetcherParams, TemplateParams } from './types.js'
 export function cached<const S extends string, P extends object, T>(
   template: S,
   fetcher: ((params: P) => T | Promise<T>) & CheckFetcherParams<S, P>,
-  ttlOrOptions?: Ttl | StoreOptions<T>,
+  ttlOrOptions?: Ttl | StoreOptions<T, NoInfer<P>>,
 ): Store<P, T>
 export function cached<const S extends string, T>(
   template: S,
   fetcher: () => T | Promise<T>,
-  ttlOrOptions?: Ttl | StoreOptions<T>,
+  ttlOrOptions?: Ttl | StoreOptions<T, TemplateParams<S>>,
 ): Store<TemplateParams<S>, T>
 /**
  * Explicit value type: `cached<Comment>('comment:<<id>>', fetchComment, 300)`.
@@ -25,7 +25,7 @@ export function cached<const S extends string, T>(
 export function cached<T = never>(
   template: string,
   fetcher: (params: any) => NoInfer<T> | Promise<NoInfer<T>>,
-  ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>>,
+  ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>, Record<string, string | number>>,
 ): Store<Record<string, string | number>, T>
 export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
   return new Store(specOf(template), fetcher, ttlOrOptions)

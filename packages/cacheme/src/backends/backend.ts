@@ -1,3 +1,5 @@
+import type { BatchLock } from './batch-lock.js'
+
 /**
  * What the client needs from where values live, one verb per Redis operation. Every method
  * that takes many keys batches them per node (one round trip per node) and answers per key: a
@@ -18,6 +20,8 @@ export interface Backend {
   delIndexed(index: IndexName): Promise<number>
   /** The herd's lock operations; each is one script on the key's node. */
   readonly lock: Lock
+  /** The same steps for many keys at once, one script per node (a batch of fills, herd/batch.ts). */
+  readonly batchLock: BatchLock
   /** Opens the connection that receives the herd's notices. */
   openSubscriber(): Promise<SubscriberConnection>
   close(): Promise<void>

@@ -1,4 +1,5 @@
 import { MARKER_HEAD_LENGTH, MARKER_MAGIC } from '../codec/frame.js'
+import { perKeyBatchLock, type BatchLock } from './batch-lock.js'
 import type { AcquireMode, AcquireResult, Backend, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
 
 interface Entry {
@@ -96,6 +97,8 @@ export class MemoryBackend implements Backend {
       return { done: true }
     },
   }
+
+  readonly batchLock: BatchLock = perKeyBatchLock(this.lock)
 
   async openSubscriber(): Promise<SubscriberConnection> {
     return IN_PROCESS

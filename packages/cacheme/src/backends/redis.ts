@@ -5,7 +5,9 @@ import type { RedisInstance } from '../client/options.js'
 import type { Secrets } from '../client/secrets.js'
 import { CacheUnavailableError } from '../errors.js'
 import { CHANGED_NOTICE } from '../herd/notice.js'
+import { CLUSTER_BATCH, STANDALONE_BATCH } from '../herd/batch-scripts.js'
 import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
+import { nodeBatchLock, type BatchLock } from './batch-lock.js'
 import type { AcquireMode, AcquireResult, Backend, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
 import { NodeHealth } from './node-health.js'
 import { RedisSubscriber } from './redis-subscriber.js'
@@ -29,6 +31,7 @@ const REFRESH_INTERVAL_MS = 1000
  */
 export class RedisBackend implements Backend {
   readonly kind: 'redis' | 'cluster'
+  readonly batchLock: BatchLock
   readonly #redis: RedisInstance
   readonly #owned: boolean
   readonly #timeoutMs: number
@@ -52,6 +55,19 @@ export class RedisBackend implements Backend {
     redis.on('ready', () => { this.#lastConnectionError = undefined })
     this.#readyAt = redis.status === 'ready' ? Date.now() : 0
     redis.on('ready', () => { this.#readyAt = Date.now() })
+    this.batchLock = nodeBatchLock({
+      scripts: this.kind === 'redis' ? STANDALONE_BATCH : CLUSTER_BATCH,
+      groups: (keys) => this.#groups(keys),
+      run: (node, script, args) => {
+        const connection = this.kind === 'redis' ? this.#redis as Redis
+          : (this.#redis as Cluster).nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
+        return connection && this.#health(node).run(() => evalOn(connection, script, [], args))
+      },
+      indexOf: (entry) => this.#indexOf(entry),
+      publishCommand: () => this.#publishCommand(),
+      moved: isMoved,
+      single: this.lock,
+    })
   }
 
   async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {

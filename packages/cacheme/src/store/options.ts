@@ -2,6 +2,7 @@ import { checkOptions } from '../check-options.js'
 import type { Client } from '../client/client.js'
 import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
+import type { FetchMany } from '../herd/batch.js'
 import type { LockSettings } from '../herd/herd.js'
 import { parseTtl } from '../template/parse-duration.js'
 
@@ -16,7 +17,7 @@ export interface LockOptions {
   wait?: Ttl
 }
 
-export interface StoreOptions<T = unknown> {
+export interface StoreOptions<T = unknown, P = any> {
   ttl?: Ttl
   /** The key version: a value, or a function called whenever a key is built. Default 1. */
   version?: Version | (() => Version)
@@ -28,6 +29,13 @@ export interface StoreOptions<T = unknown> {
   codec?: CodecOption<T>
   /** Default: the client set by `configure()`, resolved when an operation runs. */
   client?: Client
+  /**
+   * Loads many misses in one call (one SQL `WHERE id = ANY($1)`): the misses of one `getMany`,
+   * one `pipeline.execute()` or the `get`s of one tick that this process must fetch go to ONE
+   * call; it returns their values in the same order. The fetcher still loads single keys
+   * (`refresh()`, a key taken over after waiting on another process).
+   */
+  fetchMany?: FetchMany<P, T>
 }
 
 export interface NormalizedOptions<T> {
@@ -38,21 +46,22 @@ export interface NormalizedOptions<T> {
   lock: LockSettings
   format: ValueFormat<T>
   client: Client | undefined
+  fetchMany: FetchMany<any, T> | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client'] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'fetchMany'] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
-  ttlOrOptions: Ttl | StoreOptions<T> | undefined,
+  ttlOrOptions: Ttl | StoreOptions<T, any> | undefined,
   template: string,
   fixed: { ttlMs?: number; name?: string; version?: Version } = {},
   isClient: (value: unknown) => boolean,
 ): NormalizedOptions<T> {
-  const options: StoreOptions<T> =
+  const options: StoreOptions<T, any> =
     ttlOrOptions === undefined ? {}
     : typeof ttlOrOptions === 'number' || typeof ttlOrOptions === 'string' ? { ttl: ttlOrOptions }
-    : checkOptions<StoreOptions<T>>(ttlOrOptions, KNOWN, {
+    : checkOptions<StoreOptions<T, any>>(ttlOrOptions, KNOWN, {
         kind: '', owner: `'${template}'`, example: `a TTL ('5m', 300) or { ttl: '5m' }`,
       })
   const name = options.name ?? fixed.name ?? template
@@ -68,6 +77,10 @@ export function normalizeOptions<T>(
   if (client !== undefined && !isClient(client)) {
     throw new TypeError(`cacheme: client of '${name}' must come from createClient() or configure(), got ${describeValue(client)}`)
   }
+  const fetchMany = options.fetchMany
+  if (fetchMany !== undefined && typeof fetchMany !== 'function') {
+    throw new TypeError(`cacheme: fetchMany of '${name}' must be a function (paramsList, ctx) => values, got ${describeValue(fetchMany)}`)
+  }
   return {
     ttlMs: options.ttl !== undefined ? parseTtl(options.ttl, `ttl of '${name}'`) : (fixed.ttlMs ?? 0),
     version,
@@ -76,6 +89,7 @@ export function normalizeOptions<T>(
     lock: normalizeLock(options.lock, name),
     format: resolveCodec(options.codec, name),
     client,
+    fetchMany,
   }
 }
 

@@ -4,8 +4,10 @@ import { Client, coreOf } from '../client/client.js'
 import type { ClientCore } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
 import { tracedFetch, tracedGet } from '../client/tracing.js'
+import { checkOptions } from '../check-options.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
+import { BatchLoader } from '../herd/batch.js'
 import { afterLookup, refresh, type Load } from '../herd/herd.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
@@ -43,8 +45,10 @@ export class Store<P extends object = Params, T = unknown> {
   readonly #keyMemo: KeyMemo | undefined
   /** The key's `:v${version}` end, built once when the version is fixed (not a function). */
   readonly #fixedVersionSuffix: string | undefined
+  /** With `fetchMany`: the misses of one lookup batch are filled together (herd/batch.ts). */
+  readonly #batches: BatchLoader<P, T> | undefined
 
-  constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T>) {
+  constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T, P>) {
     if (typeof fetcher !== 'function') {
       throw new TypeError(`cacheme: the fetcher of '${spec.template}' must be a function (params) => value, got ${describeValue(fetcher)}`)
     }
@@ -55,11 +59,12 @@ export class Store<P extends object = Params, T = unknown> {
     this.name = this.#options.name
     const { version } = this.#options
     this.#fixedVersionSuffix = typeof version === 'function' ? undefined : this.#versionSuffix(version)
+    this.#batches = this.#options.fetchMany ? new BatchLoader(this.#options.fetchMany) : undefined
     this.#keyMemo = spec.params.length === 1 && this.#fixedVersionSuffix !== undefined ? new KeyMemo() : undefined
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
-  with<Q extends object, U>(fetcher: Fetcher<Q, U>, ttlOrOptions?: Ttl | StoreOptions<U>): Store<Q, U> {
+  with<Q extends object, U>(fetcher: Fetcher<Q, U>, ttlOrOptions?: Ttl | StoreOptions<U, Q>): Store<Q, U> {
     return new Store(this.spec, fetcher, ttlOrOptions)
   }
 
@@ -94,9 +99,7 @@ export class Store<P extends object = Params, T = unknown> {
       if (!Array.isArray(paramsList)) {
         throw new TypeError(`cacheme: ${this.name}.getMany() takes an array of params, got ${describeValue(paramsList)}`)
       }
-      if (options !== undefined && (options === null || typeof options !== 'object' || (options.settle !== undefined && typeof options.settle !== 'boolean'))) {
-        throw new TypeError(`cacheme: the options of ${this.name}.getMany() must be { settle?: boolean }, got ${describeValue(options)}`)
-      }
+      if (options !== undefined) checkGetManyOptions(options, this.name)
       const core = coreOf(this.#client())
       const keys = paramsList.map((params) => this.#keyOn(core, params))
       // A repeated key is loaded once, with or without singleflight; all lookups go in this tick's batch.
@@ -192,7 +195,15 @@ export class Store<P extends object = Params, T = unknown> {
    */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
     const started = performance.now()
-    const found = await core.get(key)
+    const batch = this.#batches?.join(core)
+    let found: Buffer | null | Error
+    let load: Load<T>
+    try {
+      found = await core.get(key)
+    } catch (error) {
+      batch?.skip()
+      throw error
+    }
     if (found instanceof Buffer) {
       // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the same).
       const { format } = this.#options
@@ -201,13 +212,20 @@ export class Store<P extends object = Params, T = unknown> {
         try {
           const value = format.decode(frame)
           core.log(this.name, key, 'HIT')
+          batch?.skip()
           return value
         } catch {
           // Undecodable: afterLookup() logs it and replaces it.
         }
       }
     }
-    return afterLookup(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
+    try {
+      load = this.#loadOf(core, key, params, core.budget(performance.now() - started))
+    } catch (error) {
+      batch?.skip()
+      throw error
+    }
+    return batch ? batch.settle(load, params, found) : afterLookup(load, found)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
@@ -258,6 +276,13 @@ export class Store<P extends object = Params, T = unknown> {
       `cacheme: ${op} of '${short}' in store '${this.name}' ${what}: ${cause.message.replace(/^cacheme: /, '')}`,
       { outcome: result, store: this.name, key: short, cause },
     )
+  }
+}
+
+function checkGetManyOptions(options: unknown, name: string): void {
+  const { settle } = checkOptions<GetManyOptions>(options, ['settle'], { kind: 'getMany', owner: `${name}.getMany()`, example: '{ settle: true }' })
+  if (settle !== undefined && typeof settle !== 'boolean') {
+    throw new TypeError(`cacheme: settle of ${name}.getMany() must be true or false, got ${describeValue(settle)}`)
   }
 }
 
