@@ -110,6 +110,8 @@ describe.each<Topology>(['standalone', 'cluster'])('batch loading across process
     await other.request('start', { ids: range(0, 6), name: 'waiting' })
     // The child waits on every key (its lookups found this process's markers) and fetches none.
     for (let i = 0; i < 6; i++) await other.waitFor('waiting')
+    // Each waiter re-checks its key once subscribed; those re-checks are answered before the release runs.
+    await other.request('sync', { ids: range(0, 6) })
     own.release()
     const outcomes = await failing
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof FetchManyError)).toBe(true)

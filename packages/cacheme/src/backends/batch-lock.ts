@@ -57,6 +57,8 @@ type Arg = string | Buffer | number
 /** What a Redis backend lends the batch: where keys live and how to run a script on one node. */
 export interface NodeScripts {
   readonly scripts: BatchScripts
+  /** Whether the server runs the batch scripts (a cluster's need Redis >= 7); otherwise every item goes key by key. */
+  supported(): Promise<boolean>
   /** Key positions by the node that serves them. */
   groups(keys: readonly string[]): Map<string, number[]>
   /** The script's reply from `node` (under its health; its keys are in `args`), or undefined when there is no connection to that node. */
@@ -82,6 +84,7 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
     read: (reply: unknown) => O,
     fallback: (items: I[]) => Promise<(O | Error)[]>,
   ): Promise<(O | Error)[]> {
+    if (!(await io.supported())) return fallback([...items])
     const out: (O | Error)[] = new Array(items.length)
     const groups = io.groups(items.map((item) => item.key))
     await Promise.all([...groups].map(async ([node, positions]) => {

@@ -57,6 +57,8 @@ export class RedisBackend implements Backend {
     redis.on('ready', () => { this.#readyAt = Date.now() })
     this.batchLock = nodeBatchLock({
       scripts: this.kind === 'redis' ? STANDALONE_BATCH : CLUSTER_BATCH,
+      // A cluster's scripts reach keys of many slots, which takes Redis 7 (learnt with the publish command).
+      supported: async () => this.kind === 'redis' || (await this.#publishCommand().catch(() => '')) === 'SPUBLISH',
       groups: (keys) => this.#groups(keys),
       run: (node, script, args) => {
         const connection = this.kind === 'redis' ? this.#redis as Redis

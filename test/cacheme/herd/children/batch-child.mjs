@@ -3,6 +3,8 @@
 // Its fetchMany is gated: it emits 'fetching' with the ids it got, then waits for 'release'.
 import { serve, emit } from '../../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
+// The package's own module instance (dist), for the raw lookups of 'sync'.
+import { coreOf } from '../../../../packages/cacheme/dist/client/client.js'
 
 const env = process.env
 const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
@@ -47,6 +49,13 @@ serve({
     const pending = store.getMany(ids.map((id) => ({ id })), { settle: true }).then((outcomes) => outcomes.map((o) =>
       o.status === 'fulfilled' ? o : { status: 'rejected', name: o.reason?.name, code: o.reason?.code, message: String(o.reason?.message ?? o.reason) }))
     started.set(name, pending)
+  },
+  /**
+   * Raw lookups of `ids` on the client's own connections: their replies come after those of
+   * every command this process sent before on them (a waiter's re-check of those keys included).
+   */
+  async sync({ ids }) {
+    await coreOf(client).backend.get(ids.map((id) => store.key({ id })))
   },
   finish({ name }) {
     return started.get(name)
