@@ -4,6 +4,7 @@ import { cached, createClient, FetchManyError, type Client } from 'cacheme'
 import { startChildren, type Child } from '../../harness/children.js'
 import { connectionEnv, eventually, inspector, subscribers, type Topology } from './redis-checks.js'
 import type { Cluster, Redis } from '../../harness/ioredis.js'
+import { startRedisServer } from '../../harness/redis-server.js'
 
 const CHILD = new URL('./children/batch-child.mjs', import.meta.url)
 /** The head of a lock marker (codec/frame.ts). */
@@ -125,4 +126,25 @@ describe.each<Topology>(['standalone', 'cluster'])('batch loading across process
     expect(await markers(range(0, 6))).toEqual([])
     await eventually('no subscriber left', async () => (await subscribers(redis!, `${prefix}:item:0:v1`)) === 0)
   })
+})
+
+test('Redis down: the misses of a getMany still go to one fetchMany call (without the cache), duplicates once', async () => {
+  const server = await startRedisServer()
+  const own = createClient({ redis: server.url, prefix: `batch-${randomUUID()}`, timeout: 300 })
+  try {
+    const calls: number[][] = []
+    const store = cached('item:<<id>>', ({ id }: { id: number }): Item => ({ id, by: 'one' }), {
+      client: own,
+      fetchMany: (list: { id: number }[]) => { calls.push(list.map((p) => p.id)); return list.map(({ id }) => ({ id, by: 'many' })) },
+    })
+    await store.getMany([{ id: 100 }])
+    await server.kill('SIGKILL')
+    const ids = [1, 2, 3, 2, 1]
+    const values = await store.getMany(ids.map((id) => ({ id })))
+    expect(values).toEqual(ids.map((id) => ({ id, by: 'many' })))
+    expect(calls).toEqual([[100], [1, 2, 3]])
+  } finally {
+    await own.close()
+    await server.stop()
+  }
 })

@@ -1,41 +1,6 @@
 import type { Script } from '../herd/scripts.js'
 import type { BatchScripts } from '../herd/batch-scripts.js'
-import type { AcquireResult, IndexedKey, Lock, LockOutcome } from './backend.js'
-
-/**
- * The herd's lock steps for many keys at once (herd/batch.ts): one script per node over all
- * that node's keys, so a batch of fills costs one round trip per node for its acquire and one
- * for its commit. Each key's answer is its own: a failing node fails only its keys (an Error).
- */
-export interface BatchLock {
-  /** Takes the lock of every key that is missing (or holds exactly the bytes to replace) and records it in its index. */
-  acquire(items: readonly BatchAcquire[], lockTtlMs: number, ttlMs: number): Promise<(AcquireResult | Error)[]>
-  /** Pushes each lock's expiry while its marker is still ours. */
-  extend(items: readonly HeldLock[], lockTtlMs: number): Promise<void>
-  /** Per key: writes the value (a commit) or deletes the marker (a release, `value` null) while the marker is ours; publishes the notice either way. */
-  settle(items: readonly BatchSettle[]): Promise<(LockOutcome | Error)[]>
-}
-
-export interface HeldLock {
-  key: string
-  /** The holder's marker head (header + token). */
-  head: Buffer
-}
-
-export interface BatchAcquire extends IndexedKey {
-  head: Buffer
-  /** Replace exactly these bytes (a foreign value); undefined: only a missing key. */
-  replace?: Buffer
-}
-
-export interface BatchSettle extends IndexedKey {
-  head: Buffer
-  /** The value to commit; null releases the lock. */
-  value: Buffer | null
-  /** 0: no expiry. */
-  ttlMs: number
-  notice: Buffer | null
-}
+import type { AcquireResult, BatchLock, IndexedKey, Lock, LockOutcome } from './backend.js'
 
 /** Each item by the key's own lock step: the memory backend's way, and a cluster's for keys whose slot moved. */
 export function perKeyBatchLock(lock: Lock): BatchLock {

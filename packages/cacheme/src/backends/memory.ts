@@ -1,6 +1,6 @@
 import { MARKER_HEAD_LENGTH, MARKER_MAGIC } from '../codec/frame.js'
-import { perKeyBatchLock, type BatchLock } from './batch-lock.js'
-import type { AcquireMode, AcquireResult, Backend, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import { perKeyBatchLock } from './batch-lock.js'
+import type { AcquireMode, AcquireResult, Backend, BatchLock, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
 
 interface Entry {
   value: Buffer

@@ -1,5 +1,4 @@
-import type { AcquireResult, IndexedKey, Lock } from '../backends/backend.js'
-import type { BatchLock, BatchSettle, HeldLock } from '../backends/batch-lock.js'
+import type { AcquireResult, BatchLock, BatchSettle, HeldLock, IndexedKey, Lock } from '../backends/backend.js'
 import { tracedFetch } from '../client/tracing.js'
 import { frameMarker } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
@@ -119,6 +118,7 @@ class Batch<P, T> {
     if (--this.pending > 0 || this.#entries.size === 0) return
     // In the order of the lookups (a cluster answers node by node).
     const entries = [...this.#entries.values()].sort((a, b) => a.order - b.order)
+    this.#entries.clear() // every lookup of the batch has reported: no one joins it any more
     fillBatch(this.core, this.fetchMany, entries).catch((error: unknown) => {
       // Not expected (every step handles its failures): no caller is left hanging.
       for (const entry of entries) entry.reject(error)
