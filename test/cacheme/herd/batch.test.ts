@@ -3,7 +3,7 @@ import { afterEach, describe, expect, inject, test } from 'vitest'
 import { cached, createClient, FetchManyError, type Client } from 'cacheme'
 import { startChildren, type Child } from '../../harness/children.js'
 import { connectionEnv, eventually, inspector, subscribers, type Topology } from './redis-checks.js'
-import type { Cluster, Redis } from '../../harness/ioredis.js'
+import { Redis as RedisConnection, type Cluster, type Redis } from '../../harness/ioredis.js'
 import { startRedisServer } from '../../harness/redis-server.js'
 
 const CHILD = new URL('./children/batch-child.mjs', import.meta.url)
@@ -146,5 +146,26 @@ test('Redis down: the misses of a getMany still go to one fetchMany call (withou
   } finally {
     await own.close()
     await server.stop()
+  }
+})
+
+test("a batch's commit tells waiters the value itself: the notice is kind 'v', the holder's token, the stored bytes", async () => {
+  const parent = setUp('standalone')
+  const { standalone } = inject('redis')
+  const listener = new RedisConnection(standalone.url)
+  try {
+    const key = `${prefix}:item:0:v1`
+    const messages: Buffer[] = []
+    const received = new Promise<void>((resolve) => listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => { messages.push(message); resolve() }))
+    await listener.subscribe(key)
+    await parent.store.getMany([{ id: 0 }, { id: 1 }])
+    await received
+    const stored = await redis!.getBuffer(key)
+    expect(messages).toHaveLength(1)
+    expect(messages[0]![0]).toBe(0x76)
+    expect(messages[0]!.subarray(1, 33).toString('latin1')).toMatch(/^[0-9a-f]{32}$/)
+    expect(messages[0]!.subarray(33).equals(stored!)).toBe(true)
+  } finally {
+    listener.disconnect()
   }
 })

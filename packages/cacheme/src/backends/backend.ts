@@ -121,4 +121,6 @@ export interface BatchSettle extends IndexedKey {
   /** 0: no expiry. */
   ttlMs: number
   notice: Buffer | null
+  /** The notice is the value's own (kind, token, the value): a script can build it from the value, which then travels once. */
+  noticeOfValue?: boolean
 }

@@ -54,7 +54,7 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
     const groups = io.groups(items.map((item) => item.key))
     await Promise.all([...groups].map(async ([node, positions]) => {
       const mine = positions.map((i) => items[i]!)
-      const running = io.run(node, script, [...shared, ...mine.flatMap(argsOf)])
+      const running = io.run(node, script, [...shared, pack(mine.map(argsOf))])
       let replies: unknown[] | undefined
       try {
         replies = running ? await running as unknown[] : undefined
@@ -88,7 +88,7 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
     settle: async (items) => {
       const publish = items.some((item) => item.notice) ? await io.publishCommand() : ''
       return perNode(items, io.scripts.settle, [publish],
-        (item) => [item.key, io.indexOf(item), item.value ? 'c' : 'r', item.head, item.value ?? '', item.ttlMs, item.notice ?? ''],
+        (item) => [item.key, io.indexOf(item), item.value ? 'c' : 'r', item.head, item.value ?? '', item.ttlMs, item.noticeOfValue ? '=' : item.notice ?? ''],
         (reply): LockOutcome => {
           const [done, error] = reply as [number, Buffer | string | null | undefined]
           return error ? { done: done === 1, notifyError: error.toString() } : { done: done === 1 }
@@ -96,6 +96,25 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
         (mine) => perKey.settle(mine))
     },
   }
+}
+
+/** Every key's fields in one argument, as the scripts read them: per field a 4-byte big-endian length, then its bytes. */
+function pack(rows: Arg[][]): Buffer {
+  let size = 0
+  for (const row of rows) for (const field of row) size += 4 + (typeof field === 'string' ? Buffer.byteLength(field) : typeof field === 'number' ? String(field).length : field.length)
+  const out = Buffer.allocUnsafe(size)
+  let at = 0
+  for (const row of rows) {
+    for (const field of row) {
+      const start = at + 4
+      const end = typeof field === 'string' ? start + out.write(field, start)
+        : typeof field === 'number' ? start + out.write(String(field), start, 'latin1')
+        : start + field.copy(out, start)
+      out.writeUInt32BE(end - start, at)
+      at = end
+    }
+  }
+  return out
 }
 
 function asError(error: unknown): Error {

@@ -277,7 +277,7 @@ async function settle<P, T>(
   if (release) deliver()
   const items: BatchSettle[] = held.map((e, i) => ({
     key: e.load.key, index: e.load.index, head: e.lock!.head, ttlMs: e.load.ttlMs,
-    value: outcomes[i]!.value, notice: encodeNotice(outcomes[i]!.notice),
+    value: outcomes[i]!.value, notice: encodeNotice(outcomes[i]!.notice), noticeOfValue: outcomes[i]!.notice.kind === 'value',
   }))
   const { store, budget } = held[0]!.load
   const pending = core.backend.batchLock.settle(items)
