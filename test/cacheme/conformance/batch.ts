@@ -190,6 +190,25 @@ export function batchConformance(backend: BackendUnderTest): void {
       expect(batch.calls).toHaveLength(1)
     })
 
+    it('a batch records its keys in the store index (invalidateAll removes them) and is fenced by a write during its fetch', async () => {
+      const batch = batchFetcher()
+      const store = posts(batch)
+      await store.getMany(range(0, 5).map((id) => ({ id })))
+      expect(await store.invalidateAll()).toBe(5)
+      batch.hold()
+      const first = batch.nextCall()
+      const loading = store.getMany(range(0, 3).map((id) => ({ id })))
+      await first
+      await store.invalidate({ id: 1 })
+      await store.set({ id: 2 }, { id: 2, title: 'set by hand', by: 'one' })
+      batch.release()
+      expect((await loading).map((v) => v.id)).toEqual([0, 1, 2])
+      // The batch's commit of 1 and 2 was fenced off: 1 stays empty, 2 keeps the write.
+      expect((await rawGet(client, [store.key({ id: 1 })]))[0]).toBeNull()
+      expect((await store.get({ id: 2 })).title).toBe('set by hand')
+      expect(batch.calls).toEqual([range(0, 5), range(0, 3)])
+    })
+
     it('getMany(ps, { settle: true }) resolves to every key\'s outcome', async () => {
       const store = cached('settle:<<id>>', ({ id }: { id: number }) => {
         if (id % 2 === 1) throw new Error(`odd ${id}`)
