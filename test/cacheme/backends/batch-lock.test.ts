@@ -23,11 +23,12 @@ const token = () => randomUUID().replace(/-/g, '')
 
 describe.each(backends)('batch lock on %s', (_name, options) => {
   function setUp() {
-    client = createClient({ ...options(), prefix: `bl-${randomUUID()}` })
-    const core = coreOf(client)
+    const own = createClient({ ...options(), prefix: `bl-${randomUUID()}` })
+    client = own
+    const core = coreOf(own)
     const lock = (core.backend as unknown as { batchLock: BatchLock }).batchLock
-    const index: IndexName = { head: `${client.prefix}:~index:`, tail: 'k:<<id>>:v1' }
-    const keys = Array.from({ length: 12 }, (_, i) => `${client.prefix}:k:${i}:v1`)
+    const index: IndexName = { head: `${own.prefix}:~index:`, tail: 'k:<<id>>:v1' }
+    const keys = Array.from({ length: 12 }, (_, i) => `${own.prefix}:k:${i}:v1`)
     const raw = async (ks: string[]) => (await core.backend.get(ks)) as (Buffer | null)[]
     return { core, lock, index, keys, raw }
   }
