@@ -78,3 +78,17 @@ export class FetchFailedElsewhereError extends Error {
     super(message)
   }
 }
+
+/**
+ * A store's `fetchMany` threw, or answered with a number of values other than the number of
+ * params it was given: every caller whose key was in that call rejects with this (the keys of
+ * the batch that were hits are not affected). `received` is undefined when it threw (the error
+ * is the `cause`), else the length of what it returned (-1: not an array).
+ */
+export class FetchManyError extends Error {
+  override name = 'FetchManyError'
+  readonly code = 'CACHEME_FETCH_MANY'
+  constructor(readonly store: string, readonly expected: number, readonly received: number | undefined, message: string, options?: { cause: unknown }) {
+    super(message, options)
+  }
+}

@@ -1,5 +1,6 @@
 import { describe } from 'vitest'
 import type { BackendUnderTest } from './backend-under-test.js'
+import { batchConformance, batchRoundTripConformance } from './batch.js'
 import { clientConformance } from './clients.js'
 import { codecConformance } from './codecs.js'
 import { fetcherErrorConformance } from './fetcher-errors.js'
@@ -39,8 +40,10 @@ export function runConformance(backend: BackendUnderTest): void {
     pipelineConformance(backend)
     promiseConformance(backend)
     observabilityConformance(backend)
+    batchConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
+    if (backend.counting) batchRoundTripConformance(backend, backend.counting)
     if (backend.passwordProtected) passwordConformance(backend.passwordProtected)
   })
 }

@@ -2,36 +2,47 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
 import { uniquePrefix, type BackendUnderTest, type CountedBackend, type RoundTripCounting } from './backend-under-test.js'
 
+/** Gives every test a client whose round trips are counted per node (unique prefix), closed afterwards. */
+export function countedClientPerTest(counting: RoundTripCounting, assign: (client: Client, counted: CountedBackend) => void): void {
+  let counted: CountedBackend | undefined
+  let client: Client | undefined
+  beforeEach(async () => {
+    counted = await counting.start()
+    client = createClient({ ...counted.options, prefix: uniquePrefix() })
+    assign(client, counted)
+  })
+  afterEach(async () => {
+    await client?.close()
+    await counted?.close()
+  })
+}
+
+/** Every node holding one of `keys` had exactly `trips` round trips, and no other node had any. */
+export async function expectTripsPerNode(backend: BackendUnderTest, counted: CountedBackend, keys: string[], trips: number): Promise<void> {
+  const busy = counted.busyNodes()
+  if (backend.nodeOf) {
+    const holders = new Set<string>()
+    for (const key of keys) holders.add(await backend.nodeOf(key))
+    expect(holders.size).toBeGreaterThan(1) // the keys really span nodes
+    expect(new Set(busy.keys())).toEqual(holders)
+  } else {
+    expect(busy.size).toBe(1)
+  }
+  expect([...busy.values()]).toEqual([...busy.keys()].map(() => trips))
+}
+
 /** Lookups cost one round trip per node that holds keys (exactly one on a standalone server). */
 export function roundTripConformance(backend: BackendUnderTest, counting: RoundTripCounting): void {
   describe('round trips', () => {
     let counted: CountedBackend
     let client: Client
-    beforeEach(async () => {
-      counted = await counting.start()
-      client = createClient({ ...counted.options, prefix: uniquePrefix() })
-    })
-    afterEach(async () => {
-      await client.close()
-      await counted.close()
-    })
+    countedClientPerTest(counting, (c, n) => { client = c; counted = n })
 
     const comments = () => cached('rt-comment:<<id>>', ({ id }: { id: number }) => ({ id, text: `comment ${id}` }), { client })
     const books = () => cached('rt-book:<<bookID>>', ({ bookID }: { bookID: number }) => ({ bookID }), { client })
     const ids = Array.from({ length: 24 }, (_, i) => i)
 
-    /** Every node holding one of `keys` had exactly one round trip, and no other node had any. */
-    async function expectOneTripPerNode(keys: string[]): Promise<void> {
-      const busy = counted.busyNodes()
-      if (backend.nodeOf) {
-        const holders = new Set(await Promise.all(keys.map((key) => backend.nodeOf!(key))))
-        expect(holders.size).toBeGreaterThan(1) // the keys really span nodes
-        expect(new Set(busy.keys())).toEqual(holders)
-      } else {
-        expect(busy.size).toBe(1)
-      }
-      expect([...busy.values()]).toEqual([...busy.keys()].map(() => 1))
-    }
+    const expectOneTripPerNode = (keys: string[]) => expectTripsPerNode(backend, counted, keys, 1)
 
     it('getMany() of N cached keys', async () => {
       const store = comments()

@@ -24,6 +24,8 @@ export interface Backend {
   delTagged(tags: readonly IndexName[], pending: IndexName): Promise<number>
   /** The herd's lock operations; each is one script on the key's node. */
   readonly lock: Lock
+  /** The same steps for many keys at once, one script per node (a batch of fills, herd/batch.ts). */
+  readonly batchLock: BatchLock
   /** Opens the connection that receives the herd's notices. */
   openSubscriber(): Promise<SubscriberConnection>
   /** Resolves when every node (the server, or each cluster master) answers PING. */
@@ -110,4 +112,41 @@ export interface SubscriberConnection {
   /** Called when the connection comes back after a drop: notices may have been lost, subscriptions are gone. */
   onReconnect(listener: () => void): void
   close(): void
+}
+
+/**
+ * The herd's lock steps for many keys at once (herd/batch.ts): one script per node over all
+ * that node's keys, so a batch of fills costs one round trip per node for its acquire and one
+ * for its commit. Each key's answer is its own: a failing node fails only its keys (an Error).
+ */
+export interface BatchLock {
+  /** Takes the lock of every key that is missing (or holds exactly the bytes to replace) and records it in its index. */
+  acquire(items: readonly BatchAcquire[], lockTtlMs: number, ttlMs: number): Promise<(AcquireResult | Error)[]>
+  /** Pushes each lock's expiry while its marker is still ours. */
+  extend(items: readonly (HeldLock & IndexedKey)[], lockTtlMs: number): Promise<void>
+  /** Per key: writes the value (a commit) or deletes the marker (a release, `value` null) while the marker is ours; publishes the notice either way. */
+  settle(items: readonly BatchSettle[]): Promise<(LockOutcome | Error)[]>
+}
+
+export interface HeldLock {
+  key: string
+  /** The holder's marker head (header + token). */
+  head: Buffer
+}
+
+export interface BatchAcquire extends IndexedKey {
+  head: Buffer
+  /** Replace exactly these bytes (a foreign value); undefined: only a missing key. */
+  replace?: Buffer
+}
+
+export interface BatchSettle extends IndexedKey {
+  head: Buffer
+  /** The value to commit; null releases the lock. */
+  value: Buffer | null
+  /** 0: no expiry. */
+  ttlMs: number
+  notice: Buffer | null
+  /** The notice is the value's own (kind, token, the value): a script can build it from the value, which then travels once. */
+  noticeOfValue?: boolean
 }

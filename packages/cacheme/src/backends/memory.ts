@@ -1,5 +1,6 @@
 import { MARKER_HEAD_LENGTH, MARKER_MAGIC } from '../codec/frame.js'
-import type { AcquireMode, AcquireResult, Backend, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import { perKeyBatchLock } from './batch-lock.js'
+import type { AcquireMode, AcquireResult, Backend, BatchLock, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
 
 interface Entry {
   value: Buffer
@@ -120,6 +121,8 @@ export class MemoryBackend implements Backend {
       return { done: true }
     },
   }
+
+  readonly batchLock: BatchLock = perKeyBatchLock(this.lock)
 
   async openSubscriber(): Promise<SubscriberConnection> {
     return IN_PROCESS

@@ -6,8 +6,10 @@ import type { RedisInstance } from '../client/options.js'
 import type { Secrets } from '../client/secrets.js'
 import { CacheUnavailableError } from '../errors.js'
 import { CHANGED_NOTICE } from '../herd/notice.js'
+import { CLUSTER_BATCH, STANDALONE_BATCH } from '../herd/batch-scripts.js'
 import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, DEL_TAGGED, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
-import type { AcquireMode, AcquireResult, Backend, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import { nodeBatchLock } from './batch-lock.js'
+import type { AcquireMode, AcquireResult, Backend, BatchLock, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
 import { Pruning, scoreOf } from './pruning.js'
 import { NodeHealth } from './node-health.js'
 import { RedisSubscriber } from './redis-subscriber.js'
@@ -36,6 +38,7 @@ const REFRESH_INTERVAL_MS = 1000
  */
 export class RedisBackend implements Backend {
   readonly kind: 'redis' | 'cluster'
+  readonly batchLock: BatchLock
   readonly #redis: RedisInstance
   readonly #owned: boolean
   readonly #timeoutMs: number
@@ -67,6 +70,21 @@ export class RedisBackend implements Backend {
       redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
     }
     this.#listen()
+    this.batchLock = nodeBatchLock({
+      scripts: this.kind === 'redis' ? STANDALONE_BATCH : CLUSTER_BATCH,
+      // A cluster's scripts reach keys of many slots, which takes Redis 7 (learnt with the publish command).
+      supported: async () => this.kind === 'redis' || (await this.#publishCommand().catch(() => '')) === 'SPUBLISH',
+      groups: (keys) => this.#groups(keys),
+      run: (node, script, args) => {
+        const connection = this.kind === 'redis' ? this.#redis as Redis
+          : (this.#redis as Cluster).nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
+        return connection && this.#health(node).run(() => evalOn(connection, script, [], args))
+      },
+      indexOf: (entry) => this.#indexOf(entry),
+      publishCommand: () => this.#publishCommand(),
+      moved: isMoved,
+      single: this.lock,
+    })
   }
 
   async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {

@@ -122,10 +122,15 @@ export async function refresh<T>(load: Load<T>): Promise<T> {
 
 /** Bytes the store's format did not produce: a miss that replaces exactly them. */
 function foreign<T>(load: Load<T>, bytes: Buffer, cause: unknown): Promise<T> {
+  logForeign(load, cause)
+  return fill(load, { mode: 'replace', bytes })
+}
+
+/** Logs ERROR for bytes under `load.key` that the store's format did not produce (`cause`: why decoding failed). */
+export function logForeign<T>(load: Load<T>, cause: unknown): void {
   const error = new Error(`cacheme: the value under '${load.key}' was not written by this store's codec; fetching it again`,
     cause === undefined ? undefined : { cause: load.core.secrets.safeCause(cause) })
   load.core.log(load.store, load.key, 'ERROR', { error })
-  return fill(load, { mode: 'replace', bytes })
 }
 
 /** Takes the lock and fills, or deals with whatever holds the key instead. */
@@ -144,7 +149,7 @@ async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
 }
 
 /** Someone else got there between our lookup and our acquire: a value, a marker, or foreign bytes. */
-function afterRace<T>(load: Load<T>, current: Buffer, pttlMs: number): Promise<T> {
+export function afterRace<T>(load: Load<T>, current: Buffer, pttlMs: number): Promise<T> {
   const frame = load.format.read(current)
   if (frame.kind === 'value') {
     try {
@@ -391,13 +396,13 @@ function withoutCache<T>(load: Load<T>, error: unknown): Promise<T> {
 }
 
 /** The holder could not tell waiters (they find out by re-checking): why, for the logger. */
-function notifyFailed(reason: string): Error {
+export function notifyFailed(reason: string): Error {
   const permission = /NOPERM|can't run this command/.test(reason) ? 'the Redis user lacks a permission to publish' : 'publishing failed'
   return new Error(`cacheme: the fill's notice was not sent (${permission}: ${reason}); waiters find the value by re-checking`)
 }
 
 /** A fresh random token (32 hex characters). */
-function newToken(): string {
+export function newToken(): string {
   return randomBytes(TOKEN_LENGTH / 2).toString('hex')
 }
 

@@ -17,7 +17,7 @@ export interface Script {
   readonly sha: string
 }
 
-function script(name: string, lua: string): Script {
+export function script(name: string, lua: string): Script {
   return { name, lua, sha: createHash('sha1').update(lua).digest('hex') }
 }
 

@@ -2,6 +2,7 @@ import { checkOptions } from '../check-options.js'
 import type { Client } from '../client/client.js'
 import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
+import type { FetchMany } from '../herd/batch.js'
 import type { LockSettings } from '../herd/herd.js'
 import { parseTtl } from '../template/parse-duration.js'
 import { StoreTags, type TagsOption } from './tags.js'
@@ -34,6 +35,13 @@ export interface StoreOptions<T = unknown, P = never> {
    * placeholders filled from the params) or a function of params and value.
    */
   tags?: TagsOption<P, T>
+  /**
+   * Loads many misses in one call (one SQL `WHERE id = ANY($1)`): the misses of one `getMany`,
+   * one `pipeline.execute()` or the `get`s of one tick that this process must fetch go to ONE
+   * call; it returns their values in the same order. The fetcher still loads single keys
+   * (`refresh()`, a key taken over after waiting on another process).
+   */
+  fetchMany?: FetchMany<P, T>
 }
 
 export interface NormalizedOptions<T> {
@@ -45,9 +53,10 @@ export interface NormalizedOptions<T> {
   format: ValueFormat<T>
   client: Client | undefined
   tags: StoreTags | undefined
+  fetchMany: FetchMany<any, T> | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags'] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags', 'fetchMany'] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
@@ -76,6 +85,10 @@ export function normalizeOptions<T>(
   if (client !== undefined && !isClient(client)) {
     throw new TypeError(`cacheme: client of '${name}' must come from createClient() or configure(), got ${describeValue(client)}`)
   }
+  const fetchMany = options.fetchMany
+  if (fetchMany !== undefined && typeof fetchMany !== 'function') {
+    throw new TypeError(`cacheme: fetchMany of '${name}' must be a function (paramsList, ctx) => values, got ${describeValue(fetchMany)}`)
+  }
   return {
     ttlMs: options.ttl !== undefined ? parseTtl(options.ttl, `ttl of '${name}'`) : (fixed.ttlMs ?? 0),
     version,
@@ -85,6 +98,7 @@ export function normalizeOptions<T>(
     format: resolveCodec(options.codec, name),
     client,
     tags: options.tags === undefined ? undefined : new StoreTags(options.tags, name, template, placeholders),
+    fetchMany,
   }
 }
 

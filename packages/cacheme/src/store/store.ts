@@ -4,9 +4,11 @@ import { Client, coreOf } from '../client/client.js'
 import type { ClientCore } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
 import { tracedFetch, tracedGet, tracingGets } from '../client/tracing.js'
+import { checkOptions } from '../check-options.js'
 import { NOT_A_VALUE } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
+import { BatchLoader } from '../herd/batch.js'
 import { afterLookup, refresh, type Load } from '../herd/herd.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
@@ -45,6 +47,8 @@ export class Store<P extends object = Params, T = unknown> {
   readonly #keyMemo: KeyMemo | undefined
   /** The key's `:v${version}` end, built once when the version is fixed (not a function). */
   readonly #fixedVersionSuffix: string | undefined
+  /** With `fetchMany`: the misses of one lookup batch are filled together (herd/batch.ts). */
+  readonly #batches: BatchLoader<P, T> | undefined
 
   constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T, P>) {
     if (typeof fetcher !== 'function') {
@@ -57,6 +61,7 @@ export class Store<P extends object = Params, T = unknown> {
     this.name = this.#options.name
     const { version } = this.#options
     this.#fixedVersionSuffix = typeof version === 'function' ? undefined : this.#versionSuffix(version)
+    this.#batches = this.#options.fetchMany ? new BatchLoader(this.#options.fetchMany) : undefined
     this.#keyMemo = spec.params.length === 1 && this.#fixedVersionSuffix !== undefined ? new KeyMemo() : undefined
   }
 
@@ -97,12 +102,11 @@ export class Store<P extends object = Params, T = unknown> {
       if (!Array.isArray(paramsList)) {
         throw new TypeError(`cacheme: ${this.name}.getMany() takes an array of params, got ${describeValue(paramsList)}`)
       }
-      if (options !== undefined && (options === null || typeof options !== 'object' || (options.settle !== undefined && typeof options.settle !== 'boolean'))) {
-        throw new TypeError(`cacheme: the options of ${this.name}.getMany() must be { settle?: boolean }, got ${describeValue(options)}`)
-      }
+      if (options !== undefined) checkGetManyOptions(options, this.name)
       const core = coreOf(this.#client())
       const keys = new Array<string>(paramsList.length)
       for (let i = 0; i < keys.length; i++) keys[i] = this.#keyOn(core, paramsList[i]!)
+      if (this.#batches) return this.#getEach(core, keys, paramsList, options?.settle === true)
       // One batch entry per distinct key, answers into one array; only a key that is not a hit
       // gets a promise (the herd's), so a warm getMany costs one promise, not one per key.
       const started = performance.now()
@@ -117,6 +121,21 @@ export class Store<P extends object = Params, T = unknown> {
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  /**
+   * getMany of a store with `fetchMany`: each key's lookup joins the batch loader's ticket
+   * (#lookupAndSettle), so the misses of the whole list reach ONE fetchMany call.
+   */
+  #getEach(core: ClientCore, keys: string[], paramsList: readonly P[], settle: boolean): Promise<T[] | PromiseSettledResult<T>[]> {
+    // A repeated key is loaded once, with or without singleflight; all lookups go in this tick's batch.
+    const loads = new Map<string, Promise<T>>()
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (!loads.has(key)) loads.set(key, this.#shared(core, key, () => this.#lookupAndSettle(core, key, paramsList[i]!)))
+    }
+    const all = keys.map((key) => loads.get(key)!)
+    return settle ? Promise.allSettled(all) : Promise.all(all)
   }
 
   /** Queues a lookup on `pipeline`; the promise settles after `pipeline.execute()`. */
@@ -200,17 +219,32 @@ export class Store<P extends object = Params, T = unknown> {
    */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
     const started = performance.now()
-    const found = await core.get(key)
+    const batch = this.#batches?.join(core)
+    let found: Buffer | null | Error
+    let load: Load<T>
+    try {
+      found = await core.get(key)
+    } catch (error) {
+      batch?.skip()
+      throw error
+    }
     if (found instanceof Buffer) {
       // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the
       // same); bytes that are not a decodable value go on to afterLookup(), which says what they are.
       const value = this.#options.format.hit(found)
       if (value !== NOT_A_VALUE) {
         core.log(this.name, key, 'HIT')
+        batch?.skip()
         return value
       }
     }
-    return afterLookup(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
+    try {
+      load = this.#loadOf(core, key, params, core.budget(performance.now() - started))
+    } catch (error) {
+      batch?.skip()
+      throw error
+    }
+    return batch ? batch.settle(load, params, found) : afterLookup(load, found)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
@@ -263,6 +297,13 @@ export class Store<P extends object = Params, T = unknown> {
       `cacheme: ${op} of '${short}' in store '${this.name}' ${what}: ${cause.message.replace(/^cacheme: /, '')}`,
       { outcome: result, store: this.name, key: short, cause },
     )
+  }
+}
+
+function checkGetManyOptions(options: unknown, name: string): void {
+  const { settle } = checkOptions<GetManyOptions>(options, ['settle'], { kind: 'getMany', owner: `${name}.getMany()`, example: '{ settle: true }' })
+  if (settle !== undefined && typeof settle !== 'boolean') {
+    throw new TypeError(`cacheme: settle of ${name}.getMany() must be true or false, got ${describeValue(settle)}`)
   }
 }
 
