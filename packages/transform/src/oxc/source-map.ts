@@ -117,7 +117,7 @@ function mappingsOf(code: string, pieces: readonly Piece[]): string {
       originalColumn++
     }
   }
-  return new TextDecoder('latin1').decode(bytes.subarray(0, n))
+  return LATIN1.decode(bytes.subarray(0, n))
 }
 
 function grow(bytes: Uint8Array): Uint8Array {
@@ -138,3 +138,5 @@ function locate(starts: readonly number[], offset: number): { line: number; colu
 
 const BASE64 = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
 const [A, COMMA, SEMICOLON] = [65, 44, 59] as const
+/** The mappings' bytes are ASCII, which latin1 decodes one to one. */
+const LATIN1 = new TextDecoder('latin1')
