@@ -1,9 +1,13 @@
-// The compiler's benchmark: transform throughput against a bare oxc parse, and the build time of a generated 1,000-module
-// project with and without unplugin-cacheme (esbuild, rolldown, rollup). Run after `npm run build`:
+// The compiler's benchmark: transform throughput against a bare oxc parse, and the build time of a generated project
+// with and without unplugin-cacheme (esbuild, rolldown, rollup). Run after `npm run build`:
 //   node bench/transform/run.mjs                 (the goals are for Node >= 22: oxc's raw transfer)
+//   node bench/transform/run.mjs --full          (1,000-module projects, 11 builds each: the figures of the results page)
 //   node bench/transform/run.mjs --throughput    (transform vs parse only, printed, nothing written)
 //   node bench/transform/run.mjs --only=rolldown,mixed   (one bundler / project, printed, nothing written; BUILD_RUNS=n)
 // Prints the numbers and the overhead against the goals; writes bench/results/transform.md.
+// Without --full it is sized to end well within a minute on a loaded machine (`npm run bench` runs it so): 200-module
+// projects, no rollup (several times slower than the others), each bundler's builds stop after their share of a 15 s
+// budget (2 interleaved pairs at least), fewer throughput rounds.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -24,11 +28,16 @@ const PROJECTS = [
   { name: 'all', label: 'every module with call sites (worst case)', withCalls: () => true },
 ]
 
-const MODULES = 1000
+const FULL = process.argv.includes('--full')
+const MODULES = Number(process.env.MODULES ?? (FULL ? 1000 : 200))
 /** `--only=rolldown,mixed`: one bundler and / or one project, printed, nothing written. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))
 const ONLY = onlyArg ? { bundler: onlyArg.slice(7).split(',')[0] || undefined, project: onlyArg.slice(7).split(',')[1] } : {}
 const BUILD_RUNS = Number(process.env.BUILD_RUNS ?? 11)
+/** Wall-clock budget of all builds (ms), shared equally by the bundler and project pairs; none with --full or BUILD_RUNS. */
+const BUILD_BUDGET = FULL || process.env.BUILD_RUNS ? Infinity : 15_000
+const MIN_RUNS = 2
+const ROUNDS = FULL ? 15 : 9
 const TMP = fileURLToPath(new URL('../.tmp/transform/', import.meta.url))
 const RESULTS = fileURLToPath(new URL('../results/transform.md', import.meta.url))
 const NOTES = '<!-- notes: kept by run.mjs -->'
@@ -58,28 +67,35 @@ async function time(fn) {
 }
 
 /**
- * MB/s of transform() over modules with call sites, against a bare oxc-parser parseSync of the
- * same files (its syntax tree read, with raw transfer where transform() uses it): median of 5
- * rounds each, interleaved.
+ * MB/s of transform() over modules with call sites, with its source map read (as a host does)
+ * and without (the map is built when read), against a bare oxc-parser parseSync of the same
+ * files (its syntax tree read, with raw transfer where transform() uses it): interleaved
+ * rounds (15, or 9 without --full), the first a warm-up, timed by this process's CPU time. The ratio is of the medians, and of the fastest rounds (the
+ * least disturbed by other work on the machine).
  */
 function throughput() {
   const modules = Array.from({ length: 200 }, (_, i) => moduleSource(i))
   const bytes = modules.reduce((n, code) => n + Buffer.byteLength(code), 0)
   const raw = rawTransferSupported()
   const contestants = {
-    transform: (code, j) => transform(code, `m${j}.js`),
+    'transform() with its map': (code, j) => transform(code, `m${j}.js`).map,
+    'transform() without a map': (code, j) => transform(code, `m${j}.js`),
     parseSync: (code, j) => parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalRawTransfer: raw }).program,
   }
+  const passes = FULL ? 3 : 2
+  // CPU time of this process, not wall time: on a shared machine a round's wall time is mostly
+  // the time other processes had the cores.
   const round = (run) => {
-    const start = process.hrtime.bigint()
-    for (let i = 0; i < 5; i++) modules.forEach(run)
-    return (bytes * 5) / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6
+    const start = process.cpuUsage()
+    for (let i = 0; i < passes; i++) modules.forEach(run)
+    const used = process.cpuUsage(start)
+    return (bytes * passes) / (used.user + used.system)
   }
-  const rates = { transform: [], parseSync: [] }
-  for (let i = 0; i < 6; i++) for (const [name, run] of Object.entries(contestants)) rates[name].push(round(run))
+  const rates = Object.fromEntries(Object.keys(contestants).map((name) => [name, []]))
+  for (let i = 0; i < ROUNDS; i++) for (const [name, run] of Object.entries(contestants)) rates[name].push(round(run))
   // The first round of each warms up.
-  const of = (list) => list.slice(1)
-  return { transform: of(rates.transform), parseSync: of(rates.parseSync), raw, bytes, files: modules.length }
+  for (const name of Object.keys(rates)) rates[name] = rates[name].slice(1)
+  return { rates, raw, bytes, files: modules.length }
 }
 
 const builders = {
@@ -100,14 +116,19 @@ const builders = {
   },
 }
 
-async function buildTimes(entry) {
+/** The bundlers of this run: rollup only with --full or when asked for (one of its builds takes as long as ten of the others'). */
+function bundlers() {
+  return Object.entries(builders).filter(([name]) => (ONLY.bundler ? ONLY.bundler === name : FULL || name !== 'rollup'))
+}
+
+async function buildTimes(entry, budget) {
   const rows = {}
-  for (const [name, make] of Object.entries(builders)) {
-    if (ONLY.bundler && ONLY.bundler !== name) continue
+  for (const [name, make] of bundlers()) {
     const runs = { without: [], withPlugin: [] }
+    const deadline = performance.now() + budget
     await make(entry, false)()
     await make(entry, true)()
-    for (let i = 0; i < BUILD_RUNS; i++) {
+    for (let i = 0; i < BUILD_RUNS && (i < MIN_RUNS || performance.now() < deadline); i++) {
       runs.without.push(await time(make(entry, false)))
       runs.withPlugin.push(await time(make(entry, true)))
     }
@@ -117,6 +138,7 @@ async function buildTimes(entry) {
     // The machine is shared: the median of interleaved runs, with the fastest of each as a check
     // (the fastest is the build itself with the least interference).
     rows[name] = {
+      runs: without.length,
       without,
       withPlugin,
       overhead: median(withPlugin) / median(without) - 1,
@@ -129,11 +151,18 @@ async function buildTimes(entry) {
 }
 
 const t = throughput()
+const parse = t.rates.parseSync
+const rate = (list) => `**${median(list).toFixed(1)} MB/s** [${Math.min(...list).toFixed(1)}–${Math.max(...list).toFixed(1)}]`
+const cost = (list) => `**${(median(parse) / median(list)).toFixed(2)}x** a bare parse (${(Math.max(...parse) / Math.max(...list)).toFixed(2)}x between the fastest rounds)`
 const throughputLines = [
-  `Transform throughput (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit, source map; median [min–max] of 5 rounds):`,
-  `**${median(t.transform).toFixed(1)} MB/s** [${Math.min(...t.transform).toFixed(1)}–${Math.max(...t.transform).toFixed(1)}] for transform(),`,
-  `${median(t.parseSync).toFixed(1)} MB/s [${Math.min(...t.parseSync).toFixed(1)}–${Math.max(...t.parseSync).toFixed(1)}] for a bare \`parseSync\` with its tree read (raw transfer: ${t.raw ? 'on' : 'off, Node < 22'}):`,
-  `transform costs **${(median(t.parseSync) / median(t.transform)).toFixed(2)}x** a bare parse (goal on Node >= 22: <= 1.5x).`,
+  `Transform throughput (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit; median [min–max] of ${ROUNDS - 1} interleaved rounds, by CPU time):`,
+  '',
+  '| | MB/s | cost |',
+  '|---|---|---|',
+  `| bare \`parseSync\` with its tree read (raw transfer: ${t.raw ? 'on' : 'off, Node < 22'}) | ${rate(parse)} | 1x |`,
+  ...Object.entries(t.rates).filter(([name]) => name !== 'parseSync').map(([name, list]) => `| ${name} | ${rate(list)} | ${cost(list)} |`),
+  '',
+  'Goal on Node >= 22: <= 1.5x.',
 ]
 // `--throughput`: only that (e.g. for the Node 20 figure beside a Node 22 run), nothing written.
 if (process.argv.includes('--throughput')) {
@@ -141,25 +170,26 @@ if (process.argv.includes('--throughput')) {
   process.exit(0)
 }
 const results = []
-for (const project of PROJECTS) {
-  if (ONLY.project && ONLY.project !== project.name) continue
+const projects = PROJECTS.filter((project) => !ONLY.project || ONLY.project === project.name)
+const cells = projects.length * bundlers().length
+for (const project of projects) {
   const entry = await generateProject(`${TMP}${project.name}`, MODULES, project.withCalls)
-  results.push({ project, builds: await buildTimes(entry) })
+  results.push({ project, builds: await buildTimes(entry, BUILD_BUDGET / cells) })
 }
 
 const lines = [
   '# Transform benchmark',
   '',
-  `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString().slice(0, 10)}. Produced by \`node bench/transform/run.mjs\`.`,
+  `Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString().slice(0, 10)}. Produced by \`node bench/transform/run.mjs${FULL ? ' --full' : ''}\`.`,
   '',
   ...throughputLines,
   '',
-  `Build of a generated ${MODULES}-module project, ${BUILD_RUNS} interleaved builds each, wall ms as median [min–max]; overhead of the medians (of the fastest runs in parentheses; the machine is shared), and of the median CPU time of this process (esbuild's service process not counted):`,
+  `Build of a generated ${MODULES}-module project, interleaved builds (${BUILD_BUDGET === Infinity ? `${BUILD_RUNS} each` : `as many as a 15 s budget allows, ${MIN_RUNS} at least; rollup with --full only`}), wall ms as median [min–max]; overhead of the medians (of the fastest runs in parentheses; the machine is shared), and of the median CPU time of this process (rolldown's and rollup's; esbuild builds in its own process, so none there):`,
   '',
-  '| project | bundler | without plugin | with unplugin-cacheme | overhead | CPU overhead | goal | |',
-  '|---|---|---|---|---|---|---|---|',
+  '| project | bundler | builds | without plugin | with unplugin-cacheme | overhead | CPU overhead | goal | |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...results.flatMap(({ project, builds }) => Object.entries(builds).map(([name, r]) =>
-    `| ${project.label} | ${name} | ${spread(r.without)} | ${spread(r.withPlugin)} | ${(r.overhead * 100).toFixed(1)} % (${(r.fastestOverhead * 100).toFixed(1)} %) | ${(r.cpuOverhead * 100).toFixed(1)} % | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
+    `| ${project.label} | ${name} | ${r.runs} + ${r.runs} | ${spread(r.without)} | ${spread(r.withPlugin)} | ${(r.overhead * 100).toFixed(1)} % (${(r.fastestOverhead * 100).toFixed(1)} %) | ${name.startsWith('esbuild') ? 'n/a' : `${(r.cpuOverhead * 100).toFixed(1)} %`} | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
   )),
   '',
 ]

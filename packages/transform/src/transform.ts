@@ -1,4 +1,3 @@
-import MagicString, { type SourceMap } from 'magic-string'
 import { parseSync, rawTransferSupported, type ParserOptions } from 'oxc-parser'
 import { commentText, type RuntimeName } from './core/emit.js'
 import type { Diagnostic } from './core/diagnostic.js'
@@ -9,7 +8,9 @@ import { mayContainCalls } from './core/site.js'
 import type { DefinitionRegistry } from './core/registry.js'
 import { collectCallSites } from './oxc/collect.js'
 import { cachemeImports } from './oxc/imports.js'
-import { printEmit, type Segment } from './oxc/print.js'
+import { TextEdits, type Segment } from './oxc/edits.js'
+import { printEmit } from './oxc/print.js'
+import type { SourceMap } from './oxc/source-map.js'
 
 export { mayContainCalls }
 
@@ -22,6 +23,7 @@ export interface TransformOptions {
 
 export interface TransformResult {
   code: string
+  /** Built when first read (a host that writes no source map doesn't pay for one). */
   map: SourceMap | null
   /** Errors and warnings with file:line:col; with any error, `code` is the input unchanged. */
   diagnostics: Diagnostic[]
@@ -52,7 +54,8 @@ export function transform(code: string, id: string, options: TransformOptions = 
   if (plan.edits.length === 0 || plan.diagnostics.some((d) => d.severity === 'error')) {
     return { code, map: null, diagnostics: plan.diagnostics }
   }
-  const s = new MagicString(code)
+  const edits = new TextEdits(code)
+  edits.insertAt(afterImports)
   const specifiers = (Object.keys(runtime) as RuntimeName[]).map((name) => (runtime[name] === name ? name : `${name} as ${runtime[name]}`))
   let header = `\nimport { ${specifiers.join(', ')} } from 'cacheme';`
   const withMoves: Segment[][] = []
@@ -61,12 +64,17 @@ export function transform(code: string, id: string, options: TransformOptions = 
     if (segments.every((x) => typeof x === 'string')) header += segments.join('')
     else withMoves.push(segments)
   }
-  s.appendLeft(afterImports, header)
-  for (const edit of plan.edits) applyEdit(s, edit)
-  for (const segments of withMoves) placeMoved(s, segments, afterImports)
+  // The stores whose fetcher or options come from the module's source follow the others, after
+  // the imports: those source pieces are moved (not copied), so they keep their mappings.
+  edits.insert([header])
+  for (const segments of withMoves) edits.insert(segments)
+  for (const edit of plan.edits) applyEdit(edits, edit)
+  const edited = edits.apply(id, options.sourceMap !== false)
   return {
-    code: s.toString(),
-    map: options.sourceMap === false ? null : s.generateMap({ source: id, file: id, includeContent: true, hires: 'boundary' }),
+    code: edited.code,
+    get map() {
+      return edited.map
+    },
     diagnostics: plan.diagnostics,
   }
 }
@@ -121,41 +129,19 @@ function langOf(id: string): 'js' | 'jsx' | 'ts' | 'tsx' {
   return 'js'
 }
 
-/**
- * Puts a store definition whose fetcher or options come from the module's source after the
- * imports: the source pieces are moved (not copied), so they keep their mappings; the text
- * around them travels attached to them.
- */
-function placeMoved(s: MagicString, segments: Segment[], at: number): void {
-  let before = ''
-  let last: { start: number; end: number } | undefined
-  const ranges: { start: number; end: number }[] = []
-  for (const segment of segments) {
-    if (typeof segment === 'string') {
-      before += segment
-      continue
-    }
-    if (before) s.prependRight(segment.start, before)
-    before = ''
-    ranges.push((last = segment))
-  }
-  if (before) s.appendLeft(last!.end, before)
-  for (const range of ranges) s.move(range.start, range.end, at)
-}
-
 /** Edits around the kept arguments only, so every token the user wrote maps back exactly. */
-function applyEdit<N>(s: MagicString, edit: SiteEdit<N>): void {
+function applyEdit<N>(s: TextEdits, edit: SiteEdit<N>): void {
   const { site } = edit
   if (edit.kind === 'store') {
     const { moved } = edit
-    if (moved.length === 0) return void s.overwrite(site.start, site.end, edit.store)
-    s.overwrite(site.start, moved[0]!.start, edit.store)
-    moved.forEach((range, i) => removeBetween(s, range.end, moved[i + 1]?.start ?? site.end))
+    if (moved.length === 0) return void s.replace(site.start, site.end, edit.store)
+    s.replace(site.start, moved[0]!.start, edit.store)
+    moved.forEach((range, i) => s.remove(range.end, moved[i + 1]?.start ?? site.end))
     return
   }
-  s.overwrite(site.start, edit.fetcher.start, `${edit.store}.with(`)
+  s.replace(site.start, edit.fetcher.start, `${edit.store}.with(`)
   const { options } = edit
-  if (options.kind === 'none') removeBetween(s, edit.fetcher.end, site.end - 1)
+  if (options.kind === 'none') s.remove(edit.fetcher.end, site.end - 1)
   else if (options.kind === 'some') {
     const all = options.value.properties
     for (const removed of options.removed) {
@@ -164,8 +150,4 @@ function applyEdit<N>(s: MagicString, edit: SiteEdit<N>): void {
       else s.remove(all[i - 1]!.end, removed.end)
     }
   }
-}
-
-function removeBetween(s: MagicString, start: number, end: number): void {
-  if (start < end) s.remove(start, end)
 }

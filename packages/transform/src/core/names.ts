@@ -4,15 +4,22 @@
  */
 export class NameAllocator {
   private readonly taken = new Set<string>()
-  constructor(private readonly code: string) {}
+  /** Most modules have no `__cacheme` in their text: then no name needs a search of it. */
+  private readonly mentions: boolean
+  constructor(private readonly code: string) {
+    this.mentions = code.includes(PREFIX)
+  }
 
   allocate(base: string): string {
     let name = base
-    for (let n = 2; this.taken.has(name) || this.code.includes(name); n++) name = `${base}_${n}`
+    const inCode = (n: string) => (this.mentions || !n.startsWith(PREFIX)) && this.code.includes(n)
+    for (let n = 2; this.taken.has(name) || inCode(name); n++) name = `${base}_${n}`
     this.taken.add(name)
     return name
   }
 }
+
+const PREFIX = '__cacheme'
 
 const MAX_SLUG = 40
 

@@ -64,7 +64,19 @@ export interface ParamsArg {
   end: number
 }
 
-/** Files whose text can't contain a call of cacheme's `cached()`: every front end skips them unread. */
+/**
+ * Files whose text can't contain a call of cacheme's `cached()`: every front end skips them
+ * unparsed. Exact, not a guess: a module that imports `cached` (or the namespace) from
+ * 'cacheme' has the specifier as a quoted string and the name `cached` in its text, unless an
+ * escape spells them (`'\x63acheme'`, `\u0063ached`, a line continuation): a file with such an
+ * escape is parsed, and its import record decides.
+ */
 export function mayContainCalls(code: string): boolean {
-  return code.includes('cached') && code.includes('cacheme')
+  return (SPECIFIER.test(code) || SPECIFIER_ESCAPE.test(code)) && (code.includes('cached') || NAME_ESCAPE.test(code))
 }
+
+const SPECIFIER = /['"]cacheme['"]/
+/** Escapes that can stand for a letter of 'cacheme' (hex, unicode, an identity escape like `\c`) or continue a line. */
+const SPECIFIER_ESCAPE = /\\[xucahem\r\n\u2028\u2029]/
+/** The same for the letters of `cached`. */
+const NAME_ESCAPE = /\\[xucahed\r\n\u2028\u2029]/

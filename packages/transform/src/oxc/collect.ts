@@ -27,11 +27,12 @@ export function collectCallSites(program: Node, imports: CachemeImports, code: s
   const candidates: { call: Node; scope: Scope; callee: string }[] = []
   /** Method calls on a call's result, by that inner call: `cached(...).get(p)`. */
   const uses = new Map<Node, CallSyntax<Node>['use']>()
-  // Most functions of a module can't hold a call site: no callee name in their text. Not walking
-  // them is most of the walk's cost saved.
-  const mentions = mentionsOf(code, [...imports.cached, ...imports.namespaces])
+  // Most of a module can't hold a call site: no callee name in its text. Not walking it is most
+  // of the walk's cost saved. (A callee spelled with a unicode escape, `\u0063ached`, isn't in
+  // the text as such: then everything is walked.)
+  const mentions = code.includes('\\u') ? undefined : mentionsOf(code, [...imports.cached, ...imports.namespaces])
   walk(program, createScope(undefined, true), {
-    enterFunction: (node) => mentions(node.start, node.end),
+    prune: mentions && ((node) => !mentions(node.start, node.end)),
     call(node, scope) {
       const { callee } = node
       if (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'CallExpression') {

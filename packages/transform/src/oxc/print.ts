@@ -1,7 +1,5 @@
 import { quote, type Emit, type RuntimeName } from '../core/emit.js'
-
-/** Printed code: text, and ranges of the module's source to move into place. */
-export type Segment = string | { start: number; end: number }
+import type { Segment } from './edits.js'
 
 /** Prints emitted code as JavaScript; `source` pieces stay ranges, so they can be moved with their mappings. */
 export function printEmit<N>(emit: Emit<N>, runtime: Record<RuntimeName, string>): Segment[] {

@@ -11,10 +11,11 @@ export interface WalkHooks {
   /** Every other node, with how many non-arrow functions of the walked tree enclose it. */
   node?(node: Node, functionDepth: number): void
   /**
-   * Whether a function's body may matter to the hooks; when false it isn't walked. (Whatever a
-   * function declares stays inside it, `var` included, so the scopes around it don't change.)
+   * Whether a node can be left unwalked: no hook needs anything inside it. Only the names it
+   * declares in the scopes around it are still read (its own declarations, and the `var`s of
+   * its nested statements), so those scopes stay complete.
    */
-  enterFunction?(node: Node): boolean
+  prune?(node: Node): boolean
 }
 
 /** Children that can't hold a call or a value binding: types. (Decorators can: they are walked.) */
@@ -35,28 +36,21 @@ function childKeys(type: string): string[] {
 export function walk(root: Node, scope: Scope, hooks: WalkHooks): void {
   const visit = (node: Node, scope: Scope, depth: number, parent: Node | undefined, key: string): void => {
     if (SKIPPED_TYPES.has(node.type)) return
+    if (hooks.prune?.(node)) return declareOnly(node, scope)
     switch (node.type) {
       case 'ImportDeclaration':
-        for (const specifier of node.specifiers as Node[]) scope.names.add(specifier.local.name)
-        return
       case 'TSImportEqualsDeclaration':
-        scope.names.add(node.id.name)
+        declareOwn(node, scope)
         return
       case 'Identifier':
         if (hooks.reference && (!parent || isReference(parent, key))) hooks.reference(node, scope, depth)
         return
       case 'VariableDeclaration':
-        for (const declarator of node.declarations as Node[]) {
-          declarePattern(node.kind === 'var' ? hoistTarget(scope) : scope, declarator.id)
-        }
-        break
       case 'FunctionDeclaration':
       case 'ClassDeclaration':
       case 'TSEnumDeclaration':
-        if (node.id) scope.names.add(node.id.name)
-        break
       case 'TSModuleDeclaration':
-        if (node.id?.type === 'Identifier') scope.names.add(node.id.name)
+        declareOwn(node, scope)
         break
       case 'CallExpression':
         hooks.call?.(node, scope)
@@ -66,7 +60,6 @@ export function walk(root: Node, scope: Scope, hooks: WalkHooks): void {
     let inner = scope
     let innerDepth = depth
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
-      if (hooks.enterFunction && !hooks.enterFunction(node)) return
       inner = createScope(scope, true)
       if (node.type !== 'ArrowFunctionExpression') innerDepth++
       if (node.type === 'FunctionExpression' && node.id) inner.names.add(node.id.name)
@@ -91,6 +84,83 @@ export function walk(root: Node, scope: Scope, hooks: WalkHooks): void {
     }
   }
   visit(root, scope, 0, undefined, '')
+}
+
+/** What an unwalked node declares in `scope` (and, for its nested `var`s, in the function scope around it). */
+function declareOnly(node: Node, scope: Scope): void {
+  if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') {
+    if (node.declaration) declareOnly(node.declaration, scope)
+  } else if (!declareOwn(node, scope)) hoistedVars(node, hoistTarget(scope))
+}
+
+/** Declares the names a declaration binds in the scope it is in (`var`s: the function's); false for a node that isn't one. */
+function declareOwn(node: Node, scope: Scope): boolean {
+  switch (node.type) {
+    case 'ImportDeclaration':
+      for (const specifier of node.specifiers as Node[]) scope.names.add(specifier.local.name)
+      return true
+    case 'TSImportEqualsDeclaration':
+      scope.names.add(node.id.name)
+      return true
+    case 'VariableDeclaration':
+      for (const declarator of node.declarations as Node[]) declarePattern(node.kind === 'var' ? hoistTarget(scope) : scope, declarator.id)
+      return true
+    case 'FunctionDeclaration':
+    case 'ClassDeclaration':
+    case 'TSEnumDeclaration':
+      if (node.id) scope.names.add(node.id.name)
+      return true
+    case 'TSModuleDeclaration':
+      if (node.id?.type === 'Identifier') scope.names.add(node.id.name)
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * The `var` declarations of a statement's nested statements, which belong to the function (or
+ * module) around it. Functions, classes and expressions keep theirs: not entered.
+ */
+function hoistedVars(node: Node | null | undefined, target: Scope): void {
+  if (!node) return
+  switch (node.type) {
+    case 'VariableDeclaration':
+      if (node.kind === 'var') for (const declarator of node.declarations as Node[]) declarePattern(target, declarator.id)
+      return
+    case 'BlockStatement':
+      for (const statement of node.body as Node[]) hoistedVars(statement, target)
+      return
+    case 'IfStatement':
+      hoistedVars(node.consequent, target)
+      hoistedVars(node.alternate, target)
+      return
+    case 'ForStatement':
+      hoistedVars(node.init, target)
+      hoistedVars(node.body, target)
+      return
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      hoistedVars(node.left, target)
+      hoistedVars(node.body, target)
+      return
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'LabeledStatement':
+    case 'WithStatement':
+      hoistedVars(node.body, target)
+      return
+    case 'TryStatement':
+      hoistedVars(node.block, target)
+      hoistedVars(node.handler?.body, target)
+      hoistedVars(node.finalizer, target)
+      return
+    case 'SwitchStatement':
+      for (const c of node.cases as Node[]) for (const statement of c.consequent as Node[]) hoistedVars(statement, target)
+      return
+    case 'ExportNamedDeclaration':
+      hoistedVars(node.declaration, target)
+  }
 }
 
 /** Whether an identifier under `parent.key` reads a variable (and isn't a property name or label). */
