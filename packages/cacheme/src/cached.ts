@@ -1,5 +1,6 @@
 import { Store, type Fetcher } from './store/store.js'
 import { specOf, type StoreSpec } from './store/spec.js'
+import type { FetchContext } from './herd/fetch-control.js'
 import type { StoreOptions, Ttl } from './store/options.js'
 import type { CheckFetcherParams, TemplateParams } from './types.js'
 
@@ -9,7 +10,7 @@ import type { CheckFetcherParams, TemplateParams } from './types.js'
  */
 export function cached<const S extends string, P extends object, T>(
   template: S,
-  fetcher: ((params: P) => T | Promise<T>) & CheckFetcherParams<S, P>,
+  fetcher: ((params: P, ctx: FetchContext<NoInfer<T>>) => T | Promise<T>) & CheckFetcherParams<S, P>,
   ttlOrOptions?: Ttl | StoreOptions<T>,
 ): Store<P, T>
 export function cached<const S extends string, T>(
@@ -24,7 +25,7 @@ export function cached<const S extends string, T>(
  */
 export function cached<T = never>(
   template: string,
-  fetcher: (params: any) => NoInfer<T> | Promise<NoInfer<T>>,
+  fetcher: (params: any, ctx: FetchContext<NoInfer<T>>) => NoInfer<T> | Promise<NoInfer<T>>,
   ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>>,
 ): Store<Record<string, string | number>, T>
 export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown>): Store<any, unknown> {
@@ -39,7 +40,7 @@ export function __cachemeStore(spec: StoreSpec, fetcher?: Fetcher<any, unknown>,
   return new Store(spec, fetcher ?? missingFetcher(spec.template), ttlOrOptions)
 }
 
-function missingFetcher(template: string): Fetcher<unknown, never> {
+function missingFetcher(template: string): Fetcher<unknown, unknown> {
   return () => {
     throw new Error(`cacheme: store '${template}' was used without a fetcher; bind one with .with(fetcher)`)
   }

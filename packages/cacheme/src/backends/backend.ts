@@ -49,9 +49,10 @@ export type AcquireResult = { acquired: true } | { acquired: false; current: Buf
 /**
  * How the lock is taken: `missing` only if the key is empty; `replace` also over exactly the
  * given bytes (a foreign value, an abandoned marker); `force` over anything (a refresh), keeping
- * the value it replaces readable inside the marker while the refresh fetches.
+ * the value it replaces readable inside the marker while the refresh fetches; `revalidate` over
+ * exactly the given bytes (a stale value), keeping them readable like `force`.
  */
-export type AcquireMode = { mode: 'missing' } | { mode: 'replace'; bytes: Buffer } | { mode: 'force' }
+export type AcquireMode = { mode: 'missing' } | { mode: 'replace' | 'revalidate'; bytes: Buffer } | { mode: 'force' }
 
 /**
  * The lock lives in the value key itself (a marker), so lock and value share a hash slot and

@@ -64,8 +64,9 @@ export class MemoryBackend implements Backend {
     acquire: async (entry: IndexedKey, head: Buffer, lockTtlMs: number, how: AcquireMode, ttlMs: number): Promise<AcquireResult> => {
       const { key } = entry
       const current = this.#read(key)
-      if (how.mode === 'force' || current === null || (how.mode === 'replace' && current.equals(how.bytes))) {
-        this.#put(key, how.mode === 'force' && current ? Buffer.concat([head, this.#kept(key, current)]) : head, lockTtlMs)
+      if (how.mode === 'force' || current === null || ('bytes' in how && current.equals(how.bytes))) {
+        const keep = (how.mode === 'force' || how.mode === 'revalidate') && current
+        this.#put(key, keep ? Buffer.concat([head, this.#kept(key, current)]) : head, lockTtlMs)
         this.#index(entry, ttlMs)
         return { acquired: true }
       }

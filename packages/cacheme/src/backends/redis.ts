@@ -140,7 +140,7 @@ export class RedisBackend implements Backend {
     acquire: async (entry, head, lockTtlMs, how: AcquireMode, ttlMs): Promise<AcquireResult> => {
       const mode = how.mode
       const reply = await this.#script(ACQUIRE, entry.key, [this.#indexOf(entry)], [
-        head, lockTtlMs, mode, how.mode === 'replace' ? how.bytes : '', ttlMs, MARKER_MAGIC, MARKER_HEAD_LENGTH,
+        head, lockTtlMs, mode, 'bytes' in how ? how.bytes : '', ttlMs, MARKER_MAGIC, MARKER_HEAD_LENGTH,
       ]) as [number, Buffer?, number?]
       if (reply[0] === 1) return { acquired: true }
       return { acquired: false, current: reply[1]!, pttlMs: reply[2]! }

@@ -6,6 +6,8 @@ import type { Secrets } from '../client/secrets.js'
 import { frameMarker, TOKEN_LENGTH, type Frame } from '../codec/frame.js'
 import type { ValueFormat } from '../codec/codec.js'
 import { FetchFailedElsewhereError } from '../errors.js'
+import type { FetchControl } from './fetch-control.js'
+import { judge, stamp, type FreshnessPolicy } from './freshness.js'
 import { encodeNotice, valueNotice, type Notice } from './notice.js'
 import type { SubscriberHub } from './hub.js'
 import type { Subscription } from './subscription.js'
@@ -64,10 +66,17 @@ export interface Load<T> {
   store: string
   key: string
   index: IndexName
+  /** How long Redis keeps a value written with the store's TTL (that TTL plus its freshness windows). */
   ttlMs: number
   format: ValueFormat<T>
-  /** Calls the fetcher (traced); always a promise, even for a fetcher that throws. */
-  fetch: () => Promise<T>
+  /** Calls the fetcher (traced, with `control`'s context and hard timeout); always a promise, even for a fetcher that throws. */
+  fetch: (control?: FetchControl<T>) => Promise<T>
+  /** A fetch's control, with the store's TTL; `stale`: the value it refreshes. */
+  control: (stale?: { value: T }) => FetchControl<T>
+  /** The store's freshness options (herd/freshness.ts). */
+  fresh: FreshnessPolicy
+  /** The value a refresh replaces (the fetcher's `ctx.stale`). */
+  stale?: { value: T }
   lock: LockSettings
   singleflight: boolean
   budget: Budget
@@ -125,7 +134,7 @@ function foreign<T>(load: Load<T>, bytes: Buffer, cause: unknown): Promise<T> {
 }
 
 /** Takes the lock and fills, or deals with whatever holds the key instead. */
-async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
+export async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
   const token = newToken()
   const head = frameMarker(token)
   let state: AcquireResult
@@ -161,10 +170,12 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
   if (frame.previous && (frame.previousExpiresAt < 0 || frame.previousExpiresAt > Date.now())) {
     // A refresh in flight keeps the value it replaces: still the newest confirmed one.
     const previous = load.format.read(frame.previous)
-    if (previous.kind === 'value') {
+    // Past its staleWhileRevalidate window, it only stands in for a failed fetch (revalidate.ts): wait.
+    const verdict = previous.kind === 'value' ? judge(previous, Date.now(), neverEarly) : undefined
+    if (previous.kind === 'value' && verdict !== 'expired') {
       try {
         const value = load.format.decode(previous)
-        core.log(load.store, load.key, 'HIT')
+        core.log(load.store, load.key, verdict === 'stale' ? 'STALE' : 'HIT')
         return Promise.resolve(value)
       } catch {
         // Not decodable: wait for the refresh like for any fill.
@@ -190,6 +201,29 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
   waiting.then(done, done)
   return waiting
 }
+
+/**
+ * Refreshes a value in the background if no one else does: takes the lock only while the key
+ * still holds exactly `bytes`, keeping them readable in the marker (others keep serving them,
+ * never waiting), then fills as usual; a failed fetch gives them back. Resolves to undefined
+ * when another process (or a write) got there first.
+ */
+export async function revalidate<T>(load: Load<T>, bytes: Buffer): Promise<{ value: T } | undefined> {
+  const token = newToken()
+  const head = frameMarker(token)
+  let state: AcquireResult
+  try {
+    state = await load.budget.spend(load.core.backend.lock.acquire(load, head, load.lock.ttlMs, { mode: 'revalidate', bytes }, load.ttlMs))
+  } catch (error) {
+    releaseIfStillOurs(load, head)
+    throw error
+  }
+  if (!state.acquired) return undefined
+  return { value: await hold(load, token, head) }
+}
+
+/** A marker's kept value is judged without drawing for an early refresh: one is running. */
+const neverEarly = () => 0
 
 /**
  * Waits for the holder of `token`: subscribed to the key's channel, it re-checks the key (by
@@ -292,9 +326,10 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   const { core, store, key } = load
   core.log(store, key, 'FETCH')
   const stopExtending = keepLocked(load, head)
+  const control = load.control(load.stale)
   let value: T
   try {
-    value = await load.fetch()
+    value = await load.fetch(control)
   } catch (error) {
     stopExtending()
     await release(load, head, { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
@@ -302,8 +337,9 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   }
   stopExtending()
   let bytes: Buffer
+  let ttlMs: number
   try {
-    bytes = load.format.write(value)
+    ({ bytes, ttlMs } = stamp(load.format.write(value), control.ttlMs, control.deltaMs, load.fresh))
   } catch (error) {
     // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
     core.log(store, key, 'ERROR', { error: core.secrets.safeCause(error) })
@@ -311,7 +347,7 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
     return value
   }
   const notice = valueNotice(token, bytes)
-  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs: load.ttlMs }, head, encodeNotice(notice))
+  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs }, head, encodeNotice(notice))
   try {
     const { notifyError } = await load.budget.spend(commit)
     if (notifyError) core.log(store, key, 'ERROR', { error: notifyFailed(notifyError) })

@@ -51,18 +51,18 @@ end
 `
 
 /**
- * ARGV: marker head, lock TTL ms, mode ('missing' | 'replace' | 'force'), bytes to replace,
- * store TTL ms ('0': none), marker magic, marker head length.
- * Takes the lock when the key is missing, holds exactly the bytes to replace, or always
- * ('force'); a forced marker keeps the value it replaces after its head. Returns {1} when
- * taken, else {0, current bytes, PTTL}.
+ * ARGV: marker head, lock TTL ms, mode ('missing' | 'replace' | 'revalidate' | 'force'), bytes
+ * to replace, store TTL ms ('0': none), marker magic, marker head length.
+ * Takes the lock when the key is missing, holds exactly the bytes to replace ('replace',
+ * 'revalidate'), or always ('force'); a forced or revalidating marker keeps the value it
+ * replaces after its head. Returns {1} when taken, else {0, current bytes, PTTL}.
  */
 export const ACQUIRE = script('acquire', `${RECORD}
 local current = redis.call('GET', KEYS[1])
 local mode = ARGV[3]
-if mode == 'force' or (not current) or (mode == 'replace' and current == ARGV[4]) then
+if mode == 'force' or (not current) or ((mode == 'replace' or mode == 'revalidate') and current == ARGV[4]) then
   local marker = ARGV[1]
-  if mode == 'force' and current then
+  if (mode == 'force' or mode == 'revalidate') and current then
     if string.sub(current, 1, #ARGV[6]) == ARGV[6] then
       marker = marker .. string.sub(current, tonumber(ARGV[7]) + 1)
     else

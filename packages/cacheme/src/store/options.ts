@@ -2,8 +2,10 @@ import { checkOptions } from '../check-options.js'
 import type { Client } from '../client/client.js'
 import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
+import type { FreshnessPolicy } from '../herd/freshness.js'
 import type { LockSettings } from '../herd/herd.js'
 import { parseTtl } from '../template/parse-duration.js'
+import { FRESHNESS_OPTIONS, normalizeFreshness, type FreshnessOptions } from './freshness-options.js'
 
 export type Version = string | number
 export type Ttl = number | string
@@ -16,7 +18,7 @@ export interface LockOptions {
   wait?: Ttl
 }
 
-export interface StoreOptions<T = unknown> {
+export interface StoreOptions<T = unknown> extends FreshnessOptions {
   ttl?: Ttl
   /** The key version: a value, or a function called whenever a key is built. Default 1. */
   version?: Version | (() => Version)
@@ -38,9 +40,10 @@ export interface NormalizedOptions<T> {
   lock: LockSettings
   format: ValueFormat<T>
   client: Client | undefined
+  fresh: FreshnessPolicy
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client'] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', ...FRESHNESS_OPTIONS] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
@@ -76,6 +79,7 @@ export function normalizeOptions<T>(
     lock: normalizeLock(options.lock, name),
     format: resolveCodec(options.codec, name),
     client,
+    fresh: normalizeFreshness(options, name),
   }
 }
 

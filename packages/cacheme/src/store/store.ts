@@ -6,7 +6,10 @@ import { defaultClient } from '../client/default-client.js'
 import { tracedFetch, tracedGet } from '../client/tracing.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
-import { afterLookup, refresh, type Load } from '../herd/herd.js'
+import { FetchControl, type FetchContext } from '../herd/fetch-control.js'
+import { judge, physicalTtl, stamp } from '../herd/freshness.js'
+import { refresh, type Load } from '../herd/herd.js'
+import { settle } from '../herd/revalidate.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { KeyMemo } from './key-memo.js'
@@ -14,7 +17,7 @@ import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptio
 import type { StoreSpec } from './spec.js'
 
 export type Params = Record<string, string | number>
-export type Fetcher<P, T> = (params: P) => T | Promise<T>
+export type Fetcher<P, T> = (params: P, ctx: FetchContext<T>) => T | Promise<T>
 
 export interface GetOptions {
   /** Rejects this caller with an AbortError when aborted; a shared fetch goes on for the others. */
@@ -143,8 +146,8 @@ export class Store<P extends object = Params, T = unknown> {
     const core = coreOf(this.#client())
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
-    const bytes = this.#options.format.write(value)
-    const failure = await core.set({ key, index: this.#index(core, this.#version()), value: bytes, ttlMs: this.#options.ttlMs })
+    const { bytes, ttlMs } = stamp(this.#options.format.write(value), this.#options.ttlMs, 0, this.#options.fresh)
+    const failure = await core.set({ key, index: this.#index(core, this.#version()), value: bytes, ttlMs })
     if (failure) throw this.#writeFailed(core, 'set', key, failure)
   }
 
@@ -198,23 +201,30 @@ export class Store<P extends object = Params, T = unknown> {
       const { format } = this.#options
       const frame = format.read(found)
       if (frame.kind === 'value') {
-        try {
-          const value = format.decode(frame)
-          core.log(this.name, key, 'HIT')
-          return value
-        } catch {
-          // Undecodable: afterLookup() logs it and replaces it.
+        const verdict = frame.fresh === undefined ? 'fresh' : judge(frame, Date.now())
+        if (verdict === 'fresh') {
+          try {
+            const value = format.decode(frame)
+            core.log(this.name, key, 'HIT')
+            return value
+          } catch {
+            // Undecodable: afterLookup() logs it and replaces it.
+          }
+        } else {
+          return settle(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found, verdict)
         }
       }
     }
-    return afterLookup(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
+    return settle(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
-    const { ttlMs, format, lock, singleflight } = this.#options
+    const { ttlMs, format, lock, singleflight, fresh } = this.#options
+    const control = (stale?: { value: T }) => new FetchControl<T>(this.name, shortKey(core, key), ttlMs, fresh.hardMs, stale)
     return {
-      core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs, format, lock, singleflight, budget,
-      fetch: () => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params)),
+      core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs: physicalTtl(ttlMs, fresh), format, lock, singleflight, budget,
+      fresh, control,
+      fetch: (run = control()) => run.run(() => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params, run.context()))),
     }
   }
 
