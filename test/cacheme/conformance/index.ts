@@ -3,6 +3,7 @@ import type { BackendUnderTest } from './backend-under-test.js'
 import { clientConformance } from './clients.js'
 import { codecConformance } from './codecs.js'
 import { fetcherErrorConformance } from './fetcher-errors.js'
+import { freshnessConformance } from './freshness.js'
 import { invalidateAllConformance } from './invalidate-all.js'
 import { keyConformance } from './keys.js'
 import { loggerConformance } from './logger.js'
@@ -37,6 +38,7 @@ export function runConformance(backend: BackendUnderTest): void {
     pipelineConformance(backend)
     promiseConformance(backend)
     observabilityConformance(backend)
+    freshnessConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.passwordProtected) passwordConformance(backend.passwordProtected)
