@@ -32,6 +32,9 @@ export function normalizeFreshness(options: FreshnessOptions, name: string): Fre
   if (typeof fetchTimeout === 'number' || typeof fetchTimeout === 'string') {
     hardMs = positive(parseTtl(fetchTimeout, `fetchTimeout of '${name}'`), 'fetchTimeout', name, fetchTimeout)
   } else if (fetchTimeout !== undefined) {
+    if (!isPlainObject(fetchTimeout)) {
+      throw new TypeError(`cacheme: fetchTimeout of '${name}' must be a TTL ('5s', 5) or { soft?, hard? }, got ${describeValue(fetchTimeout)}`)
+    }
     const { soft, hard } = checkOptions<{ soft?: Ttl; hard?: Ttl }>(fetchTimeout, ['soft', 'hard'], {
       kind: 'fetchTimeout', owner: `'${name}'`, example: "'5s' or { soft: '200ms', hard: '5s' }",
     })
@@ -47,6 +50,9 @@ export function normalizeFreshness(options: FreshnessOptions, name: string): Fre
 function normalizeBeta(earlyRefresh: unknown, name: string): number {
   if (earlyRefresh === undefined || earlyRefresh === false) return 0
   if (earlyRefresh === true) return 1
+  if (!isPlainObject(earlyRefresh)) {
+    throw new TypeError(`cacheme: earlyRefresh of '${name}' must be true or { beta: number }, got ${describeValue(earlyRefresh)}`)
+  }
   const { beta } = checkOptions<{ beta?: unknown }>(earlyRefresh, ['beta'], {
     kind: 'earlyRefresh', owner: `'${name}'`, example: 'true or { beta: 1 }',
   })
@@ -60,4 +66,8 @@ function normalizeBeta(earlyRefresh: unknown, name: string): number {
 function positive(ms: number, what: string, name: string, value: unknown): number {
   if (ms <= 0) throw new TypeError(`cacheme: ${what} of '${name}' must be longer than 0, got ${describeValue(value)}`)
   return ms
+}
+
+function isPlainObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
