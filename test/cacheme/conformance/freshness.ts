@@ -187,6 +187,23 @@ export function freshnessConformance(backend: BackendUnderTest): void {
       await backend.expectTtl(client, windows.key({ id: 'r' }), 130_000, async () => { await windows.refresh({ id: 'r' }) })
     })
 
+    it('ctx.stale is the value a refresh() replaces (undefined when there is none)', async () => {
+      const s = source()
+      const store = cached('stale-ctx:<<id>>', s.fetcher, { ttl: '5m', client })
+      expect(await store.refresh({ id: 'a' })).toBe('a-1')
+      expect(await store.refresh({ id: 'a' })).toBe('a-2')
+      // A refresh over a refresh in flight: the value that one keeps readable.
+      s.hold()
+      const started = s.nextCall()
+      const first = store.refresh({ id: 'a' })
+      await started
+      const second = store.refresh({ id: 'a' })
+      s.release()
+      expect(await Promise.all([first, second])).toEqual(['a-3', 'a-4'])
+      expect(s.contexts.map((c) => c.stale)).toEqual([undefined, 'a-1', 'a-2', 'a-2'])
+      expect(await store.get({ id: 'a' })).toBe('a-4')
+    })
+
     it('a store\'s TTL with windows: Redis keeps the value through the longer window, for get, set and refresh', async () => {
       const store = cached('phys:<<id>>', ({ id }: { id: string }) => id, { ttl: '5m', staleWhileRevalidate: '1m', staleIfError: '10m', client })
       await backend.expectTtl(client, store.key({ id: 'g' }), 900_000, async () => { await store.get({ id: 'g' }) })

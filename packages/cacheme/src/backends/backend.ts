@@ -43,8 +43,11 @@ export interface SetEntry extends IndexedKey {
   ttlMs: number
 }
 
-/** What taking the lock found: it is ours, or the key holds other bytes (a value, another's marker). */
-export type AcquireResult = { acquired: true } | { acquired: false; current: Buffer; pttlMs: number }
+/**
+ * What taking the lock found: it is ours (`replaced`: what a forced lock replaced, a value or a
+ * marker keeping one), or the key holds other bytes (a value, another's marker).
+ */
+export type AcquireResult = { acquired: true; replaced?: Buffer } | { acquired: false; current: Buffer; pttlMs: number }
 
 /**
  * How the lock is taken: `missing` only if the key is empty; `replace` also over exactly the

@@ -68,7 +68,7 @@ export class MemoryBackend implements Backend {
         const keep = (how.mode === 'force' || how.mode === 'revalidate') && current
         this.#put(key, keep ? Buffer.concat([head, this.#kept(key, current)]) : head, lockTtlMs)
         this.#index(entry, ttlMs)
-        return { acquired: true }
+        return how.mode === 'force' && current ? { acquired: true, replaced: Buffer.from(current) } : { acquired: true }
       }
       const expiresAt = this.#entries.get(key)!.expiresAt
       return { acquired: false, current: Buffer.from(current), pttlMs: expiresAt === Infinity ? -1 : Math.max(0, expiresAt - Date.now()) }

@@ -142,7 +142,7 @@ export class RedisBackend implements Backend {
       const reply = await this.#script(ACQUIRE, entry.key, [this.#indexOf(entry)], [
         head, lockTtlMs, mode, 'bytes' in how ? how.bytes : '', ttlMs, MARKER_MAGIC, MARKER_HEAD_LENGTH,
       ]) as [number, Buffer?, number?]
-      if (reply[0] === 1) return { acquired: true }
+      if (reply[0] === 1) return reply[1] ? { acquired: true, replaced: reply[1] } : { acquired: true }
       return { acquired: false, current: reply[1]!, pttlMs: reply[2]! }
     },
     extend: async (key, head, lockTtlMs) =>

@@ -122,7 +122,21 @@ export async function refresh<T>(load: Load<T>): Promise<T> {
     return withoutCache(load, error)
   }
   if (!state.acquired) throw new Error('cacheme: a forced lock was not taken') // the script always takes it
-  return hold(load, token, head)
+  return hold(state.replaced ? { ...load, stale: staleOf(load, state.replaced) } : load, token, head)
+}
+
+/** The value a refresh replaced (the fetcher's `ctx.stale`): a value, or the one a marker kept; undefined if neither decodes. */
+function staleOf<T>(load: Load<T>, replaced: Buffer): { value: T } | undefined {
+  let frame = load.format.read(replaced)
+  if (frame.kind === 'marker' && frame.previous && (frame.previousExpiresAt < 0 || frame.previousExpiresAt > Date.now())) {
+    frame = load.format.read(frame.previous)
+  }
+  if (frame.kind !== 'value') return undefined
+  try {
+    return { value: load.format.decode(frame) }
+  } catch {
+    return undefined
+  }
 }
 
 /** Bytes the store's format did not produce: a miss that replaces exactly them. */

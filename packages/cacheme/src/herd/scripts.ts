@@ -55,7 +55,8 @@ end
  * to replace, store TTL ms ('0': none), marker magic, marker head length.
  * Takes the lock when the key is missing, holds exactly the bytes to replace ('replace',
  * 'revalidate'), or always ('force'); a forced or revalidating marker keeps the value it
- * replaces after its head. Returns {1} when taken, else {0, current bytes, PTTL}.
+ * replaces after its head. Returns {1} when taken ({1, the replaced bytes} when forced over a
+ * value or marker: the refresh's `ctx.stale`), else {0, current bytes, PTTL}.
  */
 export const ACQUIRE = script('acquire', `${RECORD}
 local current = redis.call('GET', KEYS[1])
@@ -74,6 +75,7 @@ if mode == 'force' or (not current) or ((mode == 'replace' or mode == 'revalidat
   end
   redis.call('SET', KEYS[1], marker, 'PX', ARGV[2])
   record(ARGV[5])
+  if mode == 'force' and current then return {1, current} end
   return {1}
 end
 return {0, current, redis.call('PTTL', KEYS[1])}
