@@ -2,7 +2,7 @@ import { Store, type Fetcher } from './store/store.js'
 import { specOf, type StoreSpec } from './store/spec.js'
 import type { FetchContext } from './herd/fetch-control.js'
 import type { StoreOptions, Ttl } from './store/options.js'
-import type { CheckFetcherParams, TemplateParams } from './types.js'
+import type { CheckedFetcherResult, TemplateParams } from './types.js'
 
 /**
  * A typed cache store over a key template: `cached('comment:<<id>>', fetchComment, '5m')`.
@@ -10,7 +10,9 @@ import type { CheckFetcherParams, TemplateParams } from './types.js'
  */
 export function cached<const S extends string, P extends object, T>(
   template: S,
-  fetcher: ((params: P, ctx: FetchContext<NoInfer<T>>) => T | Promise<T>) & CheckFetcherParams<S, P>,
+  // ctx is FetchContext<any> here: a type parameter in it would be fixed (to unknown) before the
+  // value type is inferred from an inline fetcher; annotate ctx (FetchContext<Product>) for a typed ctx.stale.
+  fetcher: (params: P, ctx: FetchContext<any>) => CheckedFetcherResult<S, P, T>,
   ttlOrOptions?: Ttl | StoreOptions<T>,
 ): Store<P, T>
 export function cached<const S extends string, T>(
