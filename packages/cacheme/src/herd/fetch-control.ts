@@ -36,12 +36,11 @@ export class FetchControl<T> {
 
   /** The context handed to the fetcher. */
   context(): FetchContext<T> {
-    const control = this
     return {
       signal: this.#abort.signal,
       stale: this.#stale?.value,
-      setTtl(ttl: number | string) {
-        control.ttlMs = parseTtl(ttl, `ctx.setTtl() of '${control.#store}'`)
+      setTtl: (ttl: number | string) => {
+        this.ttlMs = parseTtl(ttl, `ctx.setTtl() of '${this.#store}'`)
       },
     }
   }
