@@ -70,10 +70,12 @@ describe.each<Topology>(['standalone', 'cluster'])('freshness across processes o
       expect(burst.errors).toEqual([])
       expect(burst.values).toEqual(Array.from({ length: 50 }, () => ({ id: 1, n: 1 })))
     }
+    // The refresh runs in the background: it may start after the bursts resolved.
+    const holding = await holder()
     expect(await fetchCount()).toBe(2)
     expect(await totalOps('WAIT')).toBe(0)
     expect(await totalOps('STALE')).toBeGreaterThanOrEqual(PROCESSES)
-    await (await holder()).request('release')
+    await holding.request('release')
     await settledKey()
     for (const child of children) expect(await child.request('get', { id: 1 })).toEqual({ id: 1, n: 2 })
     expect(await fetchCount()).toBe(2)
@@ -97,6 +99,18 @@ describe.each<Topology>(['standalone', 'cluster'])('freshness across processes o
     expect(await fetchCount()).toBe(2)
     expect(await totalOps('STALE')).toBeGreaterThanOrEqual(PROCESSES)
     await settledKey()
+  })
+
+  test('fetchTimeout.hard: the fetch in one process times out; its callers and every waiting process reject with FetchTimeoutError, the lock released at once', async () => {
+    await setUp(topology, { ttl: '1m', fetchTimeout: { hard: '300ms' } })
+    await Promise.all(children.map((c) => c.request('configure', { gated: true }))) // the fetch never ends by itself
+    const bursts = children.map((c) => c.request<{ values: unknown[]; errors: string[] }>('burst', { id: 1, n: 10 }))
+    const holding = await holder()
+    await Promise.all(children.filter((c) => c !== holding).map((c) => c.waitFor('waiting')))
+    const message = `FetchTimeoutError: cacheme: the fetch of 'fresh:1:v1' (store 'fresh:<<id>>') did not finish within its hard timeout of 300 ms`
+    for (const burst of await Promise.all(bursts)) expect(burst).toEqual({ values: [], errors: Array.from({ length: 10 }, () => message) })
+    expect(await redis!.getBuffer(key())).toBeNull()
+    expect(await fetchCount()).toBe(1)
   })
 
   test(`earlyRefresh: ${PROCESSES} processes hammering a hot key never wait; each refresh runs once across them`, async () => {

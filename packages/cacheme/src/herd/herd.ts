@@ -5,7 +5,7 @@ import type { CacheOp, OpDetail } from '../client/logger.js'
 import type { Secrets } from '../client/secrets.js'
 import { frameMarker, TOKEN_LENGTH, type Frame } from '../codec/frame.js'
 import type { ValueFormat } from '../codec/codec.js'
-import { FetchFailedElsewhereError } from '../errors.js'
+import { FetchFailedElsewhereError, FetchTimeoutError } from '../errors.js'
 import type { FetchControl } from './fetch-control.js'
 import { judge, stamp, type FreshnessPolicy } from './freshness.js'
 import { encodeNotice, valueNotice, type Notice } from './notice.js'
@@ -278,6 +278,7 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
       const notice = await subscription.next(currentToken, bound)
       poll = Math.min(POLL_MAX_MS, poll * 2)
       if (notice?.kind === 'error') throw new FetchFailedElsewhereError(store, key, notice.message)
+      if (notice?.kind === 'timeout') throw new FetchTimeoutError(store, notice.key, notice.timeoutMs)
       if (notice?.kind === 'value') {
         const frame = load.format.read(notice.bytes)
         if (frame.kind === 'value') {
@@ -346,7 +347,10 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
     value = await load.fetch(control)
   } catch (error) {
     stopExtending()
-    await release(load, head, { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
+    // A hard timeout reaches the waiters of every process as a FetchTimeoutError too.
+    await release(load, head, error instanceof FetchTimeoutError
+      ? { token, kind: 'timeout', timeoutMs: error.timeoutMs, key: error.key }
+      : { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
     throw error
   }
   stopExtending()

@@ -54,12 +54,12 @@ serve({
   get({ id }) {
     return store.get({ id })
   },
-  /** `n` concurrent gets; every outcome, settled. */
+  /** `n` concurrent gets; every outcome, settled (errors as 'name: message'). */
   async burst({ id, n }) {
     const outcomes = await Promise.allSettled(Array.from({ length: n }, () => store.get({ id })))
     return {
       values: outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value),
-      errors: outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason?.message ?? o.reason)),
+      errors: outcomes.filter((o) => o.status === 'rejected').map((o) => `${o.reason?.name}: ${o.reason?.message ?? o.reason}`),
     }
   },
   /** Waves of `n` parallel gets for `ms`: the distinct values seen and the slowest get (ms). */
