@@ -168,7 +168,8 @@ function afterRace<T>(load: Load<T>, current: Buffer, pttlMs: number): Promise<T
   if (frame.kind === 'value') {
     try {
       const value = load.format.decode(frame)
-      load.core.log(load.store, load.key, 'HIT')
+      // A value past its freshness here was given back by a refresh that failed: the old value, STALE.
+      load.core.log(load.store, load.key, frame.fresh !== undefined && judge(frame, Date.now(), neverEarly) !== 'fresh' ? 'STALE' : 'HIT')
       return Promise.resolve(value)
     } catch (error) {
       return foreign(load, current, error)
