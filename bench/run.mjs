@@ -1,7 +1,7 @@
 // `npm run bench`: every scenario of issue 6 in one run, against raw ioredis and the peers.
 // Starts its own redis-server and 3-master cluster (test/harness), never the one on 6379.
 // Run with --expose-gc (npm run bench does): every measured round then starts from a collected heap.
-//   BENCH_ONLY=a,b,d   run some parts only (a–f, lone, cold, warm, transform)      BENCH_ROUNDS=11   rounds per scenario
+//   BENCH_ONLY=a,b,d   run some parts only (a–f, lone, cold, warm, fresh, transform)      BENCH_ROUNDS=11   rounds per scenario
 //   BENCH_CONTESTANTS=cacheme,bento   some contestants only (raw ioredis always runs)
 import './support/register-ioredis.mjs'
 import { spawnSync } from 'node:child_process'
@@ -26,7 +26,7 @@ const { evaluateGoals } = await import('./report/goals.mjs')
 const { writeReport } = await import('./report/markdown.mjs')
 const { profileThroughput } = await import('./support/profile-run.mjs')
 
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,lone,c,d,cold,warm,e,f,transform').split(','))
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,lone,c,d,cold,warm,e,f,fresh,transform').split(','))
 // Issue 9's dedupe cost: (a) also runs cacheme with singleflight off, in the same rounds.
 const hotContestants = contestants.some((c) => c.name === 'cacheme') ? [...contestants, cachemeNoSingleflight] : contestants
 const rounds = Number(process.env.BENCH_ROUNDS ?? 11)
@@ -79,6 +79,7 @@ try {
   environment.seconds = Math.round((Date.now() - started) / 1000)
 
   const transformBench = runTransformBench()
+  runFreshnessBench()
   const outDir = new URL('./results/', import.meta.url)
   mkdirSync(outDir, { recursive: true })
   const { markdown, svg } = writeReport({ results, goals, profiles, environment, transformBench, previous })
@@ -90,6 +91,14 @@ try {
 } finally {
   await standalone.stop()
   await cluster?.stop()
+}
+
+/** Freshness (issue 13, bench/freshness.mjs): its own servers and processes; it writes bench/results/freshness.md. */
+function runFreshnessBench() {
+  if (!only.has('fresh')) return
+  log('freshness: a hot key expiring under 100 parallel callers (bench/freshness.mjs)')
+  const run = spawnSync(process.execPath, [new URL('./freshness.mjs', import.meta.url).pathname], { stdio: 'inherit', timeout: 600_000 })
+  if (run.status !== 0) log(`freshness bench ended with ${run.status ?? run.signal}; run \`node bench/freshness.mjs\` alone`)
 }
 
 /** The compiler's own benchmark (bench/transform/run.mjs): its output goes into the report. */

@@ -58,3 +58,12 @@ cached('comment:<<id>>', fetchComment, { version: true })
 
 // @ts-expect-error an unknown client option
 createClient({ redsi: 'redis://127.0.0.1:6379' })
+
+// @ts-expect-error a fetcher taking ctx still has its params checked against the template
+cached('comment:<<id>>', async ({ commentId }: { commentId: string }, ctx) => { ctx.setTtl(1); return commentId })
+
+// @ts-expect-error a freshness option of the wrong type
+cached('comment:<<id>>', fetchComment, { staleWhileRevalidate: true })
+
+// @ts-expect-error earlyRefresh takes true or { beta }
+cached('comment:<<id>>', fetchComment, { earlyRefresh: { beta: 'high' } })

@@ -1,5 +1,5 @@
 // The inferred form: the value type comes from the fetcher, the params from the template.
-import { cached, type Store } from 'cacheme'
+import { cached, type FetchContext, type Store } from 'cacheme'
 import { expectType, type Equal } from './assert.js'
 
 interface Comment {
@@ -54,3 +54,15 @@ export async function unionParam(): Promise<void> {
   await items.get({ id: 1 })
   await items.get({ id: 'one' })
 }
+
+// The fetcher's ctx (freshness): typed by the store inline, or annotated for a typed ctx.stale.
+const products = cached('product:<<id>>', async ({ id }: { id: string }, ctx) => {
+  expectType<Equal<typeof ctx.signal, AbortSignal>>(true)
+  ctx.setTtl('10s')
+  return { id, name: 'p' }
+}, { ttl: '5m', staleWhileRevalidate: '1m', staleIfError: 60, fetchTimeout: { soft: '200ms', hard: '5s' }, earlyRefresh: { beta: 2 } })
+expectType<Equal<typeof products, Store<{ id: string }, { id: string; name: string }>>>(true)
+const fetchPrice = async ({ id }: { id: string }, ctx: FetchContext<number>): Promise<number> => (ctx.stale ?? 0) + id.length
+const prices = cached('price:<<id>>', fetchPrice, { ttl: '1m', earlyRefresh: true })
+expectType<Equal<typeof prices, Store<{ id: string }, number>>>(true)
+expectType<Equal<Parameters<typeof fetchPrice>[1]['stale'], number | undefined>>(true)

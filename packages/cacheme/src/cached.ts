@@ -1,7 +1,8 @@
 import { Store, type Fetcher } from './store/store.js'
 import { specOf, type StoreSpec } from './store/spec.js'
+import type { FetchContext } from './herd/fetch-control.js'
 import type { StoreOptions, Ttl } from './store/options.js'
-import type { CheckFetcherParams, TemplateParams } from './types.js'
+import type { CheckedFetcherResult, TemplateParams } from './types.js'
 
 /**
  * A typed cache store over a key template: `cached('comment:<<id>>', fetchComment, '5m')`.
@@ -9,7 +10,9 @@ import type { CheckFetcherParams, TemplateParams } from './types.js'
  */
 export function cached<const S extends string, P extends object, T>(
   template: S,
-  fetcher: ((params: P) => T | Promise<T>) & CheckFetcherParams<S, P>,
+  // ctx is FetchContext<any> here: a type parameter in it would be fixed (to unknown) before the
+  // value type is inferred from an inline fetcher; annotate ctx (FetchContext<Product>) for a typed ctx.stale.
+  fetcher: (params: P, ctx: FetchContext<any>) => CheckedFetcherResult<S, P, T>,
   ttlOrOptions?: Ttl | StoreOptions<T, NoInfer<P>>,
 ): Store<P, T>
 export function cached<const S extends string, T>(
@@ -24,7 +27,7 @@ export function cached<const S extends string, T>(
  */
 export function cached<T = never>(
   template: string,
-  fetcher: (params: any) => NoInfer<T> | Promise<NoInfer<T>>,
+  fetcher: (params: any, ctx: FetchContext<NoInfer<T>>) => NoInfer<T> | Promise<NoInfer<T>>,
   ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>, Record<string, string | number>>,
 ): Store<Record<string, string | number>, T>
 export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown, any>): Store<any, unknown> {
@@ -39,7 +42,7 @@ export function __cachemeStore(spec: StoreSpec, fetcher?: Fetcher<any, unknown>,
   return new Store(spec, fetcher ?? missingFetcher(spec.template), ttlOrOptions)
 }
 
-function missingFetcher(template: string): Fetcher<unknown, never> {
+function missingFetcher(template: string): Fetcher<unknown, unknown> {
   return () => {
     throw new Error(`cacheme: store '${template}' was used without a fetcher; bind one with .with(fetcher)`)
   }

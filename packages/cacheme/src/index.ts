@@ -4,6 +4,8 @@ export type { Fetcher, GetOptions, GetManyOptions, Params } from './store/store.
 export type { StoreOptions, LockOptions, Ttl, Version } from './store/options.js'
 export type { TagsOption } from './store/tags.js'
 export type { FetchMany, FetchManyContext } from './herd/batch.js'
+export type { FreshnessOptions } from './store/freshness-options.js'
+export type { FetchContext } from './herd/fetch-control.js'
 export type { StoreSpec } from './store/spec.js'
 export { Client, createClient } from './client/client.js'
 export type { KeyState } from './client/client.js'

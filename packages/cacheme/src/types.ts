@@ -18,4 +18,12 @@ export type CheckFetcherParams<S extends string, P> =
       missing: Exclude<Placeholders<S>, keyof P>
     }
 
+/**
+ * What a fetcher may return: its value (or a promise of it) when its params are exactly the
+ * template's placeholders, else the explanation. The check sits in the return type, not in an
+ * intersection with the fetcher type or in another parameter: any other mention of the params
+ * type fixes it before TypeScript infers it from a fetcher whose `ctx` is not annotated.
+ */
+export type CheckedFetcherResult<S extends string, P, T> = unknown extends CheckFetcherParams<S, P> ? T | Promise<T> : CheckFetcherParams<S, P>
+
 export type ValueOf<S> = S extends Store<object, infer T> ? T : never

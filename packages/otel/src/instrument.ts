@@ -87,7 +87,7 @@ export function instrument(options?: InstrumentOptions): Stop {
   const recorder = new Recorder(
     tracerProvider.getTracer(SCOPE_NAME, SCOPE_VERSION),
     meter.createCounter('cacheme.operations', {
-      description: "cacheme's operations (HIT, MISS, FETCH, WAIT, ERROR), as its logger sees them",
+      description: "cacheme's operations (HIT, MISS, FETCH, WAIT, STALE, ERROR), as its logger sees them",
       unit: '{operation}',
     }),
     meter.createHistogram('cacheme.fetch.duration', {

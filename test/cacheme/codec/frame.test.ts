@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { Packr } from 'msgpackr'
-import { frameJson, frameMarker, frameValue, readFrame, readJsonFrame } from '../../../packages/cacheme/src/codec/frame.js'
+import { frameJson, frameMarker, frameValue, readFrame, readJsonFrame, withFreshness } from '../../../packages/cacheme/src/codec/frame.js'
 import { mulberry32 } from '../conformance/random-params.js'
 
 const TOKEN = 'ab'.repeat(16)
@@ -57,9 +57,59 @@ describe('the binary frame', () => {
   test('frames cut at any length, or with flags of a later format, are foreign (never throw)', () => {
     const framed = frameValue(randomBytes(20))
     for (let cut = 0; cut < 6; cut++) expect(readFrame(framed.subarray(0, cut)).kind).toBe('foreign')
-    const later = Buffer.from(framed)
-    later[5] = 1
-    expect(readFrame(later).kind).toBe('foreign')
+    for (const flags of [2, 3, 0x80, 0xff]) {
+      const later = Buffer.from(framed)
+      later[5] = flags
+      expect(readFrame(later).kind).toBe('foreign')
+    }
+    // Flag 1 (freshness metadata) with its metadata cut short.
+    const withMeta = withFreshness(framed, META)
+    for (let cut = 6; cut < 38; cut++) expect(readFrame(withMeta.subarray(0, cut)).kind).toBe('foreign')
+  })
+})
+
+const META = { freshUntil: 1_900_000_000_000, staleUntil: 1_900_000_010_000, errorUntil: 1_900_000_060_000, deltaMs: 42, beta: 1.5 }
+
+describe('freshness metadata (flags byte 1)', () => {
+  test('follows the flags byte: three doubles, δ and β, then the payload, read back with the value', () => {
+    const framed = withFreshness(frameValue('payload'), META)
+    expect([...framed.subarray(0, 6)]).toEqual([0xc1, 0x63, 0x6d, 1, 0x76, 1])
+    expect(framed.length).toBe(6 + 32 + 'payload'.length)
+    const frame = readFrame(framed)
+    expect(frame).toMatchObject({ kind: 'value', start: 38, fresh: META })
+    if (frame.kind === 'value') expect(frame.bytes.toString('utf8', frame.start, frame.end)).toBe('payload')
+  })
+
+  test('a frame with flags 0 reads as before: no metadata (fresh until the Redis TTL)', () => {
+    const frame = readFrame(frameValue('payload'))
+    expect(frame.kind).toBe('value')
+    if (frame.kind === 'value') expect(frame.fresh).toBeUndefined()
+  })
+
+  test('stamping a stamped frame replaces its metadata; -1 (never stale) round-trips', () => {
+    const never = { ...META, freshUntil: -1, staleUntil: -1, errorUntil: -1 }
+    const twice = withFreshness(withFreshness(frameValue('p'), META), never)
+    expect(twice.length).toBe(6 + 32 + 1)
+    expect(readFrame(twice)).toMatchObject({ kind: 'value', fresh: never })
+  })
+
+  test('non-finite or negative δ/β metadata is foreign', () => {
+    for (const bad of [{ ...META, freshUntil: NaN }, { ...META, beta: -1 }, { ...META, staleUntil: Infinity }]) {
+      expect(readFrame(withFreshness(frameValue('p'), bad)).kind).toBe('foreign')
+    }
+  })
+
+  test('the JSON frame carries it as a "fresh" array other programs skip', () => {
+    const framed = withFreshness(frameJson('{"id":"1"}'), META)
+    expect(framed.toString()).toBe('{"cacheme":1,"fresh":[1900000000000,1900000010000,1900000060000,42,1.5],"value":{"id":"1"}}')
+    expect(JSON.parse(framed.toString()).value).toEqual({ id: '1' })
+    const frame = readJsonFrame(framed)
+    expect(frame).toMatchObject({ kind: 'value', fresh: META })
+    if (frame.kind === 'value') expect(frame.bytes.toString('utf8', frame.start, frame.end)).toBe('{"id":"1"}')
+    expect(readJsonFrame(withFreshness(framed, { ...META, deltaMs: 7 }))).toMatchObject({ fresh: { deltaMs: 7 } })
+    for (const text of ['{"cacheme":1,"fresh":[1,2,3,4],"value":1}', '{"cacheme":1,"fresh":[1,2,3,4,x],"value":1}', '{"cacheme":1,"fresh":[1,2,3,4,5]}']) {
+      expect(readJsonFrame(Buffer.from(text)).kind).toBe('foreign')
+    }
   })
 })
 

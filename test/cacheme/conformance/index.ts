@@ -4,6 +4,7 @@ import { batchConformance, batchRoundTripConformance } from './batch.js'
 import { clientConformance } from './clients.js'
 import { codecConformance } from './codecs.js'
 import { fetcherErrorConformance } from './fetcher-errors.js'
+import { freshnessConformance } from './freshness.js'
 import { invalidateAllConformance } from './invalidate-all.js'
 import { keyConformance } from './keys.js'
 import { loggerConformance } from './logger.js'
@@ -41,6 +42,7 @@ export function runConformance(backend: BackendUnderTest): void {
     promiseConformance(backend)
     observabilityConformance(backend)
     batchConformance(backend)
+    freshnessConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.counting) batchRoundTripConformance(backend, backend.counting)

@@ -68,15 +68,19 @@ export interface CommitEntry extends SetEntry {
   pending?: IndexName
 }
 
-/** What taking the lock found: it is ours, or the key holds other bytes (a value, another's marker). */
-export type AcquireResult = { acquired: true } | { acquired: false; current: Buffer; pttlMs: number }
+/**
+ * What taking the lock found: it is ours (`replaced`: what a forced lock replaced, a value or a
+ * marker keeping one), or the key holds other bytes (a value, another's marker).
+ */
+export type AcquireResult = { acquired: true; replaced?: Buffer } | { acquired: false; current: Buffer; pttlMs: number }
 
 /**
  * How the lock is taken: `missing` only if the key is empty; `replace` also over exactly the
  * given bytes (a foreign value, an abandoned marker); `force` over anything (a refresh), keeping
- * the value it replaces readable inside the marker while the refresh fetches.
+ * the value it replaces readable inside the marker while the refresh fetches; `revalidate` over
+ * exactly the given bytes (a stale value), keeping them readable like `force`.
  */
-export type AcquireMode = { mode: 'missing' } | { mode: 'replace'; bytes: Buffer } | { mode: 'force' }
+export type AcquireMode = { mode: 'missing' } | { mode: 'replace' | 'revalidate'; bytes: Buffer } | { mode: 'force' }
 
 /**
  * The lock lives in the value key itself (a marker), so lock and value share a hash slot and

@@ -88,10 +88,11 @@ export class MemoryBackend implements Backend {
     acquire: async (entry: IndexedKey, head: Buffer, lockTtlMs: number, how: AcquireMode, ttlMs: number): Promise<AcquireResult> => {
       const { key } = entry
       const current = this.#read(key)
-      if (how.mode === 'force' || current === null || (how.mode === 'replace' && current.equals(how.bytes))) {
-        this.#put(key, how.mode === 'force' && current ? Buffer.concat([head, this.#kept(key, current)]) : head, lockTtlMs)
+      if (how.mode === 'force' || current === null || ('bytes' in how && current.equals(how.bytes))) {
+        const keep = (how.mode === 'force' || how.mode === 'revalidate') && current
+        this.#put(key, keep ? Buffer.concat([head, this.#kept(key, current)]) : head, lockTtlMs)
         this.#index(entry, ttlMs)
-        return { acquired: true }
+        return how.mode === 'force' && current ? { acquired: true, replaced: Buffer.from(current) } : { acquired: true }
       }
       const expiresAt = this.#entries.get(key)!.expiresAt
       return { acquired: false, current: Buffer.from(current), pttlMs: expiresAt === Infinity ? -1 : Math.max(0, expiresAt - Date.now()) }

@@ -201,10 +201,10 @@ export class RedisBackend implements Backend {
       const mode = how.mode
       const now = Date.now()
       const reply = await this.#script(ACQUIRE, entry.key, this.#setsOf(entry), [
-        head, lockTtlMs, mode, how.mode === 'replace' ? how.bytes : '', scoreOf(now, lockTtlMs + ttlMs), MARKER_MAGIC, MARKER_HEAD_LENGTH,
+        head, lockTtlMs, mode, 'bytes' in how ? how.bytes : '', scoreOf(now, lockTtlMs + ttlMs), MARKER_MAGIC, MARKER_HEAD_LENGTH,
         now, this.#pruning.next(),
       ]) as [number, Buffer?, number?]
-      if (reply[0] === 1) return { acquired: true }
+      if (reply[0] === 1) return reply[1] ? { acquired: true, replaced: reply[1] } : { acquired: true }
       return { acquired: false, current: reply[1]!, pttlMs: reply[2]! }
     },
     extend: async (entry, head, lockTtlMs) =>

@@ -1,7 +1,7 @@
 /** What happened to one cache operation; see the README's Logger section. */
-export type CacheOp = 'HIT' | 'MISS' | 'FETCH' | 'WAIT' | 'ERROR'
+export type CacheOp = 'HIT' | 'MISS' | 'FETCH' | 'WAIT' | 'STALE' | 'ERROR'
 
-/** More about one op: for `ERROR`, what failed (its message carries no secret). */
+/** More about one op: for `ERROR`, what failed (its message carries no secret); for `STALE`, the failed fetch it stands in for, if any. */
 export interface OpDetail {
   error?: Error
 }

@@ -52,7 +52,8 @@ export const NOT_A_VALUE: unique symbol = Symbol('cacheme: not a value')
 function hitOf<T>(read: (bytes: Buffer) => Frame, decode: (frame: ValueFrame) => T): (bytes: Buffer) => T | typeof NOT_A_VALUE {
   return (bytes) => {
     const frame = read(bytes)
-    if (frame.kind !== 'value') return NOT_A_VALUE
+    // A value with freshness metadata must be judged first (herd/revalidate.ts): not a plain hit.
+    if (frame.kind !== 'value' || frame.fresh !== undefined) return NOT_A_VALUE
     try {
       return decode(frame)
     } catch {

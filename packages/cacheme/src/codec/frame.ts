@@ -11,15 +11,21 @@
  *   bytes 1-2  'cm'
  *   byte 3     format version (1)
  *   byte 4     kind: 'v' a value, 'l' a lock marker
- *   value:  byte 5 flags (0 today; bits are reserved for metadata such as stored-at and
- *           fresh-until, which will follow the flags byte when set), then the codec's bytes
+ *   value:  byte 5 flags: 0, or FLAG_FRESHNESS (1) when freshness metadata follows (the store
+ *           has staleWhileRevalidate, staleIfError or earlyRefresh: herd/freshness.ts): fresh-until,
+ *           stale-until (end of the staleWhileRevalidate window), error-until (end of the
+ *           staleIfError window), each ms since the epoch as a big-endian double (-1: never
+ *           stale), then the measured fetch time δ (ms, uint32) and the early-refresh β (float32,
+ *           0: none); then the codec's bytes. A frame with flags 0 has no metadata: fresh until
+ *           its Redis TTL. Other flags belong to a later format: foreign.
  *   marker: bytes 5-36 the holder's token (32 hex characters), then optionally the value the key
  *           held before (a refresh keeps serving it while it fetches, and restores it if the
  *           fetch fails): its expiry (ms since the epoch as a big-endian double, -1: none) and
  *           its bytes
  *
  * JSON frame (`codec: 'json'`, readable by any program): the text `{"cacheme":1,"value":…}`,
- * one JSON object whose `value` is the stored value. Another program reads it with
+ * one JSON object whose `value` is the stored value; with freshness metadata
+ * `{"cacheme":1,"fresh":[freshUntil,staleUntil,errorUntil,delta,beta],"value":…}`. Another program reads it with
  * `JSON.parse(text).value`; a plain JSON value written by another program is foreign.
  */
 
@@ -32,6 +38,9 @@ const KIND_MARKER = 0x6c // 'l'
 const VALUE_HEADER = 6
 /** Where a binary value frame's payload starts. */
 export const VALUE_PAYLOAD_START = VALUE_HEADER
+const FLAG_FRESHNESS = 1
+/** Freshness metadata: three doubles, a uint32 and a float32. */
+const FRESHNESS_BYTES = 8 * 3 + 4 + 4
 /** Characters in a holder's token (hex), in markers and notices alike. */
 export const TOKEN_LENGTH = 32
 /** A marker's fixed part: header + token. What follows it (a previous value) does not change whose lock it is. */
@@ -41,6 +50,9 @@ const VALUE_PREFIX = Buffer.from([MAGIC_0, MAGIC_1, MAGIC_2, VERSION, KIND_VALUE
 const MARKER_PREFIX = Buffer.from([MAGIC_0, MAGIC_1, MAGIC_2, VERSION, KIND_MARKER])
 const JSON_PREFIX = '{"cacheme":1,"value":'
 const JSON_PREFIX_BYTES = Buffer.from(JSON_PREFIX, 'latin1')
+const JSON_FRESH_PREFIX = '{"cacheme":1,"fresh":['
+const JSON_FRESH_PREFIX_BYTES = Buffer.from(JSON_FRESH_PREFIX, 'latin1')
+const JSON_FRESH_END = Buffer.from('],"value":', 'latin1')
 
 /** What stored bytes are. */
 export type Frame =
@@ -54,6 +66,25 @@ export interface ValueFrame {
   bytes: Buffer
   start: number
   end: number
+  /** Absent: fresh until the Redis TTL ends (a frame without metadata). */
+  fresh?: FreshnessMeta
+}
+
+/**
+ * When a value stops being fresh, as its writer saw it (ms since the epoch on the writer's
+ * clock; -1: never), how long its fetch took and how eagerly it is refreshed early.
+ */
+export interface FreshnessMeta {
+  /** Until then: fresh (a HIT; perhaps refreshed early). */
+  freshUntil: number
+  /** Until then (after freshUntil): served at once (STALE) while one process refreshes it. */
+  staleUntil: number
+  /** Until then (after freshUntil): returned in place of a failed or timed-out fetch. */
+  errorUntil: number
+  /** The fetch time δ of this value, in ms. */
+  deltaMs: number
+  /** XFetch's β; 0: no early refresh. */
+  beta: number
 }
 
 const FOREIGN: Frame = { kind: 'foreign' }
@@ -65,6 +96,33 @@ export function frameValue(payload: string | Uint8Array): Buffer {
   VALUE_PREFIX.copy(out, 0)
   out.set(bytes, VALUE_HEADER)
   return out
+}
+
+/**
+ * The same frame with freshness metadata: `framed` is what frameValue() or frameJson() made
+ * (a frame that carries metadata already gets the new one).
+ */
+export function withFreshness(framed: Buffer, meta: FreshnessMeta): Buffer {
+  if (framed[0] === MAGIC_0) {
+    const start = framed[5] === FLAG_FRESHNESS ? VALUE_HEADER + FRESHNESS_BYTES : VALUE_HEADER
+    const out = Buffer.allocUnsafe(VALUE_HEADER + FRESHNESS_BYTES + framed.length - start)
+    VALUE_PREFIX.copy(out, 0)
+    out[5] = FLAG_FRESHNESS
+    out.writeDoubleBE(meta.freshUntil, 6)
+    out.writeDoubleBE(meta.staleUntil, 14)
+    out.writeDoubleBE(meta.errorUntil, 22)
+    out.writeUInt32BE(Math.min(0xffffffff, Math.max(0, Math.round(meta.deltaMs))), 30)
+    out.writeFloatBE(meta.beta, 34)
+    framed.copy(out, VALUE_HEADER + FRESHNESS_BYTES, start)
+    return out
+  }
+  const frame = readJsonFrame(framed)
+  if (frame.kind !== 'value') throw new Error('cacheme: withFreshness() takes a value frame')
+  const fields = [meta.freshUntil, meta.staleUntil, meta.errorUntil, Math.max(0, Math.round(meta.deltaMs)), meta.beta]
+  return Buffer.concat([
+    Buffer.from(`${JSON_FRESH_PREFIX}${fields.join(',')}],"value":`, 'latin1'),
+    framed.subarray(frame.start),
+  ])
 }
 
 /** The JSON frame around JSON text. */
@@ -89,9 +147,19 @@ export function readFrame(bytes: Buffer): Frame {
     return FOREIGN
   }
   if (bytes[4] === KIND_VALUE) {
-    // Flags other than 0 belong to a later format this version can't read: foreign, so it is replaced.
-    if (bytes.length < VALUE_HEADER || bytes[5] !== 0) return FOREIGN
-    return { kind: 'value', bytes, start: VALUE_HEADER, end: bytes.length }
+    if (bytes.length < VALUE_HEADER) return FOREIGN
+    if (bytes[5] === 0) return { kind: 'value', bytes, start: VALUE_HEADER, end: bytes.length }
+    // Other flags belong to a later format this version can't read: foreign, so it is replaced.
+    if (bytes[5] !== FLAG_FRESHNESS || bytes.length < VALUE_HEADER + FRESHNESS_BYTES) return FOREIGN
+    const fresh: FreshnessMeta = {
+      freshUntil: bytes.readDoubleBE(6),
+      staleUntil: bytes.readDoubleBE(14),
+      errorUntil: bytes.readDoubleBE(22),
+      deltaMs: bytes.readUInt32BE(30),
+      beta: bytes.readFloatBE(34),
+    }
+    if (!validMeta(fresh)) return FOREIGN
+    return { kind: 'value', bytes, start: VALUE_HEADER + FRESHNESS_BYTES, end: bytes.length, fresh }
   }
   return readMarker(bytes)
 }
@@ -108,7 +176,24 @@ export function readJsonFrame(bytes: Buffer): Frame {
     && bytes.compare(JSON_PREFIX_BYTES, 0, JSON_PREFIX_BYTES.length, 0, JSON_PREFIX_BYTES.length) === 0) {
     return { kind: 'value', bytes, start: JSON_PREFIX_BYTES.length, end: bytes.length - 1 }
   }
+  if (bytes.length > JSON_FRESH_PREFIX_BYTES.length && bytes[bytes.length - 1] === 0x7d /* } */
+    && bytes.compare(JSON_FRESH_PREFIX_BYTES, 0, JSON_FRESH_PREFIX_BYTES.length, 0, JSON_FRESH_PREFIX_BYTES.length) === 0) {
+    const close = bytes.indexOf(JSON_FRESH_END, JSON_FRESH_PREFIX_BYTES.length)
+    if (close < 0) return FOREIGN
+    const fields = bytes.toString('latin1', JSON_FRESH_PREFIX_BYTES.length, close).split(',').map(Number)
+    if (fields.length !== 5) return FOREIGN
+    const [freshUntil, staleUntil, errorUntil, deltaMs, beta] = fields as [number, number, number, number, number]
+    const fresh: FreshnessMeta = { freshUntil, staleUntil, errorUntil, deltaMs, beta }
+    if (!validMeta(fresh)) return FOREIGN
+    return { kind: 'value', bytes, start: close + JSON_FRESH_END.length, end: bytes.length - 1, fresh }
+  }
   return bytes[0] === MAGIC_0 ? readMarker(bytes) : FOREIGN
+}
+
+/** Metadata any writer of this format could have written: finite numbers, windows not before freshness. */
+function validMeta(m: FreshnessMeta): boolean {
+  return Number.isFinite(m.freshUntil) && Number.isFinite(m.staleUntil) && Number.isFinite(m.errorUntil)
+    && Number.isFinite(m.deltaMs) && m.deltaMs >= 0 && Number.isFinite(m.beta) && m.beta >= 0
 }
 
 function readMarker(bytes: Buffer): Frame {

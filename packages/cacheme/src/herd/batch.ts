@@ -3,6 +3,7 @@ import { tracedFetch } from '../client/tracing.js'
 import { frameMarker } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
 import { FetchManyError } from '../errors.js'
+import { stamp } from './freshness.js'
 import { afterLookup, afterRace, logForeign, newToken, notifyFailed, type HeldMarker, type HerdContext, type Load } from './herd.js'
 import { encodeNotice, valueNotice, type Notice } from './notice.js'
 
@@ -214,6 +215,7 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   const held = toFetch.flatMap((e) => (e.lock ? [e] : []))
   const stopExtending = keepLocked(core, held.map((e) => e.lock!), lock.ttlMs)
   let values: readonly T[]
+  const started = performance.now()
   try {
     values = await callFetchMany(store, fetchMany, toFetch)
   } catch (error) {
@@ -225,17 +227,20 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
     return
   }
   stopExtending()
+  // Each value carries the batch's fetch time as its δ (freshness metadata, herd/freshness.ts).
+  const deltaMs = performance.now() - started
   const byEntry = new Map(toFetch.map((e, i) => [e, values[i]!]))
   await settle(core, held, (e) => {
     let bytes: Buffer
+    let ttlMs: number
     try {
-      bytes = e.load.format.write(byEntry.get(e)!)
+      ({ bytes, ttlMs } = stamp(e.load.format.write(byEntry.get(e)!), e.load.control().ttlMs, deltaMs, e.load.fresh))
     } catch (error) {
       // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
       core.log(store, e.load.key, 'ERROR', { error: core.secrets.safeCause(error) })
       return { value: null, notice: { token: e.token, kind: 'filled' } }
     }
-    return { value: bytes, notice: valueNotice(e.token, bytes) }
+    return { value: bytes, ttlMs, notice: valueNotice(e.token, bytes) }
   }, false)
   toFetch.forEach((entry, i) => entry.resolve(values[i]!))
 }
@@ -268,7 +273,7 @@ async function callFetchMany<P, T>(store: string, fetchMany: FetchMany<P, T>, en
 async function settle<P, T>(
   core: BatchContext,
   held: Entry<P, T>[],
-  outcome: (entry: Entry<P, T>) => { value: Buffer | null; notice: Notice },
+  outcome: (entry: Entry<P, T>) => { value: Buffer | null; ttlMs?: number; notice: Notice },
   release: boolean,
 ): Promise<void> {
   if (held.length === 0) return
@@ -276,7 +281,7 @@ async function settle<P, T>(
   const deliver = () => held.forEach((e, i) => core.hub()?.deliver(e.load.key, outcomes[i]!.notice))
   if (release) deliver()
   const items: BatchSettle[] = held.map((e, i) => ({
-    key: e.load.key, index: e.load.index, head: e.lock!.head, ttlMs: e.load.ttlMs,
+    key: e.load.key, index: e.load.index, head: e.lock!.head, ttlMs: outcomes[i]!.ttlMs ?? e.load.ttlMs,
     value: outcomes[i]!.value, notice: encodeNotice(outcomes[i]!.notice), noticeOfValue: outcomes[i]!.notice.kind === 'value',
   }))
   const { store, budget } = held[0]!.load

@@ -5,7 +5,9 @@ import type { CacheOp, OpDetail } from '../client/logger.js'
 import type { Secrets } from '../client/secrets.js'
 import { frameMarker, TOKEN_LENGTH, type Frame } from '../codec/frame.js'
 import type { ValueFormat } from '../codec/codec.js'
-import { FetchFailedElsewhereError } from '../errors.js'
+import { FetchFailedElsewhereError, FetchTimeoutError } from '../errors.js'
+import type { FetchControl } from './fetch-control.js'
+import { judge, stamp, type FreshnessPolicy } from './freshness.js'
 import { encodeNotice, valueNotice, type Notice } from './notice.js'
 import type { SubscriberHub } from './hub.js'
 import type { Subscription } from './subscription.js'
@@ -64,10 +66,17 @@ export interface Load<T> {
   store: string
   key: string
   index: IndexName
+  /** How long Redis keeps a value written with the store's TTL (that TTL plus its freshness windows). */
   ttlMs: number
   format: ValueFormat<T>
-  /** Calls the fetcher (traced); always a promise, even for a fetcher that throws. */
-  fetch: () => Promise<T>
+  /** Calls the fetcher (traced, with `control`'s context and hard timeout); always a promise, even for a fetcher that throws. */
+  fetch: (control?: FetchControl<T>) => Promise<T>
+  /** A fetch's control, with the store's TTL; `stale`: the value it refreshes. */
+  control: (stale?: { value: T }) => FetchControl<T>
+  /** The store's freshness options (herd/freshness.ts). */
+  fresh: FreshnessPolicy
+  /** The value a refresh replaces (the fetcher's `ctx.stale`). */
+  stale?: { value: T }
   lock: LockSettings
   singleflight: boolean
   budget: Budget
@@ -117,7 +126,21 @@ export async function refresh<T>(load: Load<T>): Promise<T> {
     return withoutCache(load, error)
   }
   if (!state.acquired) throw new Error('cacheme: a forced lock was not taken') // the script always takes it
-  return hold(load, token, head)
+  return hold(state.replaced ? { ...load, stale: staleOf(load, state.replaced) } : load, token, head)
+}
+
+/** The value a refresh replaced (the fetcher's `ctx.stale`): a value, or the one a marker kept; undefined if neither decodes. */
+function staleOf<T>(load: Load<T>, replaced: Buffer): { value: T } | undefined {
+  let frame = load.format.read(replaced)
+  if (frame.kind === 'marker' && frame.previous && (frame.previousExpiresAt < 0 || frame.previousExpiresAt > Date.now())) {
+    frame = load.format.read(frame.previous)
+  }
+  if (frame.kind !== 'value') return undefined
+  try {
+    return { value: load.format.decode(frame) }
+  } catch {
+    return undefined
+  }
 }
 
 /** Bytes the store's format did not produce: a miss that replaces exactly them. */
@@ -134,7 +157,7 @@ export function logForeign<T>(load: Load<T>, cause: unknown): void {
 }
 
 /** Takes the lock and fills, or deals with whatever holds the key instead. */
-async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
+export async function fill<T>(load: Load<T>, how: AcquireMode): Promise<T> {
   const token = newToken()
   const head = frameMarker(token)
   let state: AcquireResult
@@ -154,7 +177,8 @@ export function afterRace<T>(load: Load<T>, current: Buffer, pttlMs: number): Pr
   if (frame.kind === 'value') {
     try {
       const value = load.format.decode(frame)
-      load.core.log(load.store, load.key, 'HIT')
+      // A value past its freshness here was given back by a refresh that failed: the old value, STALE.
+      load.core.log(load.store, load.key, frame.fresh !== undefined && judge(frame, Date.now(), neverEarly) !== 'fresh' ? 'STALE' : 'HIT')
       return Promise.resolve(value)
     } catch (error) {
       return foreign(load, current, error)
@@ -170,10 +194,12 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
   if (frame.previous && (frame.previousExpiresAt < 0 || frame.previousExpiresAt > Date.now())) {
     // A refresh in flight keeps the value it replaces: still the newest confirmed one.
     const previous = load.format.read(frame.previous)
-    if (previous.kind === 'value') {
+    // Past its staleWhileRevalidate window, it only stands in for a failed fetch (revalidate.ts): wait.
+    const verdict = previous.kind === 'value' ? judge(previous, Date.now(), neverEarly) : undefined
+    if (previous.kind === 'value' && verdict !== 'expired') {
       try {
         const value = load.format.decode(previous)
-        core.log(load.store, load.key, 'HIT')
+        core.log(load.store, load.key, verdict === 'stale' ? 'STALE' : 'HIT')
         return Promise.resolve(value)
       } catch {
         // Not decodable: wait for the refresh like for any fill.
@@ -199,6 +225,29 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
   waiting.then(done, done)
   return waiting
 }
+
+/**
+ * Refreshes a value in the background if no one else does: takes the lock only while the key
+ * still holds exactly `bytes`, keeping them readable in the marker (others keep serving them,
+ * never waiting), then fills as usual; a failed fetch gives them back. Resolves to undefined
+ * when another process (or a write) got there first.
+ */
+export async function revalidate<T>(load: Load<T>, bytes: Buffer): Promise<{ value: T } | undefined> {
+  const token = newToken()
+  const head = frameMarker(token)
+  let state: AcquireResult
+  try {
+    state = await load.budget.spend(load.core.backend.lock.acquire(load, head, load.lock.ttlMs, { mode: 'revalidate', bytes }, load.ttlMs))
+  } catch (error) {
+    releaseIfStillOurs(load, head)
+    throw error
+  }
+  if (!state.acquired) return undefined
+  return { value: await hold(load, token, head) }
+}
+
+/** A marker's kept value is judged without drawing for an early refresh: one is running. */
+const neverEarly = () => 0
 
 /**
  * Waits for the holder of `token`: subscribed to the key's channel, it re-checks the key (by
@@ -239,6 +288,7 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
       const notice = await subscription.next(currentToken, bound)
       poll = Math.min(POLL_MAX_MS, poll * 2)
       if (notice?.kind === 'error') throw new FetchFailedElsewhereError(store, key, notice.message)
+      if (notice?.kind === 'timeout') throw new FetchTimeoutError(store, notice.key, notice.timeoutMs)
       if (notice?.kind === 'value') {
         const frame = load.format.read(notice.bytes)
         if (frame.kind === 'value') {
@@ -301,19 +351,24 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   const { core, store, key } = load
   core.log(store, key, 'FETCH')
   const stopExtending = keepLocked(load, head)
+  const control = load.control(load.stale)
   let value: T
   try {
-    value = await load.fetch()
+    value = await load.fetch(control)
   } catch (error) {
     stopExtending()
-    await release(load, head, { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
+    // A hard timeout reaches the waiters of every process as a FetchTimeoutError too.
+    await release(load, head, error instanceof FetchTimeoutError
+      ? { token, kind: 'timeout', timeoutMs: error.timeoutMs, key: error.key }
+      : { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
     throw error
   }
   stopExtending()
   let bytes: Buffer
+  let ttlMs: number
   let tagged: ReturnType<NonNullable<Load<T>['valueTags']>> | undefined
   try {
-    bytes = load.format.write(value)
+    ({ bytes, ttlMs } = stamp(load.format.write(value), control.ttlMs, control.deltaMs, load.fresh))
     tagged = load.valueTags?.(value)
   } catch (error) {
     // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
@@ -322,7 +377,7 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
     return value
   }
   const notice = valueNotice(token, bytes)
-  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs: load.ttlMs, ...tagged }, head, encodeNotice(notice))
+  const commit = core.backend.lock.commit({ key, index: load.index, value: bytes, ttlMs, ...tagged }, head, encodeNotice(notice))
   try {
     const { notifyError } = await load.budget.spend(commit)
     if (notifyError) core.log(store, key, 'ERROR', { error: notifyFailed(notifyError) })

@@ -10,12 +10,14 @@ export type Notice =
   | { token: string; kind: 'value'; bytes: Buffer }
   | { token: string; kind: 'filled' }
   | { token: string; kind: 'error'; message: string }
+  /** The fetch ran past its hard timeout (`key`: without the client's prefix, as in the error). */
+  | { token: string; kind: 'timeout'; timeoutMs: number; key: string }
   | { token: ''; kind: 'changed' }
 
 /** Values up to this size travel in the notice; larger ones are read back with GET. */
 export const MAX_NOTICE_VALUE_BYTES = 64 * 1024
 
-const KIND_CODE = { value: 0x76, filled: 0x66, error: 0x65, changed: 0x63 } as const
+const KIND_CODE = { value: 0x76, filled: 0x66, error: 0x65, timeout: 0x74, changed: 0x63 } as const
 
 /** The notice of a set or invalidate. */
 export const CHANGED_NOTICE = Buffer.from([KIND_CODE.changed])
@@ -25,6 +27,7 @@ export function encodeNotice(notice: Notice): Buffer {
   const head = Buffer.from(String.fromCharCode(KIND_CODE[notice.kind]) + notice.token, 'latin1')
   if (notice.kind === 'value') return Buffer.concat([head, notice.bytes])
   if (notice.kind === 'error') return Buffer.concat([head, Buffer.from(notice.message, 'utf8')])
+  if (notice.kind === 'timeout') return Buffer.concat([head, Buffer.from(`${notice.timeoutMs} ${notice.key}`, 'utf8')])
   return head
 }
 
@@ -38,6 +41,12 @@ export function decodeNotice(message: Buffer): Notice | undefined {
     case KIND_CODE.value: return { token, kind: 'value', bytes: payload }
     case KIND_CODE.filled: return { token, kind: 'filled' }
     case KIND_CODE.error: return { token, kind: 'error', message: payload.toString('utf8') }
+    case KIND_CODE.timeout: {
+      const text = payload.toString('utf8')
+      const space = text.indexOf(' ')
+      const timeoutMs = Number(text.slice(0, space))
+      return space > 0 && Number.isFinite(timeoutMs) ? { token, kind: 'timeout', timeoutMs, key: text.slice(space + 1) } : undefined
+    }
     default: return undefined
   }
 }

@@ -52,13 +52,14 @@ end
 /**
  * KEYS: the key, its store index, then the sets of its tags known before the value (and the
  * client's set of fills whose tags come with the value). ARGV: marker head, lock TTL ms, mode
- * ('missing' | 'replace' | 'force'), bytes to replace, score (when the value should expire, by
+ * ('missing' | 'replace' | 'revalidate' | 'force'), bytes to replace, score (when the value should expire, by
  * the client's clock), marker magic, marker head length, the client's clock (ms), how many
  * members of each set to prune ('0': none).
- * Takes the lock when the key is missing, holds exactly the bytes to replace, or always
- * ('force'); a forced marker keeps the value it replaces after its head. The marker is listed
- * in every set, which lives at least as long as the lock. Returns {1} when taken, else {0,
- * current bytes, PTTL}.
+ * Takes the lock when the key is missing, holds exactly the bytes to replace ('replace',
+ * 'revalidate'), or always ('force'); a forced or revalidating marker keeps the value it
+ * replaces after its head. The marker is listed in every set, which lives at least as long as
+ * the lock. Returns {1} when taken ({1, the replaced bytes} when forced over a value or marker:
+ * the refresh's `ctx.stale`), else {0, current bytes, PTTL}.
  */
 export const ACQUIRE = script('acquire', `${COMMON}
 local mode = ARGV[3]
@@ -73,9 +74,9 @@ if mode == 'missing' then
   return {0, current, redis.call('PTTL', KEYS[1])}
 end
 current = redis.call('GET', KEYS[1])
-if mode == 'force' or (not current) or (mode == 'replace' and current == ARGV[4]) then
+if mode == 'force' or (not current) or ((mode == 'replace' or mode == 'revalidate') and current == ARGV[4]) then
   local marker = ARGV[1]
-  if mode == 'force' and current then
+  if (mode == 'force' or mode == 'revalidate') and current then
     if string.sub(current, 1, #ARGV[6]) == ARGV[6] then
       marker = marker .. string.sub(current, tonumber(ARGV[7]) + 1)
     else
@@ -87,6 +88,7 @@ if mode == 'force' or (not current) or (mode == 'replace' and current == ARGV[4]
   end
   redis.call('SET', KEYS[1], marker, 'PX', ARGV[2])
   listIn(2, #KEYS, ARGV[5], ARGV[2], ARGV[8], ARGV[9])
+  if mode == 'force' and current then return {1, current} end
   return {1}
 end
 return {0, current, redis.call('PTTL', KEYS[1])}

@@ -6,6 +6,8 @@ import type { FetchMany } from '../herd/batch.js'
 import type { LockSettings } from '../herd/herd.js'
 import { parseTtl } from '../template/parse-duration.js'
 import { StoreTags, type TagsOption } from './tags.js'
+import type { FreshnessPolicy } from '../herd/freshness.js'
+import { FRESHNESS_OPTIONS, normalizeFreshness, type FreshnessOptions } from './freshness-options.js'
 
 export type Version = string | number
 export type Ttl = number | string
@@ -18,7 +20,7 @@ export interface LockOptions {
   wait?: Ttl
 }
 
-export interface StoreOptions<T = unknown, P = never> {
+export interface StoreOptions<T = unknown, P = never> extends FreshnessOptions {
   ttl?: Ttl
   /** The key version: a value, or a function called whenever a key is built. Default 1. */
   version?: Version | (() => Version)
@@ -54,9 +56,10 @@ export interface NormalizedOptions<T> {
   client: Client | undefined
   tags: StoreTags | undefined
   fetchMany: FetchMany<any, T> | undefined
+  fresh: FreshnessPolicy
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags', 'fetchMany'] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags', 'fetchMany', ...FRESHNESS_OPTIONS] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
@@ -99,6 +102,7 @@ export function normalizeOptions<T>(
     client,
     tags: options.tags === undefined ? undefined : new StoreTags(options.tags, name, template, placeholders),
     fetchMany,
+    fresh: normalizeFreshness(options, name),
   }
 }
 

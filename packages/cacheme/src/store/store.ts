@@ -9,7 +9,10 @@ import { NOT_A_VALUE } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { BatchLoader } from '../herd/batch.js'
-import { afterLookup, refresh, type Load } from '../herd/herd.js'
+import { FetchControl, type FetchContext } from '../herd/fetch-control.js'
+import { physicalTtl, stamp } from '../herd/freshness.js'
+import { refresh, type Load } from '../herd/herd.js'
+import { settle } from '../herd/revalidate.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { ManyGet } from './get-many.js'
@@ -18,7 +21,7 @@ import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptio
 import type { StoreSpec } from './spec.js'
 
 export type Params = Record<string, string | number>
-export type Fetcher<P, T> = (params: P) => T | Promise<T>
+export type Fetcher<P, T> = (params: P, ctx: FetchContext<T>) => T | Promise<T>
 
 export interface GetOptions {
   /** Rejects this caller with an AbortError when aborted; a shared fetch goes on for the others. */
@@ -114,7 +117,7 @@ export class Store<P extends object = Params, T = unknown> {
       const many = new ManyGet<T>(keys, options?.settle === true, {
         hit: format.hit,
         logHit: (key) => core.log(this.name, key, 'HIT'),
-        settle: (slot, found) => afterLookup(this.#loadOf(core, keys[slot]!, paramsList[slot]!, core.budget(performance.now() - started)), found),
+        settle: (slot, found) => settle(this.#loadOf(core, keys[slot]!, paramsList[slot]!, core.budget(performance.now() - started)), found),
       })
       many.start(core, this.#options.singleflight ? core.flights : undefined)
       return many.promise
@@ -169,9 +172,9 @@ export class Store<P extends object = Params, T = unknown> {
     const core = coreOf(this.#client())
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
-    const bytes = this.#options.format.write(value)
+    const { bytes, ttlMs } = stamp(this.#options.format.write(value), this.#options.ttlMs, 0, this.#options.fresh)
     const tags = this.#options.tags?.valueTags(core.prefix, params, value)
-    const failure = await core.set({ key, index: this.#index(core, this.#version()), tags, value: bytes, ttlMs: this.#options.ttlMs })
+    const failure = await core.set({ key, index: this.#index(core, this.#version()), tags, value: bytes, ttlMs })
     if (failure) throw this.#writeFailed(core, 'set', key, failure)
   }
 
@@ -230,7 +233,8 @@ export class Store<P extends object = Params, T = unknown> {
     }
     if (found instanceof Buffer) {
       // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the
-      // same); bytes that are not a decodable value go on to afterLookup(), which says what they are.
+      // same); bytes that are not a decodable value without freshness metadata go on to settle(),
+      // which judges an aged value (herd/revalidate.ts) or says what the bytes are.
       const value = this.#options.format.hit(found)
       if (value !== NOT_A_VALUE) {
         core.log(this.name, key, 'HIT')
@@ -244,15 +248,20 @@ export class Store<P extends object = Params, T = unknown> {
       batch?.skip()
       throw error
     }
-    return batch ? batch.settle(load, params, found) : afterLookup(load, found)
+    // A value with freshness metadata is judged per key (a stale one is served, refreshed alone).
+    if (batch && !(found instanceof Buffer && this.#options.format.read(found).kind === 'value')) return batch.settle(load, params, found)
+    batch?.skip()
+    return settle(load, found)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
-    const { ttlMs, format, lock, singleflight, tags } = this.#options
+    const { ttlMs, format, lock, singleflight, fresh, tags } = this.#options
     const keyTags = tags?.of(core.prefix, params)
+    const control = (stale?: { value: T }) => new FetchControl<T>(this.name, shortKey(core, key), ttlMs, fresh.hardMs, stale)
     return {
-      core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs, format, lock, singleflight, budget,
-      fetch: () => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params)),
+      core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs: physicalTtl(ttlMs, fresh), format, lock, singleflight, budget,
+      fresh, control,
+      fetch: (run = control()) => run.run(() => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params, run.context()))),
       tags: keyTags?.marker, valueTags: keyTags?.value,
     }
   }
