@@ -116,16 +116,7 @@ for i, f in ipairs(items(ARGV[3], 9)) do
       else
         redis.call('SET', key, f[4], 'PX', ttl)
       end
-      local sets = f.sets
-      local last = #sets
-      local pending = false
-      if f[9] == '1' then pending = sets[last]; last = last - 1 end
-      local tags = {}
-      for s = 2, last do
-        if pending then prune(sets[s], ARGV[2], f[8]) end
-        tags[#tags + 1] = sets[s]
-      end
-      listWritten(key, sets[1], tags, pending, f[7], ttl)
+      listCommitted(key, f.sets, f[9] == '1', f[7], ttl, ARGV[2], f[8])
     else
       redis.call('DEL', key)
     end
