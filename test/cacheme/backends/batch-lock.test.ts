@@ -21,17 +21,23 @@ afterEach(async () => {
 
 const token = () => randomUUID().replace(/-/g, '')
 
+/** A client of the backend with its batch lock, a store index, its tag sets and pending fills, 12 keys and fresh marker heads. */
+function setUpOn(options: () => ClientOptions) {
+  const own = createClient({ ...options(), prefix: `bl-${randomUUID()}` })
+  client = own
+  const core = coreOf(own)
+  const lock = (core.backend as unknown as { batchLock: BatchLock }).batchLock
+  const index: IndexName = { head: `${own.prefix}:~index:`, tail: 'k:<<id>>:v1' }
+  const tag = (name: string): IndexName => ({ head: `${own.prefix}:~tag:`, tail: name })
+  const pending: IndexName = { head: `${own.prefix}:~tag-fills:`, tail: '' }
+  const keys = Array.from({ length: 12 }, (_, i) => `${own.prefix}:k:${i}:v1`)
+  const raw = async (ks: string[]) => (await core.backend.get(ks)) as (Buffer | null)[]
+  const heads = keys.map(() => frameMarker(token()))
+  return { core, lock, index, tag, pending, keys, raw, heads }
+}
+
 describe.each(backends)('batch lock on %s', (_name, options) => {
-  function setUp() {
-    const own = createClient({ ...options(), prefix: `bl-${randomUUID()}` })
-    client = own
-    const core = coreOf(own)
-    const lock = (core.backend as unknown as { batchLock: BatchLock }).batchLock
-    const index: IndexName = { head: `${own.prefix}:~index:`, tail: 'k:<<id>>:v1' }
-    const keys = Array.from({ length: 12 }, (_, i) => `${own.prefix}:k:${i}:v1`)
-    const raw = async (ks: string[]) => (await core.backend.get(ks)) as (Buffer | null)[]
-    return { core, lock, index, keys, raw }
-  }
+  const setUp = () => setUpOn(options)
 
   test('acquire takes the missing keys and exactly the bytes to replace; the others report what they hold and its PTTL', async () => {
     const { core, lock, index, keys, raw } = setUp()
@@ -83,5 +89,37 @@ describe.each(backends)('batch lock on %s', (_name, options) => {
     const stored = await raw(keys)
     expect(stored[0]).toBeNull()
     stored.slice(1).forEach((bytes) => expect(bytes).not.toBeNull())
+  })
+})
+
+describe.each(backends)('batch lock listing on %s', (_name, options) => {
+  const setUp = () => setUpOn(options)
+
+  test('acquire lists the markers under their tags, and extend keeps those sets alive past the first lock TTL', async () => {
+    const { core, lock, index, tag, pending, keys, heads } = setUp()
+    const tags = [tag('t')]
+    await lock.acquire(keys.map((key, i) => ({ key, index, tags, head: heads[i]! })), 200, 60_000)
+    await lock.extend(keys.map((key, i) => ({ key, index, tags, head: heads[i]! })), 60_000)
+    await new Promise((resolve) => setTimeout(resolve, 400)) // past the 200 ms the sets were first given
+    expect(await core.backend.delTagged(tags, pending)).toBe(keys.length)
+  })
+
+  test("settle lists a value under the tags that came with it and takes it off the pending fills; static tags stay listed", async () => {
+    const { core, lock, index, tag, pending, keys, raw, heads } = setUp()
+    const half = keys.length / 2
+    // The first half's tags come with the value (marked pending); the second half's are static.
+    const markerTags = (i: number) => (i < half ? [pending] : [tag('static')])
+    await lock.acquire(keys.map((key, i) => ({ key, index, tags: markerTags(i), head: heads[i]! })), 5000, 60_000)
+    const results = await lock.settle(keys.map((key, i) => ({
+      key, index, head: heads[i]!, ttlMs: 60_000, value: frameValue(Buffer.from(`value ${i}`)), notice: null,
+      ...(i < half ? { tags: [tag(`fn:${i % 2}`)], pending } : { tags: markerTags(i) }),
+    })))
+    expect(results.map((r) => (r instanceof Error ? r.message : r.done))).toEqual(keys.map(() => true))
+    // Off the pending fills: an invalidateTags of another tag (which fences every pending fill) leaves them.
+    expect(await core.backend.delTagged([tag('other')], pending)).toBe(0)
+    expect((await raw(keys)).every((bytes) => bytes !== null)).toBe(true)
+    expect(await core.backend.delTagged([tag('fn:1')], pending)).toBe(half / 2)
+    expect(await core.backend.delTagged([tag('static')], pending)).toBe(half)
+    expect((await raw(keys)).map((bytes) => bytes !== null)).toEqual(keys.map((_, i) => i < half && i % 2 === 0))
   })
 })

@@ -15,7 +15,7 @@ interface Post {
 }
 
 /** A fetchMany whose calls are recorded and that can be held open (on a promise the test releases) or made to answer wrongly. */
-function batchFetcher() {
+export function batchFetcher() {
   const calls: number[][] = []
   let gate: Deferred<void> | undefined
   let answer: ((ids: number[]) => unknown) | undefined

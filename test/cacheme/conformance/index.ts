@@ -1,6 +1,7 @@
 import { describe } from 'vitest'
 import type { BackendUnderTest } from './backend-under-test.js'
 import { batchConformance, batchRoundTripConformance } from './batch.js'
+import { batchTagConformance } from './batch-tags.js'
 import { clientConformance } from './clients.js'
 import { codecConformance } from './codecs.js'
 import { fetcherErrorConformance } from './fetcher-errors.js'
@@ -43,6 +44,7 @@ export function runConformance(backend: BackendUnderTest): void {
     observabilityConformance(backend)
     batchConformance(backend)
     freshnessConformance(backend)
+    batchTagConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.counting) batchRoundTripConformance(backend, backend.counting)

@@ -124,9 +124,9 @@ export interface SubscriberConnection {
  * for its commit. Each key's answer is its own: a failing node fails only its keys (an Error).
  */
 export interface BatchLock {
-  /** Takes the lock of every key that is missing (or holds exactly the bytes to replace) and records it in its index. */
+  /** Takes the lock of every key that is missing (or holds exactly the bytes to replace) and lists it in its index and `tags`, like Lock.acquire. */
   acquire(items: readonly BatchAcquire[], lockTtlMs: number, ttlMs: number): Promise<(AcquireResult | Error)[]>
-  /** Pushes each lock's expiry while its marker is still ours. */
+  /** Pushes each lock's expiry while its marker is still ours, and that of the sets it is listed in. */
   extend(items: readonly (HeldLock & IndexedKey)[], lockTtlMs: number): Promise<void>
   /** Per key: writes the value (a commit) or deletes the marker (a release, `value` null) while the marker is ours; publishes the notice either way. */
   settle(items: readonly BatchSettle[]): Promise<(LockOutcome | Error)[]>
@@ -148,6 +148,8 @@ export interface BatchSettle extends IndexedKey {
   head: Buffer
   /** The value to commit; null releases the lock. */
   value: Buffer | null
+  /** As a CommitEntry's: with it, `tags` are the value's (a tags function's), listed by the commit. */
+  pending?: IndexName
   /** 0: no expiry. */
   ttlMs: number
   notice: Buffer | null

@@ -1,6 +1,7 @@
 import type { Script } from '../herd/scripts.js'
 import type { BatchScripts } from '../herd/batch-scripts.js'
-import type { AcquireResult, BatchLock, IndexedKey, Lock, LockOutcome } from './backend.js'
+import type { AcquireResult, BatchLock, IndexName, IndexedKey, Lock, LockOutcome } from './backend.js'
+import { scoreOf } from './pruning.js'
 
 /** Each item by the key's own lock step: the memory backend's way, and a cluster's for keys whose slot moved. */
 export function perKeyBatchLock(lock: Lock): BatchLock {
@@ -28,8 +29,12 @@ export interface NodeScripts {
   groups(keys: readonly string[]): Map<string, number[]>
   /** The script's reply from `node` (under its health; its keys are in `args`), or undefined when there is no connection to that node. */
   run(node: string, script: Script, args: Arg[]): Promise<unknown> | undefined
-  /** The index key of an entry (on a cluster, in the key's slot). */
-  indexOf(entry: IndexedKey): string
+  /** Every set that lists an entry's key, as the single-key scripts get them: its index first, then its tags' sets (on a cluster, in the key's slot). */
+  setsOf(entry: IndexedKey): string[]
+  /** A set in the key's slot (the pending set of a fill whose tags come with the value). */
+  inSlot(set: IndexName, key: string): string
+  /** The prune count for the next write's script (pruning.ts Pruning.next()). */
+  prune(): string
   publishCommand(): Promise<string>
   /** A node refused the batch because slots moved: its keys go again one by one (redirected). */
   moved(error: unknown): boolean
@@ -74,21 +79,31 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
     return out
   }
   return {
-    acquire: (items, lockTtlMs, ttlMs) => perNode(items, io.scripts.acquire, [lockTtlMs, ttlMs],
-      (item) => [item.key, io.indexOf(item), item.head, item.replace ? 'replace' : 'missing', item.replace ?? ''],
-      (reply): AcquireResult => {
-        const [taken, current, pttlMs] = reply as [number, Buffer?, number?]
-        return taken === 1 ? { acquired: true } : { acquired: false, current: current!, pttlMs: pttlMs! }
-      },
-      (mine) => perKey.acquire(mine, lockTtlMs, ttlMs)),
+    acquire: (items, lockTtlMs, ttlMs) => {
+      const now = Date.now()
+      return perNode(items, io.scripts.acquire, [lockTtlMs, scoreOf(now, lockTtlMs + ttlMs), now],
+        (item) => [item.key, item.head, item.replace ? 'replace' : 'missing', item.replace ?? '', io.prune(), ...counted(io.setsOf(item))],
+        (reply): AcquireResult => {
+          const [taken, current, pttlMs] = reply as [number, Buffer?, number?]
+          return taken === 1 ? { acquired: true } : { acquired: false, current: current!, pttlMs: pttlMs! }
+        },
+        (mine) => perKey.acquire(mine, lockTtlMs, ttlMs))
+    },
     extend: async (items, lockTtlMs) => {
-      await perNode(items, io.scripts.extend, [lockTtlMs], (item) => [item.key, item.head], () => undefined,
+      await perNode(items, io.scripts.extend, [lockTtlMs], (item) => [item.key, item.head, ...counted(io.setsOf(item))], () => undefined,
         async (mine) => { await perKey.extend(mine, lockTtlMs); return mine.map(() => undefined) })
     },
     settle: async (items) => {
       const publish = items.some((item) => item.notice) ? await io.publishCommand() : ''
-      return perNode(items, io.scripts.settle, [publish],
-        (item) => [item.key, io.indexOf(item), item.value ? 'c' : 'r', item.head, item.value ?? '', item.ttlMs, item.noticeOfValue ? '=' : item.notice ?? ''],
+      const now = Date.now()
+      return perNode(items, io.scripts.settle, [publish, now],
+        (item) => {
+          const fields: Arg[] = [item.key, item.value ? 'c' : 'r', item.head, item.value ?? '', item.ttlMs, item.noticeOfValue ? '=' : item.notice ?? '']
+          if (!item.value) return [...fields, 0, '0', '0', 0] // a release lists the key nowhere
+          const sets = io.setsOf(item)
+          if (item.pending) sets.push(io.inSlot(item.pending, item.key))
+          return [...fields, scoreOf(now, item.ttlMs), io.prune(), item.pending ? '1' : '0', ...counted(sets)]
+        },
         (reply): LockOutcome => {
           const [done, error] = reply as [number, Buffer | string | null | undefined]
           return error ? { done: done === 1, notifyError: error.toString() } : { done: done === 1 }
@@ -96,6 +111,11 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
         (mine) => perKey.settle(mine))
     },
   }
+}
+
+/** A key's sets as the scripts read them after its fixed fields: how many, then their names. */
+function counted(sets: string[]): Arg[] {
+  return [sets.length, ...sets]
 }
 
 /** Every key's fields in one argument, as the scripts read them: per field a 4-byte big-endian length, then its bytes. */

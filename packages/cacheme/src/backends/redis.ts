@@ -80,7 +80,9 @@ export class RedisBackend implements Backend {
           : (this.#redis as Cluster).nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
         return connection && this.#health(node).run(() => evalOn(connection, script, [], args))
       },
-      indexOf: (entry) => this.#indexOf(entry),
+      setsOf: (entry) => this.#setsOf(entry),
+      inSlot: (set, key) => this.#inSlot(set, key),
+      prune: () => this.#pruning.next(),
       publishCommand: () => this.#publishCommand(),
       moved: isMoved,
       single: this.lock,

@@ -1,13 +1,16 @@
+import { LISTING_LUA } from './listing.js'
 import { script, type Script } from './scripts.js'
 
 /**
  * The scripts of a batched fill (batch.ts): each takes every key of one node at once, so a
  * batch's lock acquire, extend and commit cost one round trip per node, whatever the number of
  * keys. ARGV holds the shared arguments, then every key's fields packed in one argument (a
- * command of a few large arguments costs the client far less than one of hundreds), the key
- * (and its store's index key, in the key's slot) first. Each key's step is the same as its single-key script's in scripts.ts (a batch marker is a
- * plain head: a batch never forces, so its marker keeps no previous value). Index entries are
- * added per key and each touched index is pruned and given its expiry once, at the end.
+ * command of a few large arguments costs the client far less than one of hundreds): a key's
+ * fixed fields, then the sets that list it (its store's index first, then its tags' sets, in
+ * the key's slot). Each key's step is its single-key script's in scripts.ts, with the same
+ * listing (listing.ts), so a batch-filled key is found by invalidateAll and invalidateTags and
+ * its fill fenced by them like a lone fill (a batch marker is a plain head: a batch never
+ * forces, so its marker keeps no previous value).
  *
  * On a cluster a node's keys are in many slots: the scripts run with the
  * `allow-cross-slot-keys` flag (Redis >= 7, like DEL_INDEXED_ON_NODE), and the keys go in ARGV,
@@ -21,71 +24,67 @@ export interface BatchScripts {
   settle: Script
 }
 
-const HELPERS = `
-local function now()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local at = now()
-local touched = {}
-local function record(key, index, ttl)
-  local score = '+inf'
-  if ttl ~= '0' then score = tostring(at + tonumber(ttl)) end
-  redis.call('ZADD', index, score, key)
-  touched[index] = true
-end
-local function tidy()
-  for index in pairs(touched) do
-    redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. at)
-    local top = redis.call('ZRANGE', index, -1, -1, 'WITHSCORES')
-    if top[2] == 'inf' then redis.call('PERSIST', index) else redis.call('PEXPIREAT', index, top[2]) end
-  end
-end
--- The per-key fields, packed in one argument (each: 4-byte big-endian length, bytes): 'per' a key.
+const HELPERS = `${LISTING_LUA}
+-- The per-key fields, packed in one argument (each: 4-byte big-endian length, bytes): 'per'
+-- fixed fields a key, then how many sets list it and their names (item.sets).
 local function items(packed, per)
-  local list, pos = {}, 1
+  local out, pos = {}, 1
+  local function field()
+    local len = struct.unpack('>I4', packed, pos)
+    local value = string.sub(packed, pos + 4, pos + 3 + len)
+    pos = pos + 4 + len
+    return value
+  end
   while pos <= #packed do
     local item = {}
-    for f = 1, per do
-      local len = struct.unpack('>I4', packed, pos)
-      item[f] = string.sub(packed, pos + 4, pos + 3 + len)
-      pos = pos + 4 + len
-    end
-    list[#list + 1] = item
+    for f = 1, per do item[f] = field() end
+    local sets = {}
+    for s = 1, tonumber(field()) do sets[s] = field() end
+    item.sets = sets
+    out[#out + 1] = item
   end
-  return list
+  return out
 end
 `
 
 /**
- * ARGV: lock TTL ms, store TTL ms ('0': none), the packed fields of every key: key, index,
- * marker head, mode ('missing' | 'replace'), bytes to replace. Per key, like ACQUIRE: {1} when
- * taken, else {0, current, PTTL}.
+ * ARGV: lock TTL ms, score (when a value would expire, by the client's clock), the client's
+ * clock (ms), the packed fields of every key: key, marker head, mode ('missing' | 'replace'),
+ * bytes to replace, members to prune ('0': none); its sets. Per key, like ACQUIRE: {1} when
+ * taken (the marker listed in every set, which lives at least as long as the lock), else {0,
+ * current, PTTL}.
  */
 const ACQUIRE_MANY = `${HELPERS}
 local out = {}
-for i, f in ipairs(items(ARGV[3], 5)) do
-  local key, index = f[1], f[2]
+for i, f in ipairs(items(ARGV[4], 5)) do
+  local key = f[1]
   local current = redis.call('GET', key)
-  if (not current) or (f[4] == 'replace' and current == f[5]) then
-    redis.call('SET', key, f[3], 'PX', ARGV[1])
-    record(key, index, ARGV[2])
+  if (not current) or (f[3] == 'replace' and current == f[4]) then
+    redis.call('SET', key, f[2], 'PX', ARGV[1])
+    for _, set in ipairs(f.sets) do
+      prune(set, ARGV[3], f[5])
+      list(set, key, ARGV[2], ARGV[1])
+    end
     out[i] = {1}
   else
     out[i] = {0, current, redis.call('PTTL', key)}
   end
 end
-tidy()
 return out
 `
 
-/** ARGV: lock TTL ms, the packed fields of every key: key, marker head. Per key, like EXTEND: 1 if extended. */
+/**
+ * ARGV: lock TTL ms, the packed fields of every key: key, marker head; its sets. Per key, like
+ * EXTEND: pushes the lock's expiry while the marker is ours, and its sets' with it; 1 if extended.
+ */
 const EXTEND_MANY = `${HELPERS}
 local out = {}
 for i, f in ipairs(items(ARGV[2], 2)) do
   local current = redis.call('GET', f[1])
   if current and string.sub(current, 1, #f[2]) == f[2] then
-    out[i] = redis.call('PEXPIRE', f[1], ARGV[1])
+    redis.call('PEXPIRE', f[1], ARGV[1])
+    for _, set in ipairs(f.sets) do cover(set, ARGV[1]) end
+    out[i] = 1
   else
     out[i] = 0
   end
@@ -94,44 +93,44 @@ return out
 `
 
 /**
- * ARGV: publish command ('' for none), the packed fields of every key: key, index, 'c'
- * (commit) or 'r' (release), marker head, value ('' for a release), TTL ms ('0': none), notice
- * ('' for none; '=' for the value's own notice, built here so the value travels once). While
- * the marker is still ours a commit writes the value (like COMMIT: fenced by an invalidate,
- * set or refresh in between) and a release deletes it (like RELEASE); the notice goes out
- * either way. Per key: {1 if written or released, the publish's error or false}.
+ * ARGV: publish command ('' for none), the client's clock (ms), the packed fields of every
+ * key: key, 'c' (commit) or 'r' (release), marker head, value ('' for a release), TTL ms ('0':
+ * none), notice ('' for none; '=' for the value's own notice, built here so the value travels
+ * once), score, members to prune, '1' when the last set is the client's pending set (the
+ * value's tags came with it) else '0'; its sets (a release: none). While the marker is still
+ * ours a commit writes the value and lists it like COMMIT (fenced by an invalidate, set,
+ * refresh, invalidateAll or invalidateTags in between) and a release deletes it (like RELEASE);
+ * the notice goes out either way. Per key: {1 if written or released, the publish's error or false}.
  */
 const SETTLE_MANY = `${HELPERS}
 local out = {}
-for i, f in ipairs(items(ARGV[2], 7)) do
-  local key, index, head, ttl = f[1], f[2], f[4], f[6]
+for i, f in ipairs(items(ARGV[3], 9)) do
+  local key, head, ttl = f[1], f[3], f[5]
   local current = redis.call('GET', key)
   local done = 0
   if current and string.sub(current, 1, #head) == head then
     done = 1
-    if f[3] == 'c' then
+    if f[2] == 'c' then
       if ttl == '0' then
-        redis.call('SET', key, f[5])
+        redis.call('SET', key, f[4])
       else
-        redis.call('SET', key, f[5], 'PX', ttl)
+        redis.call('SET', key, f[4], 'PX', ttl)
       end
-      record(key, index, ttl)
-      -- (what COMMIT records beside the index for a key, e.g. its tags, goes here too)
+      listCommitted(key, f.sets, f[9] == '1', f[7], ttl, ARGV[2], f[8])
     else
       redis.call('DEL', key)
     end
   end
   local failed = false
-  local notice = f[7]
+  local notice = f[6]
   -- A value notice is its kind ('v'), the holder's token (the head after its 5-byte header), the value.
-  if notice == '=' then notice = 'v' .. string.sub(head, 6) .. f[5] end
+  if notice == '=' then notice = 'v' .. string.sub(head, 6) .. f[4] end
   if ARGV[1] ~= '' and notice ~= '' then
     local reply = redis.pcall(ARGV[1], key, notice)
     if type(reply) == 'table' and reply.err then failed = reply.err end
   end
   out[i] = {done, failed}
 end
-tidy()
 return out
 `
 

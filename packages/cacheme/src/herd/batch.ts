@@ -1,4 +1,4 @@
-import type { AcquireResult, BatchLock, BatchSettle, HeldLock, IndexedKey, Lock } from '../backends/backend.js'
+import type { AcquireResult, BatchLock, BatchSettle, HeldLock, IndexName, IndexedKey, Lock } from '../backends/backend.js'
 import { tracedFetch } from '../client/tracing.js'
 import { frameMarker } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
@@ -177,7 +177,8 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   const toLock = entries.filter((e) => !e.failure)
   if (toLock.length > 0) {
     const tokens = toLock.map(() => newToken())
-    const items = toLock.map((e, i) => ({ key: e.load.key, index: e.load.index, head: frameMarker(tokens[i]!), replace: e.replace }))
+    // Listed with the marker, as a lone fill's (herd.ts): its static tags' sets, or the pending set.
+    const items = toLock.map((e, i) => ({ key: e.load.key, index: e.load.index, tags: e.load.tags, head: frameMarker(tokens[i]!), replace: e.replace }))
     let results: (AcquireResult | Error)[]
     try {
       results = await budget.spend(core.backend.batchLock.acquire(items, lock.ttlMs, ttlMs))
@@ -233,14 +234,18 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   await settle(core, held, (e) => {
     let bytes: Buffer
     let ttlMs: number
+    let tagged: ReturnType<NonNullable<Load<T>['valueTags']>> | undefined
     try {
-      ({ bytes, ttlMs } = stamp(e.load.format.write(byEntry.get(e)!), e.load.control().ttlMs, deltaMs, e.load.fresh))
+      const value = byEntry.get(e)!
+      ;({ bytes, ttlMs } = stamp(e.load.format.write(value), e.load.control().ttlMs, deltaMs, e.load.fresh))
+      // The sets the value is listed in: a tags function's are known only now (herd.ts holdAndCommit).
+      tagged = e.load.valueTags?.(value)
     } catch (error) {
       // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
       core.log(store, e.load.key, 'ERROR', { error: core.secrets.safeCause(error) })
       return { value: null, notice: { token: e.token, kind: 'filled' } }
     }
-    return { value: bytes, ttlMs, notice: valueNotice(e.token, bytes) }
+    return { value: bytes, ttlMs, notice: valueNotice(e.token, bytes), ...tagged }
   }, false)
   toFetch.forEach((entry, i) => entry.resolve(values[i]!))
 }
@@ -273,7 +278,7 @@ async function callFetchMany<P, T>(store: string, fetchMany: FetchMany<P, T>, en
 async function settle<P, T>(
   core: BatchContext,
   held: Entry<P, T>[],
-  outcome: (entry: Entry<P, T>) => { value: Buffer | null; ttlMs?: number; notice: Notice },
+  outcome: (entry: Entry<P, T>) => { value: Buffer | null; ttlMs?: number; notice: Notice; tags?: readonly IndexName[]; pending?: IndexName },
   release: boolean,
 ): Promise<void> {
   if (held.length === 0) return
@@ -281,7 +286,7 @@ async function settle<P, T>(
   const deliver = () => held.forEach((e, i) => core.hub()?.deliver(e.load.key, outcomes[i]!.notice))
   if (release) deliver()
   const items: BatchSettle[] = held.map((e, i) => ({
-    key: e.load.key, index: e.load.index, head: e.lock!.head, ttlMs: outcomes[i]!.ttlMs ?? e.load.ttlMs,
+    key: e.load.key, index: e.load.index, tags: outcomes[i]!.tags, pending: outcomes[i]!.pending, head: e.lock!.head, ttlMs: outcomes[i]!.ttlMs ?? e.load.ttlMs,
     value: outcomes[i]!.value, notice: encodeNotice(outcomes[i]!.notice), noticeOfValue: outcomes[i]!.notice.kind === 'value',
   }))
   const { store, budget } = held[0]!.load

@@ -33,6 +33,10 @@
  *                                 the fill's tags came with the value) lists the key in each tag
  *                                 set of the Lua table `tags` and takes it off `pending`; with
  *                                 `pending` false (static tags, listed with the marker) covers them.
+ *   listCommitted(key, sets, pendingLast, score, ttl, clock, count)
+ *                                 listWritten for a commit's sets as its script gets them: the
+ *                                 index, the tags' sets, then (`pendingLast`) the pending set;
+ *                                 tags' sets listed only now are pruned first.
  */
 export const LISTING_LUA = `
 local function list(index, key, score, ttl)
@@ -69,5 +73,16 @@ local function listWritten(key, index, tags, pending, score, ttl)
   else
     for _, tag in ipairs(tags) do cover(tag, ttl) end
   end
+end
+local function listCommitted(key, sets, pendingLast, score, ttl, clock, count)
+  local last = #sets
+  local pending = false
+  if pendingLast then pending = sets[last]; last = last - 1 end
+  local tags = {}
+  for i = 2, last do
+    if pending then prune(sets[i], clock, count) end
+    tags[#tags + 1] = sets[i]
+  end
+  listWritten(key, sets[1], tags, pending, score, ttl)
 end
 `

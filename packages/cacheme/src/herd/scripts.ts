@@ -127,15 +127,7 @@ if ours(redis.call('GET', KEYS[1])) then
     redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   end
   -- Static tags list the key since its marker, like the index; a tags function's come now.
-  local last = #KEYS
-  local pending = false
-  if ARGV[9] == '1' then pending = KEYS[last]; last = last - 1 end
-  local tags = {}
-  for i = 3, last do
-    if pending then prune(KEYS[i], ARGV[7], ARGV[8]) end
-    tags[#tags + 1] = KEYS[i]
-  end
-  listWritten(KEYS[1], KEYS[2], tags, pending, ARGV[6], ARGV[3])
+  listCommitted(KEYS[1], {unpack(KEYS, 2)}, ARGV[9] == '1', ARGV[6], ARGV[3], ARGV[7], ARGV[8])
   written = 1
 end
 return {written, notify(4)}
