@@ -1,5 +1,5 @@
 /** What happened to one cache operation; see the README's Logger section. */
-export type CacheOp = 'HIT' | 'MISS' | 'FETCH' | 'WAIT' | 'ERROR'
+export type CacheOp = 'HIT' | 'LOCAL' | 'MISS' | 'FETCH' | 'WAIT' | 'ERROR'
 
 /** More about one op: for `ERROR`, what failed (its message carries no secret). */
 export interface OpDetail {

@@ -3,6 +3,7 @@ import type { Client } from '../client/client.js'
 import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec.js'
 import { describeValue } from '../describe.js'
 import type { LockSettings } from '../herd/herd.js'
+import { resolveStoreLocal, type StoreLocal, type StoreLocalOption } from '../local/options.js'
 import { parseTtl } from '../template/parse-duration.js'
 
 export type Version = string | number
@@ -28,6 +29,8 @@ export interface StoreOptions<T = unknown> {
   codec?: CodecOption<T>
   /** Default: the client set by `configure()`, resolved when an operation runs. */
   client?: Client
+  /** The client's local tier for this store: `false` keeps it out, `{ ttl }` keeps its values locally at most this long (capped at the client's `local.ttl`). */
+  local?: StoreLocalOption
 }
 
 export interface NormalizedOptions<T> {
@@ -38,9 +41,11 @@ export interface NormalizedOptions<T> {
   lock: LockSettings
   format: ValueFormat<T>
   client: Client | undefined
+  /** undefined: the client's local tier as it is. */
+  local: StoreLocal | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client'] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'local'] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
@@ -76,6 +81,7 @@ export function normalizeOptions<T>(
     lock: normalizeLock(options.lock, name),
     format: resolveCodec(options.codec, name),
     client,
+    local: resolveStoreLocal(options.local, name),
   }
 }
 

@@ -7,6 +7,7 @@ import { tracedFetch, tracedGet } from '../client/tracing.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { afterLookup, refresh, type Load } from '../herd/herd.js'
+import { NOT_DECODED, type LocalReads, type LocalEntry } from '../local/local.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { KeyMemo } from './key-memo.js'
@@ -78,7 +79,7 @@ export class Store<P extends object = Params, T = unknown> {
       }
       const core = coreOf(this.#client())
       const key = this.#keyOn(core, params)
-      flight = tracedGet(this.name, () => shortKey(core, key), () => this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
+      flight = tracedGet(this.name, () => shortKey(core, key), () => this.#fromLocal(core, key) ?? this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
       if (signal !== undefined) return withAbort(flight, signal)
     } catch (error) {
       return Promise.reject(error)
@@ -135,7 +136,12 @@ export class Store<P extends object = Params, T = unknown> {
     const core = coreOf(this.#client())
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
-    return refresh(this.#loadOf(core, key, params, core.budget()))
+    core.local?.drop(key)
+    try {
+      return await refresh(this.#loadOf(core, key, params, core.budget()))
+    } finally {
+      core.local?.drop(key)
+    }
   }
 
   /** Stores a value (over a fill in flight too, which then no longer stores its own). */
@@ -144,7 +150,10 @@ export class Store<P extends object = Params, T = unknown> {
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
     const bytes = this.#options.format.write(value)
+    // This process's write drops its local copy before and after (a read on the wire meanwhile isn't kept).
+    core.local?.drop(key)
     const failure = await core.set({ key, index: this.#index(core, this.#version()), value: bytes, ttlMs: this.#options.ttlMs })
+    core.local?.drop(key)
     if (failure) throw this.#writeFailed(core, 'set', key, failure)
   }
 
@@ -155,7 +164,9 @@ export class Store<P extends object = Params, T = unknown> {
     // Later gets here start afresh instead of joining a load that began before; the DEL also
     // removes a lock marker, which fences off that load's write.
     core.flights.forget(key)
+    core.local?.drop(key)
     const failure = await core.del({ key, index: this.#index(core, this.#version()) })
+    core.local?.drop(key)
     if (failure) throw this.#writeFailed(core, 'invalidate', key, failure)
   }
 
@@ -166,9 +177,12 @@ export class Store<P extends object = Params, T = unknown> {
     const index = this.#index(core, v)
     try {
       if (core.closed) throw new CacheUnavailableError('cacheme: the client is closed', { outcome: 'not-applied' })
+      core.local?.dropStore(this.name)
       return await core.backend.delIndexed(index)
     } catch (error) {
       throw this.#writeFailed(core, 'invalidateAll', `${index.head}${index.tail}`, error, 'unknown')
+    } finally {
+      core.local?.dropStore(this.name)
     }
   }
 
@@ -192,6 +206,11 @@ export class Store<P extends object = Params, T = unknown> {
    */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
     const started = performance.now()
+    const served = this.#fromLocal(core, key) // getMany, getP (get() looked already)
+    if (served !== undefined) return served
+    const local = this.#localOf(core)
+    // The ticket goes in before the read is sent: an invalidation meanwhile removes it (tier.ts).
+    const ticket = local?.reserve(key)
     const found = await core.get(key)
     if (found instanceof Buffer) {
       // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the same).
@@ -200,6 +219,7 @@ export class Store<P extends object = Params, T = unknown> {
       if (frame.kind === 'value') {
         try {
           const value = format.decode(frame)
+          if (ticket) local!.keep(key, ticket, frame, value, this.name, this.#options.local, this.#options.ttlMs)
           core.log(this.name, key, 'HIT')
           return value
         } catch {
@@ -207,7 +227,28 @@ export class Store<P extends object = Params, T = unknown> {
         }
       }
     }
+    if (ticket) local!.release(key, ticket)
     return afterLookup(this.#loadOf(core, key, params, core.budget(performance.now() - started)), found)
+  }
+
+  /** The client's local tier unless this store opted out (`local: false`). */
+  #localOf(core: ClientCore): LocalReads | undefined {
+    return this.#options.local === false ? undefined : core.local
+  }
+
+  /** A value served from the local tier (op LOCAL): a fresh decode of its bytes, or under `shared` the one instance. */
+  #fromLocal(core: ClientCore, key: string): Promise<T> | undefined {
+    const entry: LocalEntry | undefined = this.#localOf(core)?.lookup(key)
+    if (entry === undefined) return undefined
+    let value: T
+    try {
+      value = entry.value !== NOT_DECODED ? entry.value as T : this.#options.format.decode(entry.frame)
+    } catch {
+      core.local!.drop(key)
+      return undefined
+    }
+    core.log(this.name, key, 'LOCAL')
+    return Promise.resolve(value)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
