@@ -18,7 +18,7 @@ interface Item { id: number; by: string }
 function readerOf(url: string, local: unknown = true) {
   const prefix = `local-${randomUUID().slice(0, 8)}`
   const log = opLog()
-  const client = createClient({ redis: url, prefix, local, logger: log.logger })
+  const client = createClient({ redis: url, prefix, local: local as boolean, logger: log.logger })
   let fetches = 0
   const store = cached('item:<<id>>', ({ id }: { id: number }): Item => ({ id, by: `fetch ${++fetches}` }), { ttl: '1m', client })
   return { prefix, log, client, store, fetches: () => fetches }

@@ -9,16 +9,35 @@ import type { LocalSettings } from './options.js'
  */
 export type { TrackedNode }
 
-/** A value kept locally: its stored bytes, and (shared mode) the one decoded instance. */
+/**
+ * How a kept value is handed out: the one instance (`shared: true`), a copy of the decoded
+ * structure (copy.ts), or a fresh decode of its bytes (a value copy.ts can't copy faithfully).
+ */
+export type Handout = 'shared' | 'copy' | 'decode'
+
+/** A value kept locally. */
 export interface LocalEntry {
-  /** The stored value's frame (its bytes, read in place), decoded again for every caller by default. */
-  readonly frame: ValueFrame
-  /** The decoded value handed to every caller under `shared: true`; NOT_DECODED otherwise. */
+  readonly handout: Handout
+  /** The decoded value (shared, copy); undefined under decode. */
   readonly value: unknown
+  /** The stored bytes (decode); undefined otherwise. */
+  readonly frame: ValueFrame | undefined
+  readonly size: number
   readonly expiresAt: number
   readonly store: string
   readonly node: string
   readonly hash: number
+  /** Asked for since the eviction hand last passed (CLOCK: a hit costs one write, not a reorder). */
+  visited: boolean
+}
+
+/** What to keep of a reply. */
+export interface Keep {
+  handout: Handout
+  value: unknown
+  frame: ValueFrame | undefined
+  /** The stored bytes' length: what the bounds count. */
+  bytes: number
 }
 
 /** A read on its way: its reply is kept only if this same ticket still holds the key (no invalidation came meanwhile). */
@@ -29,18 +48,20 @@ export interface Ticket {
   readonly hash: number
 }
 
-export const NOT_DECODED: unique symbol = Symbol('not decoded')
-
 /** Bytes counted per entry beyond its value (the Map slot, the entry, the key string), so small values still weigh something. */
 const ENTRY_OVERHEAD = 96
 
 /**
- * The in-process tier: encoded values by key, bounded by entries and bytes, least recently used
- * evicted first behind a TinyLFU admission (frequency.ts). Coherence is not decided here:
- * the placeholder rule is. A read puts a ticket in the key's slot *before* it is sent; an
- * invalidation (or this process's write, or the loss of the node's tracking) removes whatever
- * is in the slot; the reply is stored only if its own ticket is still there and its node's
- * tracking epoch has not moved. So a reply that raced its invalidation is never kept.
+ * The in-process tier: values by key, bounded by entries and bytes. Eviction is CLOCK (second
+ * chance, an LRU approximation whose hit path is one flag write; Map order is insertion order)
+ * behind TinyLFU's admission (frequency.ts): bench/results/local.md compares its hit ratio with
+ * plain LRU on a Zipf workload.
+ *
+ * Coherence is not decided here: the placeholder rule is. A read puts a ticket in the key's
+ * slot *before* it is sent; an invalidation (or this process's write, or the loss of the node's
+ * tracking) removes whatever is in the slot; the reply is stored only if its own ticket is still
+ * there and its node's tracking epoch has not moved. So a reply that raced its invalidation is
+ * never kept.
  */
 export class LocalTier {
   readonly settings: LocalSettings
@@ -62,28 +83,28 @@ export class LocalTier {
     return this.#bytes
   }
 
-  /** The live entry of `key`, made most recently used; undefined when absent, pending or expired. */
+  /** The live entry of `key`; undefined when absent, pending or expired. */
   lookup(key: string, now: number): LocalEntry | undefined {
     const slot = this.#slots.get(key)
-    if (slot === undefined || !('frame' in slot)) return undefined
+    if (slot === undefined || !isEntry(slot)) return undefined
     if (slot.expiresAt <= now) {
       this.#remove(key, slot)
       return undefined
     }
     this.#sketch.increment(slot.hash)
-    // Map order is recency order: re-inserting moves the key to the young end.
-    this.#slots.delete(key)
-    this.#slots.set(key, slot)
+    slot.visited = true
     return slot
   }
 
   /** Puts a ticket in the key's slot before its read is sent (replacing an older ticket, whose reply then isn't kept). */
   reserve(key: string, node: TrackedNode): Ticket {
     const slot = this.#slots.get(key)
-    if (slot !== undefined && 'frame' in slot) this.#remove(key, slot)
+    if (slot !== undefined && isEntry(slot)) this.#remove(key, slot)
     const hash = hashKey(key)
     this.#sketch.increment(hash)
     const ticket: Ticket = { node, epoch: node.epoch, armed: node.armed, hash }
+    // At the young end: tickets never become the eviction hand's victims.
+    this.#slots.delete(key)
     this.#slots.set(key, ticket)
     return ticket
   }
@@ -92,27 +113,25 @@ export class LocalTier {
    * Stores the reply of the read `ticket` was taken for, if nothing invalidated it meanwhile
    * and past the bounds only if TinyLFU admits it. Returns the entry kept, or undefined.
    */
-  fill(key: string, ticket: Ticket, frame: ValueFrame, value: unknown, store: string, ttlMs: number, now: number): LocalEntry | undefined {
+  fill(key: string, ticket: Ticket, keep: Keep, store: string, ttlMs: number, now: number): LocalEntry | undefined {
     if (this.#slots.get(key) !== ticket) return undefined
     this.#slots.delete(key)
     const { node } = ticket
     if (!ticket.armed || !node.armed || node.epoch !== ticket.epoch || ttlMs <= 0) return undefined
-    const size = frame.bytes.length + key.length * 2 + ENTRY_OVERHEAD
+    const size = keep.bytes + key.length * 2 + ENTRY_OVERHEAD
     const { maxEntries, maxBytes } = this.settings
     if (size > maxBytes) return undefined
     while (this.#entries >= maxEntries || this.#bytes + size > maxBytes) {
-      const victim = this.#oldest()
+      const victim = this.#victim()
       if (victim === undefined) break
       // TinyLFU: a newcomer asked for less often than the entry it would push out stays out.
-      if (this.#sketch.frequency(ticket.hash) <= this.#sketch.frequency(victim[1].hash)) {
-        // The victim was just weighed against a newcomer: it is kept, as most recently used.
-        this.#slots.delete(victim[0])
-        this.#slots.set(victim[0], victim[1])
-        return undefined
-      }
+      if (this.#sketch.frequency(ticket.hash) <= this.#sketch.frequency(victim[1].hash)) return undefined
       this.#remove(victim[0], victim[1])
     }
-    const entry: LocalEntry = { frame, value, expiresAt: now + ttlMs, store, node: node.name, hash: ticket.hash }
+    const entry: LocalEntry = {
+      handout: keep.handout, value: keep.value, frame: keep.frame, size,
+      expiresAt: now + ttlMs, store, node: node.name, hash: ticket.hash, visited: false,
+    }
     this.#slots.set(key, entry)
     this.#entries++
     this.#bytes += size
@@ -128,24 +147,22 @@ export class LocalTier {
   drop(key: string): void {
     const slot = this.#slots.get(key)
     if (slot === undefined) return
-    if ('frame' in slot) this.#remove(key, slot)
+    if (isEntry(slot)) this.#remove(key, slot)
     else this.#slots.delete(key)
   }
 
   /** Drops what one store keeps (its invalidateAll), tickets of every store included (they can't tell their store). */
   dropStore(store: string): void {
     for (const [key, slot] of this.#slots) {
-      if (!('frame' in slot)) this.#slots.delete(key)
+      if (!isEntry(slot)) this.#slots.delete(key)
       else if (slot.store === store) this.#remove(key, slot)
     }
   }
 
-  /** Drops every entry read from `node` (or for which `test` says so): its tracking was lost or its slots moved. */
+  /** Drops every entry for which `test` says so (read from a node whose tracking was lost, or whose slots moved). */
   dropWhere(test: (key: string, entry: LocalEntry) => boolean): void {
     for (const [key, slot] of this.#slots) {
-      if ('frame' in slot) {
-        if (test(key, slot)) this.#remove(key, slot)
-      }
+      if (isEntry(slot) && test(key, slot)) this.#remove(key, slot)
     }
   }
 
@@ -156,9 +173,16 @@ export class LocalTier {
     this.#bytes = 0
   }
 
-  #oldest(): [string, LocalEntry] | undefined {
-    for (const [key, slot] of this.#slots) {
-      if ('frame' in slot) return [key, slot]
+  /** The CLOCK hand: the oldest entry not asked for since the hand last passed it (those asked for go round again). */
+  #victim(): [string, LocalEntry] | undefined {
+    for (let turns = 0; turns < 2; turns++) {
+      for (const [key, slot] of this.#slots) {
+        if (!isEntry(slot)) continue
+        if (!slot.visited) return [key, slot]
+        slot.visited = false
+        this.#slots.delete(key)
+        this.#slots.set(key, slot)
+      }
     }
     return undefined
   }
@@ -166,6 +190,10 @@ export class LocalTier {
   #remove(key: string, entry: LocalEntry): void {
     this.#slots.delete(key)
     this.#entries--
-    this.#bytes -= entry.frame.bytes.length + key.length * 2 + ENTRY_OVERHEAD
+    this.#bytes -= entry.size
   }
+}
+
+function isEntry(slot: LocalEntry | Ticket): slot is LocalEntry {
+  return (slot as LocalEntry).handout !== undefined
 }

@@ -7,7 +7,7 @@ import { tracedFetch, tracedGet } from '../client/tracing.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { afterLookup, refresh, type Load } from '../herd/herd.js'
-import { NOT_DECODED, type LocalReads, type LocalEntry } from '../local/local.js'
+import { copyValue, type LocalReads, type LocalEntry } from '../local/local.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { KeyMemo } from './key-memo.js'
@@ -236,13 +236,15 @@ export class Store<P extends object = Params, T = unknown> {
     return this.#options.local === false ? undefined : core.local
   }
 
-  /** A value served from the local tier (op LOCAL): a fresh decode of its bytes, or under `shared` the one instance. */
+  /** A value served from the local tier (op LOCAL): a fresh copy (local/copy.ts) or decode, or under `shared` the one instance. */
   #fromLocal(core: ClientCore, key: string): Promise<T> | undefined {
     const entry: LocalEntry | undefined = this.#localOf(core)?.lookup(key)
     if (entry === undefined) return undefined
     let value: T
     try {
-      value = entry.value !== NOT_DECODED ? entry.value as T : this.#options.format.decode(entry.frame)
+      value = entry.handout === 'shared' ? entry.value as T
+        : entry.handout === 'copy' ? copyValue(entry.value as T)
+        : this.#options.format.decode(entry.frame!)
     } catch {
       core.local!.drop(key)
       return undefined
