@@ -5,6 +5,7 @@ import { codecConformance } from './codecs.js'
 import { fetcherErrorConformance } from './fetcher-errors.js'
 import { invalidateAllConformance } from './invalidate-all.js'
 import { keyConformance } from './keys.js'
+import { localConformance } from './local.js'
 import { loggerConformance } from './logger.js'
 import { passwordConformance } from './passwords.js'
 import { pipelineConformance } from './pipelines.js'
@@ -37,6 +38,7 @@ export function runConformance(backend: BackendUnderTest): void {
     pipelineConformance(backend)
     promiseConformance(backend)
     observabilityConformance(backend)
+    localConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.passwordProtected) passwordConformance(backend.passwordProtected)

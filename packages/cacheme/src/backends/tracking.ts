@@ -181,6 +181,8 @@ class NodeTracking implements TrackedNode {
     this.#lose()
     this.data.off('ready', this.#onDataReady)
     this.data.off('close', this.#onDataClose)
+    // Your own ioredis instance goes on without tracking (ours is closing anyway).
+    if (this.data.status === 'ready') this.data.call('CLIENT', 'TRACKING', 'OFF').catch(() => {})
     this.#target.removeAllListeners('messageBuffer')
     this.#target.disconnect()
   }
