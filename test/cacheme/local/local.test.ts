@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
+import { createAclUser } from '../../harness/acl.js'
 import { startChildren, type Child } from '../../harness/children.js'
 import { startCountingProxy } from '../../harness/counting-proxy.js'
 import { startFaultProxy } from '../../harness/fault-proxy.js'
@@ -224,6 +225,24 @@ describe('local tier (standalone)', () => {
         admin.disconnect()
       }
     })
+  })
+
+  it('a Redis user that may not SUBSCRIBE: one ERROR, the tier stays empty, gets read Redis', async () => {
+    const server = await startRedisServer()
+    try {
+      const user = await createAclUser(server, 'no-subscribe')
+      const r = reader(user.url)
+      await until('the refusal is logged', async () => {
+        await r.store.get({ id: 1 })
+        return r.log.ops.includes('ERROR')
+      })
+      for (let i = 0; i < 5; i++) expect(await r.store.get({ id: 1 })).toEqual({ id: 1, by: 'fetch 1' })
+      expect(r.log.ops).not.toContain('LOCAL')
+      expect(r.log.ops.filter((op) => op === 'ERROR')).toHaveLength(1)
+      await r.client.close()
+    } finally {
+      await server.stop()
+    }
   })
 
   it('validates its options, naming the bad value', () => {

@@ -24,7 +24,9 @@ async function deliveryWindow(cache: CacheTarget, label: string): Promise<CheckR
   const w = result.staleWindowsMs
   console.log(`${label}: ${result.reads} reads, ${result.writes} writes, ${result.violations} inside the delivery window; ` +
     `window p50 ${quantile(w, 0.5).toFixed(2)} ms, p99 ${quantile(w, 0.99).toFixed(2)} ms, max ${(w.at(-1) ?? 0).toFixed(2)} ms`)
-  expect(result.writes, describeCheck(result)).toBeGreaterThan(100)
+  // Local hits leave the readers CPU-bound (they yield every 50 reads), so the writers of the
+  // same processes get fewer turns than without the tier: fewer writes, still enough to meet reads.
+  expect(result.writes, describeCheck(result)).toBeGreaterThan(30)
   expect(result.reads, describeCheck(result)).toBeGreaterThan(1000)
   expect(result.wrongItem, describeCheck(result)).toBe(0)
   expect(w.at(-1) ?? 0, describeCheck(result)).toBeLessThan(WINDOW_BOUND_MS)

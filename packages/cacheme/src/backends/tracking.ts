@@ -22,7 +22,7 @@ export interface TrackingSink {
   nodeLost(node: string): void
   /** Slots moved: entries whose key is no longer served by the node it was read from must go. */
   slotsMoved(ownerOf: (key: string) => string | undefined): void
-  /** CLIENT TRACKING was refused (an old Redis, an ACL): the tier stays empty; said once. */
+  /** CLIENT TRACKING or the invalidations' SUBSCRIBE was refused (an old Redis, an ACL): the tier stays empty; said once. */
   failed(error: Error): void
 }
 
@@ -202,8 +202,10 @@ class NodeTracking implements TrackedNode {
       if (this.#closed) return
       this.#targetId = id
       await this.#arm()
-    } catch {
-      // The connection went again: its close handler cleans up, its next ready starts over.
+    } catch (error) {
+      // Refused (an ACL without SUBSCRIBE or CLIENT): said once, the tier stays empty. Otherwise
+      // the connection went again: its close handler cleans up, its next ready starts over.
+      if (this.#target.status === 'ready') this.#onFailure(error instanceof Error ? error : new Error(String(error)))
     }
   }
 

@@ -97,7 +97,7 @@ export class LocalReads implements TrackingSink {
   }
 
   failed(error: Error): void {
-    this.#onError(new Error(`cacheme: the local tier is off, Redis refused CLIENT TRACKING (${error.message}); values are read from Redis`, { cause: error }))
+    this.#onError(new Error(`cacheme: the local tier is off, Redis refused tracking (${error.message}); values are read from Redis`, { cause: error }))
   }
 
   close(): void {
