@@ -7,8 +7,8 @@
 //   c.defineStore?.(i)         // the library's unit of cache definition, for the memory scenario
 //   await c.close()
 //
-// Each peer runs with Redis only (no in-memory tier: cacheme has none) at its documented best
-// settings. Peers that take an ioredis client get one with enableAutoPipelining (it only helps
+// Each peer runs with Redis only (no in-memory tier, as cacheme without `local`) at its
+// documented best settings; `localContestants` (bench/local.mjs) are the two-tier ones. Peers that take an ioredis client get one with enableAutoPipelining (it only helps
 // them under 100 parallel callers); @keyv/redis and the cachified adapter use node-redis, which
 // pipelines same-tick commands by itself.
 import { cached, createClient } from 'cacheme'

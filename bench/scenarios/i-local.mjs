@@ -156,12 +156,19 @@ export function evictionHitRatio({ log }) {
 }
 
 function lruHitRatio(sequence, capacity) {
+  // Map order is recency order (a hit re-inserts); one iterator kept across evictions yields the
+  // oldest live key each time (a fresh iterator per eviction would skip the deleted slots again).
   const map = new Map()
+  let oldest = map.keys()
   let hits = 0
   for (const k of sequence) {
     if (map.has(k)) { hits++; map.delete(k); map.set(k, true); continue }
     map.set(k, true)
-    if (map.size > capacity) map.delete(map.keys().next().value)
+    if (map.size > capacity) {
+      let next = oldest.next()
+      if (next.done) { oldest = map.keys(); next = oldest.next() }
+      map.delete(next.value)
+    }
   }
   return hits / sequence.length
 }
@@ -169,12 +176,12 @@ function lruHitRatio(sequence, capacity) {
 function tierHitRatio(sequence, capacity) {
   const tier = new LocalTier({ maxEntries: capacity, maxBytes: 2 ** 40, ttlMs: 1e12, shared: false })
   const node = { name: 'n', armed: true, epoch: 0 }
-  const frame = { kind: 'value', bytes: Buffer.alloc(8), start: 6, end: 8 }
+  const keep = { handout: 'shared', value: 1, frame: undefined, bytes: 8 }
   let hits = 0
   for (const k of sequence) {
     const key = `k${k}`
     if (tier.lookup(key, 0)) { hits++; continue }
-    tier.fill(key, tier.reserve(key, node), frame, undefined, 's', 1e12, 0)
+    tier.fill(key, tier.reserve(key, node), keep, 's', 1e12, 0)
   }
   return hits / sequence.length
 }

@@ -14,6 +14,11 @@ export interface TraceContext {
   key: string
 }
 
+/** Whether anyone listens on `cacheme:get` (a local hit skips building the traced call when not). */
+export function tracingGets(): boolean {
+  return getChannel.hasSubscribers
+}
+
 /** `run()`, traced on `cacheme:get` when someone listens (the context is built only then). */
 export function tracedGet<T>(store: string, key: () => string, run: () => Promise<T>): Promise<T> {
   return getChannel.hasSubscribers ? getChannel.tracePromise(run, { store, key: key() }) : run()

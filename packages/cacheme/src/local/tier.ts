@@ -53,8 +53,7 @@ const ENTRY_OVERHEAD = 96
 
 /**
  * The in-process tier: values by key, bounded by entries and bytes. Eviction is CLOCK (second
- * chance, an LRU approximation whose hit path is one flag write; Map order is insertion order)
- * behind TinyLFU's admission (frequency.ts): bench/results/local.md compares its hit ratio with
+ * chance, an LRU approximation whose hit path is one flag write) behind TinyLFU's admission (frequency.ts): bench/results/local.md compares its hit ratio with
  * plain LRU on a Zipf workload.
  *
  * Coherence is not decided here: the placeholder rule is. A read puts a ticket in the key's
@@ -67,12 +66,14 @@ export class LocalTier {
   readonly settings: LocalSettings
   readonly #slots = new Map<string, LocalEntry | Ticket>()
   readonly #sketch: FrequencySketch
+  #hand: MapIterator<[string, LocalEntry | Ticket]>
   #entries = 0
   #bytes = 0
 
   constructor(settings: LocalSettings) {
     this.settings = settings
     this.#sketch = new FrequencySketch(settings.maxEntries)
+    this.#hand = this.#slots.entries()
   }
 
   get size(): number {
@@ -103,8 +104,6 @@ export class LocalTier {
     const hash = hashKey(key)
     this.#sketch.increment(hash)
     const ticket: Ticket = { node, epoch: node.epoch, armed: node.armed, hash }
-    // At the young end: tickets never become the eviction hand's victims.
-    this.#slots.delete(key)
     this.#slots.set(key, ticket)
     return ticket
   }
@@ -169,20 +168,28 @@ export class LocalTier {
   /** Drops everything (FLUSHALL, FLUSHDB, or closing). */
   clear(): void {
     this.#slots.clear()
+    this.#hand = this.#slots.entries()
     this.#entries = 0
     this.#bytes = 0
   }
 
-  /** The CLOCK hand: the oldest entry not asked for since the hand last passed it (those asked for go round again). */
+  /**
+   * The CLOCK hand: a Map iterator kept between evictions (it survives deletions and rehashes,
+   * and reaches what is added behind it), wrapping round at the end. It passes an entry asked for
+   * since its last pass (clearing the flag: a second chance) and stops at the first one that was not.
+   */
   #victim(): [string, LocalEntry] | undefined {
-    for (let turns = 0; turns < 2; turns++) {
-      for (const [key, slot] of this.#slots) {
-        if (!isEntry(slot)) continue
-        if (!slot.visited) return [key, slot]
-        slot.visited = false
-        this.#slots.delete(key)
-        this.#slots.set(key, slot)
+    for (let steps = 0, limit = 2 * this.#slots.size + 2; steps < limit; steps++) {
+      let next = this.#hand.next()
+      if (next.done) {
+        this.#hand = this.#slots.entries()
+        next = this.#hand.next()
+        if (next.done) return undefined
       }
+      const [key, slot] = next.value
+      if (!isEntry(slot)) continue
+      if (!slot.visited) return [key, slot]
+      slot.visited = false
     }
     return undefined
   }

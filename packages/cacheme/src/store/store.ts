@@ -3,7 +3,7 @@ import type { Budget } from '../client/budget.js'
 import { Client, coreOf } from '../client/client.js'
 import type { ClientCore } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
-import { tracedFetch, tracedGet } from '../client/tracing.js'
+import { tracedFetch, tracedGet, tracingGets } from '../client/tracing.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { afterLookup, refresh, type Load } from '../herd/herd.js'
@@ -79,6 +79,9 @@ export class Store<P extends object = Params, T = unknown> {
       }
       const core = coreOf(this.#client())
       const key = this.#keyOn(core, params)
+      // A local hit, untraced: no closures to build (traced, it is looked up inside the trace below).
+      const local = signal === undefined && !tracingGets() ? this.#fromLocal(core, key) : undefined
+      if (local !== undefined) return local
       flight = tracedGet(this.name, () => shortKey(core, key), () => this.#fromLocal(core, key) ?? this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
       if (signal !== undefined) return withAbort(flight, signal)
     } catch (error) {
