@@ -4,7 +4,7 @@
 //   BENCH_ROUNDS=7   rounds of the throughput part       BENCH_ROUND_MS=600   length of a round
 import './support/register-ioredis.mjs'
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { startStandalone } from './support/servers.mjs'
 
@@ -88,15 +88,18 @@ function report(env, r) {
     '',
     `Default mode (the one cacheme uses): the server remembers, per key, which connections read it: ${fmt(r.server.bytesPerTrackedKey)} bytes of server memory per tracked key (${fmt(r.server.keys)} keys read by one process; \`used_memory\` delta over \`tracking_total_keys\`). Each process is told only of keys it read. The table is capped by \`tracking-table-max-keys\` (default 1,000,000 keys); past it the server invalidates keys at random, which costs local hits, never correctness.`,
     '',
-    `BCAST PREFIX mode keeps nothing per key, but every write under the prefix goes to every process: a process that had read none of the keys got ${fmt(r.server.bcastInvalidationsToAnIdleProcess)} invalidations for ${fmt(r.server.bcastWrites)} writes. With N processes each write costs N messages, and each process spends CPU on keys it never kept. Chosen: default mode, whose cost is bounded and paid only for keys that are read.`,
+    `BCAST PREFIX mode keeps nothing per key, but every write under the prefix goes to every process: a process that had read none of the keys got ${fmt(r.server.bcastInvalidationsToAnIdleProcess)} invalidations for ${fmt(r.server.bcastWrites)} \`set\`s (each writes the value and its store's index). With N processes each write costs N messages, and each process spends CPU on keys it never kept. Chosen: default mode, whose cost is bounded and paid only for keys that are read.`,
     '',
     '## Eviction: hit ratio on a Zipf workload',
     '',
-    '1,000,000 accesses over 100,000 keys, Zipf exponent s; the same sequence for both. LRU alone against LRU behind a TinyLFU admission (a count-min sketch of recent frequency; a newcomer is kept past the bounds only if asked for more often than the entry it would evict), which is what the tier does (packages/cacheme/src/local/frequency.ts, tier.ts).',
+    '1,000,000 accesses over 100,000 keys, Zipf exponent s; the same sequence for both. LRU alone against what the tier does (packages/cacheme/src/local/frequency.ts, tier.ts): CLOCK (second chance: an LRU approximation whose hit costs one flag write instead of a reorder) behind a TinyLFU admission (a count-min sketch of recent frequency; a newcomer is kept past the bounds only if asked for more often than the entry it would evict).',
     '',
-    '| s | entries | LRU hit ratio | TinyLFU + LRU hit ratio |',
+    '| s | entries | LRU hit ratio | CLOCK + TinyLFU hit ratio (the tier) |',
     '|---:|---:|---:|---:|',
     ...r.eviction.map((row) => `| ${row.s} | ${fmt(row.capacity)} | ${fmt(row.lru * 100, 1)}% | ${fmt(row.tinyLfu * 100, 1)}% |`),
+    '',
+    // What the numbers mean (written for the run of the date above; check it still holds).
+    readFileSync(new URL('./results/local-notes.md', import.meta.url), 'utf8').trim(),
     '',
   ]
   return lines.join('\n')

@@ -100,13 +100,19 @@ export async function serverCost({ server, log }) {
   const KEYS = 50_000
   const raw = new Redis(server.url)
   const prefix = 'bench:i-cost'
-  const client = createClient({ redis: server.url, prefix, local: { maxEntries: KEYS * 2 } })
-  const store = cached('k:<<id>>', ({ id }) => ({ id }), { ttl: 600, client })
+  const open = (local) => {
+    const c = createClient({ redis: server.url, prefix, ...(local ? { local: { maxEntries: KEYS * 2 } } : {}) })
+    return { c, store: cached('k:<<id>>', ({ id }) => ({ id }), { ttl: 600, client: c }) }
+  }
+  // Filled by a client without the tier: nothing is tracked before the measured reads.
+  const filler = open(false)
   const bcastTarget = new Redis(server.url, { protocol: 2 })
   const bcastData = new Redis(server.url)
+  const { c: client, store } = open(true)
   try {
-    // Fill, then read every key once through the tracking connection.
-    for (let from = 0; from < KEYS; from += 1000) await store.getMany(Array.from({ length: 1000 }, (_, i) => ({ id: from + i })))
+    // One client fills, another (with the tier) reads every key once.
+    for (let from = 0; from < KEYS; from += 1000) await filler.store.getMany(Array.from({ length: 1000 }, (_, i) => ({ id: from + i })))
+    await filler.c.close()
     await raw.call('MEMORY', 'PURGE').catch(() => {})
     const before = await usedMemory(raw)
     const trackedBefore = await trackedKeys(raw)
@@ -124,6 +130,7 @@ export async function serverCost({ server, log }) {
     for (let i = 0; i < WRITES; i++) await store.set({ id: i }, { id: i, v: 2 })
     await bcastData.ping()
     await raw.ping()
+    // Each set writes two keys under the prefix: the value and its store's index.
     const row = { keys: trackedAfter - trackedBefore, bytesPerTrackedKey: perKey, bcastWrites: WRITES, bcastInvalidationsToAnIdleProcess: messages }
     log(`  i: server memory per tracked key ${perKey.toFixed(0)} B (${row.keys} keys tracked); BCAST: ${messages} invalidations for ${WRITES} writes to a process that read none`)
     return row
@@ -136,7 +143,7 @@ export async function serverCost({ server, log }) {
 }
 
 /**
- * Hit ratio of the tier's eviction on a Zipf workload: LRU alone against LRU behind TinyLFU's
+ * Hit ratio of the tier's eviction on a Zipf workload: LRU alone against CLOCK behind TinyLFU's
  * admission (what tier.ts does), same capacity, same access sequence.
  */
 export function evictionHitRatio({ log }) {
@@ -149,7 +156,7 @@ export function evictionHitRatio({ log }) {
       const lru = lruHitRatio(sequence, capacity)
       const tiny = tierHitRatio(sequence, capacity)
       rows.push({ s, capacity, lru, tinyLfu: tiny })
-      log(`  i: Zipf s=${s}, ${capacity} entries: LRU ${(lru * 100).toFixed(1)}%, TinyLFU+LRU ${(tiny * 100).toFixed(1)}%`)
+      log(`  i: Zipf s=${s}, ${capacity} entries: LRU ${(lru * 100).toFixed(1)}%, CLOCK+TinyLFU ${(tiny * 100).toFixed(1)}%`)
     }
   }
   return rows
