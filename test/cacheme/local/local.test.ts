@@ -62,6 +62,14 @@ describe('local tier (standalone)', () => {
     const a = await copies.store.get({ id: 1 })
     a.by = 'mutated'
     expect(await copies.store.get({ id: 1 })).toEqual({ id: 1, by: 'fetch 1' })
+    // Every value handed out is mutated, the one of the read that filled the tier included.
+    for (let i = 0; i < 50; i++) {
+      const before = copies.log.ops.length
+      const value = await copies.store.get({ id: 9 })
+      value.by = 'mutated'
+      if (copies.log.ops.slice(before).includes('LOCAL')) break
+    }
+    expect(await copies.store.get({ id: 9 })).toEqual({ id: 9, by: 'fetch 2' })
     const shared = reader(standalone.url, { shared: true })
     await warmLocal(() => shared.store.get({ id: 1 }), shared.log)
     expect(await shared.store.get({ id: 1 })).toBe(await shared.store.get({ id: 1 }))

@@ -2,7 +2,7 @@ import { Tracking, type TrackingSink } from '../backends/tracking.js'
 import type { RedisInstance } from '../client/options.js'
 import type { ValueFrame } from '../codec/frame.js'
 import { resolveLocal, type StoreLocal } from './options.js'
-import { copyable } from './copy.js'
+import { copyable, copyValue } from './copy.js'
 import { LocalTier, type LocalEntry, type Ticket } from './tier.js'
 
 export type { LocalEntry, Ticket }
@@ -65,8 +65,9 @@ export class LocalReads implements TrackingSink {
     if (storeTtlMs > 0) ttlMs = Math.min(ttlMs, storeTtlMs)
     const bytes = frame.bytes.length
     const keep = this.shared ? { handout: 'shared' as const, value, frame: undefined, bytes }
-      // A copy of the decoded structure is cheaper than decoding the bytes again, where it is faithful.
-      : copyable(value) ? { handout: 'copy' as const, value, frame: undefined, bytes }
+      // A copy of the decoded structure is cheaper than decoding the bytes again, where it is
+      // faithful. Kept as a copy of its own: the caller of this read gets `value` and may mutate it.
+      : copyable(value) ? { handout: 'copy' as const, value: copyValue(value), frame: undefined, bytes }
       : { handout: 'decode' as const, value: undefined, frame: ownBytes(frame), bytes }
     this.tier.fill(key, ticket, keep, store, ttlMs, Date.now())
   }
