@@ -253,6 +253,16 @@ describe('local tier (standalone)', () => {
     }
   })
 
+  it('a closed client behaves as without the tier', async () => {
+    const outcome = async (local: boolean) => {
+      const r = readerOf(standalone.url, local)
+      await r.store.get({ id: 1 })
+      await r.client.close()
+      return r.store.get({ id: 1 }).then((value) => ({ value }), (error: Error) => ({ error: error.message }))
+    }
+    expect(await outcome(true)).toEqual(await outcome(false))
+  })
+
   it('validates its options, naming the bad value', () => {
     expect(() => createClient({ local: { maxEntries: 0 } })).toThrow(/local\.maxEntries must be an integer >= 1, got number 0/)
     expect(() => createClient({ local: { maxBytes: 'lots' } })).toThrow(/local\.maxBytes .* got "lots"/)

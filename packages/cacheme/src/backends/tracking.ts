@@ -72,7 +72,7 @@ export class Tracking {
 
   /** The node a read of `key` goes to now (a cluster: its slot's master), for the ticket of that read. */
   nodeOf(key: string): TrackedNode {
-    if (!this.#cluster) return this.#nodes.get('redis')!
+    if (!this.#cluster) return this.#nodes.get('redis') ?? this.#unknown // closed: nothing is kept
     const owner = (this.#redis as Cluster).slots[calculateSlot(key)]?.[0]
     return (owner !== undefined ? this.#nodes.get(owner) : undefined) ?? this.#unknown
   }
