@@ -7,8 +7,8 @@
 //   c.defineStore?.(i)         // the library's unit of cache definition, for the memory scenario
 //   await c.close()
 //
-// Each peer runs with Redis only (no in-memory tier: cacheme has none) at its documented best
-// settings. Peers that take an ioredis client get one with enableAutoPipelining (it only helps
+// Each peer runs with Redis only (no in-memory tier, as cacheme without `local`) at its
+// documented best settings; `localContestants` (bench/local.mjs) are the two-tier ones. Peers that take an ioredis client get one with enableAutoPipelining (it only helps
 // them under 100 parallel callers); @keyv/redis and the cachified adapter use node-redis, which
 // pipelines same-tick commands by itself.
 import { cached, createClient } from 'cacheme'
@@ -163,9 +163,85 @@ const asyncCacheDedupe = {
   },
 }
 
+/**
+ * The local tier's peers (bench/scenarios/i-local.mjs): two-tier caches whose in-process tier is
+ * kept coherent across processes. Their values are the same record; each decodes per get, as
+ * cacheme's `local: true` does (a fresh copy).
+ */
+const cachemeLocal = cachemeWithClient('cacheme local', { local: true })
+const cachemeLocalShared = cachemeWithClient('cacheme local shared', { local: { shared: true } })
+
+function cachemeWithClient(name, clientOptions) {
+  return {
+    name,
+    async open({ url, prefix, ttlSeconds, fetch }) {
+      const client = createClient({ redis: url, ...clientOptions })
+      const store = cached(`${prefix}:<<id>>`, ({ id }) => fetch(id), { ttl: ttlSeconds, client })
+      return {
+        get: (id) => store.get({ id }),
+        set: (id, value) => store.set({ id }, value),
+        close: () => client.close(),
+      }
+    },
+  }
+}
+
+/** node-redis 5's client-side cache: RESP3 and CLIENT TRACKING on the connection, JSON values. */
+const nodeRedisCsc = {
+  name: 'node-redis 5 client-side cache',
+  async open({ url, prefix, ttlSeconds, fetch }) {
+    const { createClient: createRedis } = await import('redis')
+    const redis = createRedis({ url, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 100_000, evictPolicy: 'LRU' } })
+    redis.on('error', () => {})
+    await redis.connect()
+    const keyOf = (id) => `${prefix}:${id}`
+    return {
+      async get(id) {
+        const text = await redis.get(keyOf(id))
+        if (text !== null) return JSON.parse(text)
+        const value = await fetch(id)
+        await redis.set(keyOf(id), JSON.stringify(value), { EX: ttlSeconds })
+        return value
+      },
+      set: (id, value) => redis.set(keyOf(id), JSON.stringify(value), { EX: ttlSeconds }),
+      close: () => redis.close(),
+    }
+  },
+}
+
+/** bentocache with its memory tier (L1), Redis (L2) and the Redis bus that tells other processes' L1s of writes. */
+const bentocacheTwoTier = {
+  name: 'bentocache L1+L2+bus',
+  async open({ url, prefix, ttlSeconds, fetch }) {
+    const { BentoCache, bentostore } = await import('bentocache')
+    const { redisDriver, redisBusDriver } = await import('bentocache/drivers/redis')
+    const { memoryDriver } = await import('bentocache/drivers/memory')
+    const connection = new Redis(url, { enableAutoPipelining: true })
+    const { hostname, port } = new URL(url)
+    const bento = new BentoCache({
+      default: 'tiers',
+      prefix,
+      stores: {
+        tiers: bentostore()
+          .useL1Layer(memoryDriver({ maxSize: '64mb', maxItems: 100_000 }))
+          .useL2Layer(redisDriver({ connection }))
+          .useBus(redisBusDriver({ connection: { host: hostname, port: Number(port) } })),
+      },
+    })
+    const ttl = `${ttlSeconds}s`
+    return {
+      get: (id) => bento.getOrSet({ key: String(id), ttl, factory: () => fetch(id) }),
+      set: (id, value) => bento.set({ key: String(id), value, ttl }),
+      close: async () => { await bento.disconnectAll() },
+    }
+  },
+}
+
 const rawPlain = rawContestant('ioredis GET+decode', {})
 const rawAuto = rawContestant('ioredis auto-pipelined', { enableAutoPipelining: true })
 
 /** In table order: the two baselines, cacheme, then the peers. */
 export const contestants = [rawPlain, rawAuto, cacheme, bentocache, cacheManager, cachified, asyncCacheDedupe]
 export { cacheme, cachemeNoSingleflight }
+/** Scenario (i), the local tier: cacheme's two settings and the coherent two-tier peers. */
+export const localContestants = [cachemeLocal, cachemeLocalShared, nodeRedisCsc, bentocacheTwoTier]

@@ -8,6 +8,7 @@ import { fetcherErrorConformance } from './fetcher-errors.js'
 import { freshnessConformance } from './freshness.js'
 import { invalidateAllConformance } from './invalidate-all.js'
 import { keyConformance } from './keys.js'
+import { localConformance } from './local.js'
 import { loggerConformance } from './logger.js'
 import { passwordConformance } from './passwords.js'
 import { pipelineConformance } from './pipelines.js'
@@ -45,6 +46,7 @@ export function runConformance(backend: BackendUnderTest): void {
     batchConformance(backend)
     freshnessConformance(backend)
     batchTagConformance(backend)
+    localConformance(backend)
     // Only backends behind a network have round trips or passwords to check.
     if (backend.counting) roundTripConformance(backend, backend.counting)
     if (backend.counting) batchRoundTripConformance(backend, backend.counting)

@@ -50,6 +50,11 @@ export interface CheckResult {
   /** Violations per read path and per write op. */
   violationsByVia: Record<string, number>
   violationsByOp: Record<string, number>
+  /**
+   * Per violation, how long after the first write newer than what it returned the read started:
+   * with a local tier, the invalidation delivery window as the readers saw it (sorted, ms).
+   */
+  staleWindowsMs: number[]
   readErrors: string[]
   writeErrors: string[]
 }
@@ -88,7 +93,7 @@ export function checkReadAfterWrite(processes: readonly ProcessRecords[]): Check
 
   const result: CheckResult = {
     reads: 0, failedReads: 0, wrongItem: 0, writes: writeCount, failedWrites: 0, fetches: 0,
-    violations: 0, examples: [], violationsByVia: {}, violationsByOp: {}, readErrors: [], writeErrors: [],
+    violations: 0, examples: [], violationsByVia: {}, violationsByOp: {}, staleWindowsMs: [], readErrors: [], writeErrors: [],
   }
   for (const p of processes) {
     result.fetches += p.fetches.length / 2
@@ -115,8 +120,12 @@ export function checkReadAfterWrite(processes: readonly ProcessRecords[]): Check
       result.violationsByVia[violation.via] = (result.violationsByVia[violation.via] ?? 0) + 1
       result.violationsByOp[violation.writeOp] = (result.violationsByOp[violation.writeOp] ?? 0) + 1
       if (result.examples.length < 10) result.examples.push(violation)
+      const list = writesById.get(id)!
+      const firstNewer = list.find((w) => w.version > version && w.resolvedNs < startNs) ?? write
+      result.staleWindowsMs.push((startNs - firstNewer.resolvedNs) / 1e6)
     }
   }
+  result.staleWindowsMs.sort((a, b) => a - b)
   return result
 }
 

@@ -20,6 +20,8 @@ export interface FleetOptions {
   processes?: number
   /** The client `timeout` (ms); default: the runtime's. */
   timeoutMs?: number
+  /** The client option `local` of every process (JSON); default: none. */
+  local?: unknown
   /** A source-of-truth server to use; default: a private one, stopped by `close()`. */
   db?: RedisServer
 }
@@ -92,6 +94,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       if ('redis' in options.cache) env.REDIS_URL = options.cache.redis
       else env.CLUSTER_SEEDS = options.cache.cluster.join(',')
       if (options.timeoutMs !== undefined) env.TIMEOUT_MS = String(options.timeoutMs)
+      if (options.local !== undefined) env.LOCAL = JSON.stringify(options.local)
       children = await startChildren(processes, CHILD, { env })
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 // One process of the read-after-write checker (see workload.mjs), driven by run.ts over IPC.
 // env: REDIS_URL or CLUSTER_SEEDS (comma-separated) for the cache, DB_URL (the source of truth),
-// PREFIX, TIMEOUT_MS (optional), BASE_NS (the shared time base, a decimal string).
+// PREFIX, TIMEOUT_MS and LOCAL (the client's `local` option as JSON; optional), BASE_NS (the shared time base, a decimal string).
 import { createRequire } from 'node:module'
 import { serve } from '../child-runtime.mjs'
 import { createClient } from 'cacheme'
@@ -14,6 +14,7 @@ const client = createClient({
   ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
   prefix: env.PREFIX,
   ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
+  ...(env.LOCAL ? { local: JSON.parse(env.LOCAL) } : {}),
   logger: { log(_store, _key, op) { ops[op] = (ops[op] ?? 0) + 1 } },
 })
 const db = new Redis(env.DB_URL)

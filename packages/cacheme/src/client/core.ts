@@ -5,6 +5,7 @@ import { RedisBackend } from '../backends/redis.js'
 import { CacheUnavailableError } from '../errors.js'
 import type { HeldMarker, HerdContext } from '../herd/herd.js'
 import { SubscriberHub } from '../herd/hub.js'
+import { LocalReads } from '../local/local.js'
 import { Flights } from '../store/flights.js'
 import { TickBatcher, type Sink } from './batcher.js'
 import { TimeBudget, UNBOUNDED, type Budget } from './budget.js'
@@ -42,6 +43,8 @@ export class ClientCore implements HerdContext {
   readonly flights: Flights
   readonly #sets: TickBatcher<SetEntry, Error | undefined>
   readonly #dels: TickBatcher<IndexedKey, Error | undefined>
+  /** The local tier (client option `local`, on Redis only), or undefined. */
+  readonly local: LocalReads | undefined
   readonly #logger: Logger | undefined
   #hub: SubscriberHub | undefined
   #closed = false
@@ -57,6 +60,9 @@ export class ClientCore implements HerdContext {
     this.backend = connection.redis
       ? new RedisBackend(connection.redis, { owned: connection.owned, timeoutMs: this.timeoutMs, secrets: this.secrets })
       : new MemoryBackend()
+    this.local = connection.redis && options.local !== undefined && options.local !== false
+      ? new LocalReads(options.local, connection.redis, (error) => this.log('', '', 'ERROR', { error }))
+      : undefined
     this.lookups = new TickBatcher((keys, deliver) => this.#guard(() => this.backend.get(keys, deliver), keys.length))
     this.flights = new Flights(this.lookups)
     this.#sets = new TickBatcher((entries, deliver) => this.#guard(() => this.backend.set(entries, deliver), entries.length))
@@ -118,6 +124,7 @@ export class ClientCore implements HerdContext {
     if (this.#closed) return
     this.#closed = true
     this.#hub?.close()
+    this.local?.close()
     const held = [...this.held]
     if (held.length > 0) {
       await this.budget().spend(Promise.allSettled(held.map((m) => this.backend.lock.release(m.key, m.head, null)))).catch(() => {})

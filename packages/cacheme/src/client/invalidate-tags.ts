@@ -15,6 +15,10 @@ export async function invalidateTags(core: ClientCore, tags: unknown): Promise<n
     throw new CacheUnavailableError(`cacheme: invalidateTags of ${label} was not applied: the client is closed`, { outcome: 'not-applied' })
   }
   if (list.length === 0) return 0
+  // The local tier doesn't know keys' tags: this process's copies are all dropped, before (a read
+  // on the wire meanwhile isn't kept: its ticket goes too) and after, so none outlives the call.
+  // Other processes' copies go when Redis's invalidations of the deleted keys reach them.
+  core.local?.invalidate(null)
   try {
     return await core.backend.delTagged(list.map((tag) => tagSet(core.prefix, tag)), pendingFills(core.prefix))
   } catch (error) {
@@ -24,5 +28,7 @@ export async function invalidateTags(core: ClientCore, tags: unknown): Promise<n
       `cacheme: invalidateTags of ${label} may or may not have been applied: ${cause.message.replace(/^cacheme: /, '')}`,
       { outcome: 'unknown', cause },
     )
+  } finally {
+    core.local?.invalidate(null)
   }
 }

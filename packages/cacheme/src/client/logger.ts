@@ -1,5 +1,5 @@
 /** What happened to one cache operation; see the README's Logger section. */
-export type CacheOp = 'HIT' | 'MISS' | 'FETCH' | 'WAIT' | 'STALE' | 'ERROR'
+export type CacheOp = 'HIT' | 'LOCAL' | 'MISS' | 'FETCH' | 'WAIT' | 'STALE' | 'ERROR'
 
 /** More about one op: for `ERROR`, what failed (its message carries no secret); for `STALE`, the failed fetch it stands in for, if any. */
 export interface OpDetail {

@@ -1,6 +1,7 @@
 import { Redis, Cluster } from 'ioredis'
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis'
 import { checkOptions } from '../check-options.js'
+import { resolveLocal, type LocalOptions } from '../local/options.js'
 import { describeValue } from '../describe.js'
 import type { Logger } from './logger.js'
 import { Secrets } from './secrets.js'
@@ -27,9 +28,15 @@ export interface ClientOptions {
    * and `set`, `invalidate` and `invalidateAll` reject with CacheUnavailableError. Default 1000 ms.
    */
   timeout?: number | string
+  /**
+   * A local tier in process memory in front of Redis, kept coherent by Redis's invalidations
+   * (`CLIENT TRACKING`): `true` for the defaults, or its bounds. Off when absent. On the memory
+   * backend it is accepted and changes nothing.
+   */
+  local?: boolean | LocalOptions
 }
 
-const KNOWN = ['redis', 'cluster', 'clusterOptions', 'prefix', 'logger', 'timeout'] as const
+const KNOWN = ['redis', 'cluster', 'clusterOptions', 'prefix', 'logger', 'timeout', 'local'] as const
 
 /**
  * Options of the connections the client creates (the user's own instances keep theirs): a
@@ -59,6 +66,7 @@ export function validateClientOptions(options: unknown): ClientOptions {
     throw new TypeError(`cacheme: logger must be an object with a log(store, key, op, detail) method, got ${describeValue(o.logger)}`)
   }
   if (o.timeout !== undefined) resolveTimeout(o.timeout)
+  resolveLocal(o.local)
   if (o.redis !== undefined && o.cluster !== undefined) {
     throw new TypeError(`cacheme: give either 'redis' or 'cluster', not both`)
   }

@@ -11,7 +11,7 @@ export interface Counters {
   errors: number
 }
 
-const FIELD: Partial<Record<CacheOp, keyof Counters>> = { HIT: 'hits', MISS: 'misses', FETCH: 'fetches', WAIT: 'waits', STALE: 'stale', ERROR: 'errors' }
+const FIELD: Partial<Record<CacheOp, keyof Counters>> = { HIT: 'hits', LOCAL: 'localHits', MISS: 'misses', FETCH: 'fetches', WAIT: 'waits', STALE: 'stale', ERROR: 'errors' }
 
 function zero(): Counters {
   return { hits: 0, localHits: 0, misses: 0, fetches: 0, waits: 0, stale: 0, errors: 0 }

@@ -4,6 +4,7 @@ import { resolveCodec, type CodecOption, type ValueFormat } from '../codec/codec
 import { describeValue } from '../describe.js'
 import type { FetchMany } from '../herd/batch.js'
 import type { LockSettings } from '../herd/herd.js'
+import { resolveStoreLocal, type StoreLocal, type StoreLocalOption } from '../local/options.js'
 import { parseTtl } from '../template/parse-duration.js'
 import { StoreTags, type TagsOption } from './tags.js'
 import type { FreshnessPolicy } from '../herd/freshness.js'
@@ -44,6 +45,8 @@ export interface StoreOptions<T = unknown, P = never> extends FreshnessOptions {
    * (`refresh()`, a key taken over after waiting on another process).
    */
   fetchMany?: FetchMany<P, T>
+  /** The client's local tier for this store: `false` keeps it out, `{ ttl }` keeps its values locally at most this long (capped at the client's `local.ttl`). */
+  local?: StoreLocalOption
 }
 
 export interface NormalizedOptions<T> {
@@ -57,9 +60,11 @@ export interface NormalizedOptions<T> {
   tags: StoreTags | undefined
   fetchMany: FetchMany<any, T> | undefined
   fresh: FreshnessPolicy
+  /** undefined: the client's local tier as it is. */
+  local: StoreLocal | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags', 'fetchMany', ...FRESHNESS_OPTIONS] as const
+const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags', 'fetchMany', 'local', ...FRESHNESS_OPTIONS] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
@@ -103,6 +108,7 @@ export function normalizeOptions<T>(
     tags: options.tags === undefined ? undefined : new StoreTags(options.tags, name, template, placeholders),
     fetchMany,
     fresh: normalizeFreshness(options, name),
+    local: resolveStoreLocal(options.local, name),
   }
 }
 

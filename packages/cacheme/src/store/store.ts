@@ -6,6 +6,7 @@ import { defaultClient } from '../client/default-client.js'
 import { tracedFetch, tracedGet, tracingGets } from '../client/tracing.js'
 import { checkOptions } from '../check-options.js'
 import { NOT_A_VALUE } from '../codec/codec.js'
+import type { Frame, ValueFrame } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
 import { BatchLoader } from '../herd/batch.js'
@@ -13,6 +14,7 @@ import { FetchControl, type FetchContext } from '../herd/fetch-control.js'
 import { physicalTtl, stamp } from '../herd/freshness.js'
 import { refresh, type Load } from '../herd/herd.js'
 import { settle } from '../herd/revalidate.js'
+import { copyValue, type LocalReads, type LocalEntry, type Ticket } from '../local/local.js'
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { ManyGet } from './get-many.js'
@@ -33,6 +35,9 @@ export interface GetManyOptions {
   settle?: boolean
 }
 
+
+/** A locally kept value with earlyRefresh leaves the tier this many δ·β before its fresh-until (XFetch draws past it come from Redis reads). */
+const EARLY_MARGIN = 3
 /**
  * A typed cache over one key template. Create one with `cached()`.
  *
@@ -88,6 +93,10 @@ export class Store<P extends object = Params, T = unknown> {
       }
       const core = coreOf(this.#client())
       const key = this.#keyOn(core, params)
+      // A local hit, untraced: no closures to build (traced, it is looked up inside the trace below).
+      const local = signal === undefined && !tracingGets() ? this.#fromLocal(core, key) : undefined
+      if (local !== undefined) return local
+      // (#lookupAndSettle looks in the local tier first too: for getMany, getP and a traced get.)
       const load = () => this.#lookupAndSettle(core, key, params)
       flight = tracingGets() ? tracedGet(this.name, () => shortKey(core, key), () => this.#shared(core, key, load)) : this.#shared(core, key, load)
       if (signal !== undefined) return withAbort(flight, signal)
@@ -109,7 +118,8 @@ export class Store<P extends object = Params, T = unknown> {
       const core = coreOf(this.#client())
       const keys = new Array<string>(paramsList.length)
       for (let i = 0; i < keys.length; i++) keys[i] = this.#keyOn(core, paramsList[i]!)
-      if (this.#batches) return this.#getEach(core, keys, paramsList, options?.settle === true)
+      // With fetchMany or a local tier, key by key: through the batch's tickets / the tier's.
+      if (this.#batches || this.#localOf(core)) return this.#getEach(core, keys, paramsList, options?.settle === true)
       // One batch entry per distinct key, answers into one array; only a key that is not a hit
       // gets a promise (the herd's), so a warm getMany costs one promise, not one per key.
       const started = performance.now()
@@ -164,7 +174,12 @@ export class Store<P extends object = Params, T = unknown> {
     const core = coreOf(this.#client())
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
-    return refresh(this.#loadOf(core, key, params, core.budget()))
+    core.local?.drop(key)
+    try {
+      return await refresh(this.#loadOf(core, key, params, core.budget()))
+    } finally {
+      core.local?.drop(key)
+    }
   }
 
   /** Stores a value (over a fill in flight too, which then no longer stores its own). */
@@ -174,7 +189,10 @@ export class Store<P extends object = Params, T = unknown> {
     core.flights.forget(key)
     const { bytes, ttlMs } = stamp(this.#options.format.write(value), this.#options.ttlMs, 0, this.#options.fresh)
     const tags = this.#options.tags?.valueTags(core.prefix, params, value)
+    // This process's write drops its local copy before and after (a read on the wire meanwhile isn't kept).
+    core.local?.drop(key)
     const failure = await core.set({ key, index: this.#index(core, this.#version()), tags, value: bytes, ttlMs })
+    core.local?.drop(key)
     if (failure) throw this.#writeFailed(core, 'set', key, failure)
   }
 
@@ -185,7 +203,9 @@ export class Store<P extends object = Params, T = unknown> {
     // Later gets here start afresh instead of joining a load that began before; the DEL also
     // removes a lock marker, which fences off that load's write.
     core.flights.forget(key)
+    core.local?.drop(key)
     const failure = await core.del({ key, index: this.#index(core, this.#version()) })
+    core.local?.drop(key)
     if (failure) throw this.#writeFailed(core, 'invalidate', key, failure)
   }
 
@@ -196,9 +216,12 @@ export class Store<P extends object = Params, T = unknown> {
     const index = this.#index(core, v)
     try {
       if (core.closed) throw new CacheUnavailableError('cacheme: the client is closed', { outcome: 'not-applied' })
+      core.local?.dropStore(this.name)
       return await core.backend.delIndexed(index)
     } catch (error) {
       throw this.#writeFailed(core, 'invalidateAll', `${index.head}${index.tail}`, error, 'unknown')
+    } finally {
+      core.local?.dropStore(this.name)
     }
   }
 
@@ -222,6 +245,11 @@ export class Store<P extends object = Params, T = unknown> {
    */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
     const started = performance.now()
+    const served = this.#fromLocal(core, key) // getMany, getP (get() looked already)
+    if (served !== undefined) return served
+    const local = this.#localOf(core)
+    // The ticket goes in before the read is sent: an invalidation meanwhile removes it (local/tier.ts).
+    const ticket = local?.reserve(key)
     const batch = this.#batches?.join(core)
     let found: Buffer | null | Error
     let load: Load<T>
@@ -229,18 +257,24 @@ export class Store<P extends object = Params, T = unknown> {
       found = await core.get(key)
     } catch (error) {
       batch?.skip()
+      if (ticket) local!.release(key, ticket)
       throw error
     }
     if (found instanceof Buffer) {
       // The hot path, a hit, without building the miss's Load (herd.ts afterLookup() does the
       // same); bytes that are not a decodable value without freshness metadata go on to settle(),
       // which judges an aged value (herd/revalidate.ts) or says what the bytes are.
-      const value = this.#options.format.hit(found)
+      const { format } = this.#options
+      const value = format.hit(found)
       if (value !== NOT_A_VALUE) {
+        if (ticket) local!.keep(key, ticket, format.read(found) as ValueFrame, value, this.name, this.#options.local, this.#options.ttlMs)
         core.log(this.name, key, 'HIT')
         batch?.skip()
         return value
       }
+      if (ticket) this.#keepFresh(local!, key, ticket, format.read(found))
+    } else if (ticket) {
+      local!.release(key, ticket)
     }
     try {
       load = this.#loadOf(core, key, params, core.budget(performance.now() - started))
@@ -252,6 +286,47 @@ export class Store<P extends object = Params, T = unknown> {
     if (batch && !(found instanceof Buffer && this.#options.format.read(found).kind === 'value')) return batch.settle(load, params, found)
     batch?.skip()
     return settle(load, found)
+  }
+
+  /**
+   * A value with freshness metadata is kept locally only while it is fresh (until its fresh-until,
+   * less an early refresh's margin), so every judgement past it (STALE, a refresh) is made on
+   * Redis's copy; anything else read is not kept.
+   */
+  #keepFresh(local: LocalReads, key: string, ticket: Ticket, frame: Frame): void {
+    const now = Date.now()
+    const meta = frame.kind === 'value' ? frame.fresh : undefined
+    const margin = meta ? meta.deltaMs * meta.beta * EARLY_MARGIN : 0
+    if (!meta || meta.freshUntil < 0 || meta.freshUntil - margin <= now) return local.release(key, ticket)
+    let value: T
+    try {
+      value = this.#options.format.decode(frame as ValueFrame)
+    } catch {
+      return local.release(key, ticket)
+    }
+    local.keep(key, ticket, frame as ValueFrame, value, this.name, this.#options.local, Math.floor(meta.freshUntil - margin - now))
+  }
+
+  /** The client's local tier unless this store opted out (`local: false`). */
+  #localOf(core: ClientCore): LocalReads | undefined {
+    return this.#options.local === false ? undefined : core.local
+  }
+
+  /** A value served from the local tier (op LOCAL): a fresh copy (local/copy.ts) or decode, or under `shared` the one instance. */
+  #fromLocal(core: ClientCore, key: string): Promise<T> | undefined {
+    const entry: LocalEntry | undefined = this.#localOf(core)?.lookup(key)
+    if (entry === undefined) return undefined
+    let value: T
+    try {
+      value = entry.handout === 'shared' ? entry.value as T
+        : entry.handout === 'copy' ? copyValue(entry.value as T)
+        : this.#options.format.decode(entry.frame!)
+    } catch {
+      core.local!.drop(key)
+      return undefined
+    }
+    core.log(this.name, key, 'LOCAL')
+    return Promise.resolve(value)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
