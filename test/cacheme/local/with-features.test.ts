@@ -5,16 +5,20 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
-import { opLog, until, warmLocal } from './helpers.js'
+import { opLog, tierOf, until, warmLocal } from './helpers.js'
 
 describe('local tier with freshness, tags and getMany (standalone)', () => {
   const { standalone } = inject('redis')
   const clients: Client[] = []
   afterAll(async () => { await Promise.all(clients.map((c) => c.close())) })
+  const prefixes = new Map<Client, string>()
+  const coreOfPrefix = (c: Client) => prefixes.get(c)!
   const client = () => {
     const log = opLog()
-    const c = createClient({ redis: standalone.url, prefix: `localx-${randomUUID().slice(0, 8)}`, local: true, logger: log.logger })
+    const prefix = `localx-${randomUUID().slice(0, 8)}`
+    const c = createClient({ redis: standalone.url, prefix, local: true, logger: log.logger })
     clients.push(c)
+    prefixes.set(c, prefix)
     return { client: c, log }
   }
 
@@ -58,5 +62,23 @@ describe('local tier with freshness, tags and getMany (standalone)', () => {
     const ops = log.ops.slice(before)
     expect(ops).toContain('LOCAL')
     expect(ops).toContain('FETCH')
+  })
+
+  it('a value served locally is never joined by a later call: after another client\'s write, getMany and getP read the new value', async () => {
+    const { client: c, log } = client()
+    const writer = createClient({ redis: standalone.url, prefix: coreOfPrefix(c) })
+    clients.push(writer)
+    const read = cached('joined:<<id>>', ({ id }: { id: number }) => ({ id, v: 'fetched' }), { ttl: '1m', client: c })
+    const write = cached('joined:<<id>>', ({ id }: { id: number }) => ({ id, v: 'writer fetched' }), { ttl: '1m', client: writer })
+    await warmLocal(() => read.get({ id: 1 }), log)
+    expect(await read.getMany([{ id: 1 }])).toEqual([{ id: 1, v: 'fetched' }])
+    // No lookup is sent by the reader from here on until the write's invalidation arrives.
+    await write.set({ id: 1 }, { id: 1, v: 'written' })
+    await until('the invalidation reached the reader', () => tierOf(c).size === 0)
+    expect(await read.getMany([{ id: 1 }])).toEqual([{ id: 1, v: 'written' }])
+    const pipeline = c.pipeline()
+    const viaP = read.getP(pipeline, { id: 1 })
+    await pipeline.execute()
+    expect(await viaP).toEqual({ id: 1, v: 'written' })
   })
 })

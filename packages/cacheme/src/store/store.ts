@@ -235,6 +235,10 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   #shared(core: ClientCore, key: string, load: () => Promise<T>): Promise<T> {
+    // A local hit is never a flight: it sends no lookup, so the open batch (which ends a flight's
+    // joinable life) would not move on, and later callers would join it past an invalidation.
+    const local = this.#fromLocal(core, key)
+    if (local !== undefined) return local
     return this.#options.singleflight ? core.flights.run(key, load) : load()
   }
 
