@@ -2,7 +2,7 @@ import type { AcquireResult, BatchLock, BatchSettle, HeldLock, IndexName, Indexe
 import { tracedFetch } from '../client/tracing.js'
 import { frameMarker } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
-import { FetchManyError } from '../errors.js'
+import { FetchManyError, FetchTimeoutError } from '../errors.js'
 import { stamp } from './freshness.js'
 import { afterLookup, afterRace, logForeign, newToken, notifyFailed, type HeldMarker, type HerdContext, type Load } from './herd.js'
 import { encodeNotice, valueNotice, type Notice } from './notice.js'
@@ -26,7 +26,7 @@ import { encodeNotice, valueNotice, type Notice } from './notice.js'
  */
 
 export interface FetchManyContext {
-  /** Aborted when the call is given up (reserved for the fetch time-outs; never aborted today). */
+  /** Aborted when the store's `fetchTimeout.hard` passes (its callers then reject with FetchTimeoutError). */
   readonly signal: AbortSignal
 }
 
@@ -37,6 +37,12 @@ export type FetchMany<P, T> = (paramsList: P[], ctx: FetchManyContext) => readon
 export interface BatchContext extends HerdContext {
   readonly backend: { readonly lock: Lock; readonly batchLock: BatchLock }
   readonly lookups: { readonly batch: number }
+  readonly prefix: string
+}
+
+/** A key as errors and the logger name it: without the client's prefix. */
+function shortKey(core: BatchContext, key: string): string {
+  return key.startsWith(`${core.prefix}:`) ? key.slice(core.prefix.length + 1) : key
 }
 
 /** One store's batches: a lookup joins the batch of its client's lookup batch (its tick). */
@@ -218,12 +224,16 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   let values: readonly T[]
   const started = performance.now()
   try {
-    values = await callFetchMany(store, fetchMany, toFetch)
+    values = await callFetchMany(store, fetchMany, toFetch, entries[0]!.load.fresh.hardMs, shortKey(core, toFetch[0]!.load.key))
   } catch (error) {
     stopExtending()
-    const failure = error as FetchManyError
+    const failure = error as FetchManyError | FetchTimeoutError
     const message = core.secrets.redact(failure.message)
-    await settle(core, held, (e) => ({ value: null, notice: { token: e.token, kind: 'error', message } }), true)
+    // Waiters everywhere learn it as for a lone fetch: a timeout (FetchTimeoutError) or an error.
+    const notice = (e: Entry<P, T>): Notice => failure instanceof FetchTimeoutError
+      ? { token: e.token, kind: 'timeout', timeoutMs: failure.timeoutMs, key: failure.key }
+      : { token: e.token, kind: 'error', message }
+    await settle(core, held, (e) => ({ value: null, notice: notice(e) }), true)
     for (const entry of toFetch) entry.reject(failure)
     return
   }
@@ -251,14 +261,25 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
 }
 
 /** One call of the store's fetchMany, checked: one value per params, or a FetchManyError naming the store and the lengths. */
-async function callFetchMany<P, T>(store: string, fetchMany: FetchMany<P, T>, entries: Entry<P, T>[]): Promise<readonly T[]> {
+async function callFetchMany<P, T>(store: string, fetchMany: FetchMany<P, T>, entries: Entry<P, T>[], hardMs: number, firstKey: string): Promise<readonly T[]> {
   const count = entries.length
   const params = entries.map((e) => e.params)
-  const ctx: FetchManyContext = { signal: new AbortController().signal }
+  const abort = new AbortController()
+  const ctx: FetchManyContext = { signal: abort.signal }
   let values: unknown
   try {
-    values = await tracedFetch(store, () => entries.map((e) => e.load.key).join(' '), () => fetchMany(params, ctx))
+    const call = tracedFetch(store, () => entries.map((e) => e.load.key).join(' '), () => fetchMany(params, ctx))
+    values = hardMs <= 0 ? await call : await new Promise((resolve, reject) => {
+      // fetchTimeout.hard bounds the batch's one call as it bounds a lone fetch (fetch-control.ts).
+      const timer = setTimeout(() => {
+        const error = new FetchTimeoutError(store, firstKey, hardMs)
+        abort.abort(error)
+        reject(error)
+      }, hardMs)
+      call.then((value) => { clearTimeout(timer); resolve(value) }, (error: unknown) => { clearTimeout(timer); reject(error) })
+    })
   } catch (error) {
+    if (error instanceof FetchTimeoutError) throw error
     const reason = error instanceof Error ? error.message : String(error)
     throw new FetchManyError(store, count, undefined, `cacheme: fetchMany of store '${store}' failed for ${count} keys: ${reason}`, { cause: error })
   }

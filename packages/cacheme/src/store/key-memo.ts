@@ -19,13 +19,14 @@ export class KeyMemo {
 
   /** The remembered key of `value` on `client`; undefined: build it, then `remember` it. */
   find(client: object, value: string | number): string | undefined {
-    if (this.paused > 0) {
-      this.paused--
-      return undefined
-    }
+    // The client first: a paused memo must not remember another client's key under this one.
     if (this.client !== client) {
       this.keys.clear()
       this.client = client
+    }
+    if (this.paused > 0) {
+      this.paused--
+      return undefined
     }
     const key = this.keys.get(value)
     if (key !== undefined) this.hits++

@@ -287,7 +287,9 @@ export class Store<P extends object = Params, T = unknown> {
       throw error
     }
     // A value with freshness metadata is judged per key (a stale one is served, refreshed alone).
-    if (batch && !(found instanceof Buffer && this.#options.format.read(found).kind === 'value')) return batch.settle(load, params, found)
+    // A marker goes there too: it never joins a batch, and settle() puts a stale stand-in in front of its wait.
+    const kind = found instanceof Buffer ? this.#options.format.read(found).kind : undefined
+    if (batch && kind !== 'value' && kind !== 'marker') return batch.settle(load, params, found)
     batch?.skip()
     return settle(load, found)
   }
