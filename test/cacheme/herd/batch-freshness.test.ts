@@ -9,8 +9,8 @@ describe('fetchMany with freshness options (standalone)', () => {
   const { standalone } = inject('redis')
   const clients: Client[] = []
   afterAll(async () => { await Promise.all(clients.map((c) => c.close())) })
-  const client = (prefix: string, ops: CacheOp[] = []) => {
-    const c = createClient({ redis: standalone.url, prefix, logger: { log: (_s, _k, op) => { ops.push(op) } } })
+  const client = (prefix: string, ops: CacheOp[] = [], onOp?: (op: CacheOp) => void) => {
+    const c = createClient({ redis: standalone.url, prefix, logger: { log: (_s, _k, op) => { ops.push(op); onOp?.(op) } } })
     clients.push(c)
     return c
   }
@@ -32,7 +32,9 @@ describe('fetchMany with freshness options (standalone)', () => {
   it('staleIfError: a lookup that finds another client\'s failing fill of an expired value gets the old value (STALE)', async () => {
     const prefix = `bf-${randomUUID().slice(0, 8)}`
     const aOps: CacheOp[] = []
-    const a = client(prefix, aOps)
+    let waited!: () => void
+    const aWaits = new Promise<void>((resolve) => { waited = resolve })
+    const a = client(prefix, aOps, (op) => { if (op === 'WAIT') waited() })
     const b = client(prefix)
     const options = { ttl: '200ms', staleIfError: '1m' } as const
     const reader = cached('sie:<<id>>', ({ id }: { id: number }) => ({ id, by: 'a' }), {
@@ -48,6 +50,7 @@ describe('fetchMany with freshness options (standalone)', () => {
     const refreshing = refresher.get({ id: 1 }) // b takes the lock, keeping the expired value in its marker
     await fetchStarted
     const read = reader.get({ id: 1 })
+    await aWaits // a's lookup saw b's marker and waits on it (subscribed): only now does b's fetch fail
     fail()
     await expect(refreshing).resolves.toEqual({ id: 1, by: 'a' }) // b's own stand-in
     await expect(read).resolves.toEqual({ id: 1, by: 'a' })
