@@ -35,7 +35,6 @@ export interface GetManyOptions {
   settle?: boolean
 }
 
-
 /** A locally kept value with earlyRefresh leaves the tier this many δ·β before its fresh-until (XFetch draws past it come from Redis reads). */
 const EARLY_MARGIN = 3
 /**
@@ -137,8 +136,9 @@ export class Store<P extends object = Params, T = unknown> {
   }
 
   /**
-   * getMany of a store with `fetchMany`: each key's lookup joins the batch loader's ticket
-   * (#lookupAndSettle), so the misses of the whole list reach ONE fetchMany call.
+   * getMany key by key, through #lookupAndSettle: with `fetchMany` each lookup joins the batch
+   * loader's ticket, so the misses of the whole list reach ONE fetchMany call; with a local tier
+   * each key is served locally or reads Redis under its own placeholder (local/tier.ts).
    */
   #getEach(core: ClientCore, keys: string[], paramsList: readonly P[], settle: boolean): Promise<T[] | PromiseSettledResult<T>[]> {
     // A repeated key is loaded once, with or without singleflight; all lookups go in this tick's batch.
