@@ -1,7 +1,7 @@
 import { afterEach, expect, test, vi } from 'vitest'
-import { NodeHealth } from '../../../packages/cacheme/src/backends/node-health.js'
-import { Secrets } from '../../../packages/cacheme/src/client/secrets.js'
-import { CacheUnavailableError } from '../../../packages/cacheme/src/errors.js'
+import { NodeHealth } from '../../../packages/cacheme/dist/backends/redis.js'
+import { Secrets } from '../../../packages/cacheme/dist/client/secrets.js'
+import { CacheUnavailableError } from '../../../packages/cacheme/dist/errors.js'
 
 afterEach(() => {
   vi.useRealTimers()

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
-import { TickBatcher } from '../../../packages/cacheme/src/client/batcher.js'
+import { TickBatcher } from '../../../packages/cacheme/src/client/core.js'
 import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
 

@@ -1,4 +1,4 @@
-import { bounded } from './bounded.js'
+import { bounded } from '../backends/redis.js'
 import { CacheUnavailableError } from '../errors.js'
 
 /**

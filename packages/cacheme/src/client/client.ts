@@ -1,7 +1,7 @@
 import { readFrame, readJsonFrame } from '../codec/frame.js'
 import { describeValue } from '../describe.js'
 import { CacheUnavailableError } from '../errors.js'
-import type { Counters } from './stats.js'
+import type { Counters } from './core.js'
 import { ClientCore } from './core.js'
 import { validateClientOptions, type ClientOptions } from './options.js'
 import { Pipeline } from '../pipeline.js'

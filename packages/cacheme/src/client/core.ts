@@ -6,22 +6,21 @@ import { CacheUnavailableError } from '../errors.js'
 import type { HeldMarker, HerdContext } from '../herd/herd.js'
 import { SubscriberHub } from '../herd/hub.js'
 import { LocalReads } from '../local/local.js'
-import { Flights } from '../store/flights.js'
-import { TickBatcher, type Sink } from './batcher.js'
 import { TimeBudget, UNBOUNDED, type Budget } from './budget.js'
 import type { CacheOp, Logger, OpDetail } from './logger.js'
 import { openConnection, type ClientOptions } from './options.js'
 import type { Secrets } from './secrets.js'
-import { Stats } from './stats.js'
 import { resolveTimeout } from './timeout.js'
 
 const opChannel = channel('cacheme:op')
 
 /**
- * What every store of one client shares, and the narrow surface the stores and the herd use:
- * batched lookups and writes, the subscriber hub, in-process fills and waits by token, the
- * logger. The public `Client` keeps it in a private field; nothing here is exported from the
- * package.
+ * The client layer of the hit path (store → client core → backend → codec; the package README's
+ * "life of a get"): what every store of one client shares, and the narrow surface the stores and
+ * the herd use. Its parts, each below: the tick batcher of lookups and writes (`TickBatcher`), the
+ * joinable loads of the open batch (`Flights`), the counters of `client.stats()` (`Stats`) and the
+ * log; besides, the subscriber hub, in-process fills and waits by token. The public `Client`
+ * keeps it in a private field; nothing here is exported from the package.
  */
 export class ClientCore implements HerdContext {
   readonly prefix: string
@@ -30,6 +29,8 @@ export class ClientCore implements HerdContext {
   readonly timeoutMs: number
   readonly secrets: Secrets
   readonly stats = new Stats()
+  /** Where a key's part after the prefix starts: `${prefix}:`. */
+  readonly #keyStart: string
   /** In-process fills by holder token: a caller that sees this process's own marker joins its fill. */
   readonly fills = new Map<string, Promise<unknown>>()
   /** In-process waits on another process's fill, by key and token. */
@@ -52,6 +53,7 @@ export class ClientCore implements HerdContext {
   constructor(options: ClientOptions) {
     const connection = openConnection(options)
     this.prefix = options.prefix ?? 'cacheme'
+    this.#keyStart = `${this.prefix}:`
     this.#logger = options.logger
     this.description = connection.description
     this.secrets = connection.secrets
@@ -105,11 +107,30 @@ export class ClientCore implements HerdContext {
       (channelName, error) => this.log('', channelName, 'ERROR', { error: this.secrets.safeCause(error) })))
   }
 
+  /** A key as the logger, the channels and errors name it: without the client's prefix. */
+  shortKey(key: string): string {
+    return key.startsWith(this.#keyStart) ? key.slice(this.#keyStart.length) : key
+  }
+
+  /** Counts `op` (client.stats()) and tells the logger and the `cacheme:op` channel, if anyone listens. */
   log(store: string, key: string, op: CacheOp, detail?: OpDetail): void {
     this.stats.count(store, op)
-    // The short key is built only for someone who reads it (a HIT is logged per key).
-    if (!this.#logger && !opChannel.hasSubscribers) return
-    const shortKey = key.startsWith(this.prefix) ? key.slice(this.prefix.length + 1) : key
+    if (this.#logger !== undefined || opChannel.hasSubscribers) this.#tell(store, key, op, detail)
+  }
+
+  /**
+   * log() of a hit, counted into the store's own counters (`stats.of(store)`, which the store
+   * keeps): a hit, logged per key, costs one increment and two reads when nobody listens.
+   */
+  logHit(counters: Counters, store: string, key: string, op: 'HIT' | 'LOCAL'): void {
+    if (op === 'HIT') counters.hits++
+    else counters.localHits++
+    if (this.#logger !== undefined || opChannel.hasSubscribers) this.#tell(store, key, op, undefined)
+  }
+
+  /** The short key is built only for someone who reads it. */
+  #tell(store: string, key: string, op: CacheOp, detail: OpDetail | undefined): void {
+    const shortKey = this.shortKey(key)
     if (opChannel.hasSubscribers) opChannel.publish({ store, key: shortKey, op, detail })
     if (!this.#logger) return
     try {
@@ -141,5 +162,218 @@ export class ClientCore implements HerdContext {
       const failure = error instanceof Error ? error : new Error(String(error))
       return new Array(count).fill(failure)
     }
+  }
+}
+
+/**
+ * Collects requests made while the current task runs (its synchronous code and every promise
+ * reaction it triggers) and hands them to `flush` together on `process.nextTick`, which Node
+ * runs once the microtask queue is empty and before it returns to the event loop: concurrent
+ * lookups share one round trip, and a lone request never waits on a timer or on I/O.
+ *
+ * Why not `queueMicrotask`: a flush queued as a microtask runs before the reactions queued
+ * after it, so requests made a few `await`s deeper than the first one (one reply resolving
+ * many callers, each resuming at its own depth) miss the batch and cost another round trip.
+ * Why not `setImmediate`: it waits for the event loop's check phase, after pending I/O.
+ *
+ * `batch` numbers the batch that is still open: a request made in it has not been sent yet,
+ * which is what lets a later caller join it safely (see Flights below).
+ *
+ * `flush` may `deliver` an output before the whole batch is done (a cluster batch spans nodes,
+ * and a healthy node's keys must not wait for a sick one's); what it resolves to settles the rest.
+ */
+export class TickBatcher<I, O> {
+  // Parallel arrays, not an object per request: a warm getMany(20) puts 20 requests here.
+  #inputs: I[] = []
+  #sinks: Sink<O>[] = []
+  #slots: number[] = []
+  #batch = 0
+
+  constructor(private readonly flush: (inputs: I[], deliver: (i: number, output: O) => void) => Promise<O[]>) {}
+
+  /** The number of the batch a request made now goes into. */
+  get batch(): number {
+    return this.#batch
+  }
+
+  add(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => { this.#push(input, new Pending(resolve, reject), 0) })
+  }
+
+  /**
+   * Requests `inputs` in this batch; `sink` gets each output as `deliver(slots[j], output)` as
+   * soon as it is known (once per request), or `fail(slot, error)`. No promise per request: a
+   * batch of lookups (getMany) takes its answers into one array.
+   */
+  addMany(inputs: readonly I[], slots: readonly number[], sink: Sink<O>): void {
+    for (let j = 0; j < inputs.length; j++) this.#push(inputs[j]!, sink, slots[j]!)
+  }
+
+  #push(input: I, sink: Sink<O>, slot: number): void {
+    if (this.#inputs.push(input) === 1) process.nextTick(this.#run)
+    this.#sinks.push(sink)
+    this.#slots.push(slot)
+  }
+
+  readonly #run = (): void => {
+    const inputs = this.#inputs
+    const sinks = this.#sinks
+    const slots = this.#slots
+    this.#inputs = []
+    this.#sinks = []
+    this.#slots = []
+    this.#batch++
+    // Each request is answered once: the early deliveries, then the final pass for the rest.
+    const answered = new Uint8Array(inputs.length)
+    const deliver = (i: number, output: O) => {
+      if (i >= inputs.length || answered[i]) return
+      answered[i] = 1
+      sinks[i]!.deliver(slots[i]!, output)
+    }
+    let pending: Promise<O[]>
+    try {
+      pending = this.flush(inputs, deliver)
+    } catch (error) {
+      pending = Promise.reject(error)
+    }
+    pending.then(
+      (outputs) => { for (let i = 0; i < inputs.length; i++) deliver(i, outputs[i]!) },
+      (error: unknown) => {
+        for (let i = 0; i < inputs.length; i++) {
+          if (answered[i]) continue
+          answered[i] = 1
+          sinks[i]!.fail(slots[i]!, error)
+        }
+      },
+    )
+  }
+}
+
+/** Where a request's output goes: `slot` is what the requester gave with it. */
+export interface Sink<O> {
+  deliver(slot: number, output: O): void
+  fail(slot: number, error: unknown): void
+}
+
+/** The sink of a single request: its promise. */
+class Pending<O> implements Sink<O> {
+  constructor(readonly resolve: (output: O) => void, readonly reject: (error: unknown) => void) {}
+  deliver(_slot: number, output: O): void {
+    this.resolve(output)
+  }
+  fail(_slot: number, error: unknown): void {
+    this.reject(error)
+  }
+}
+
+/** A batch of loads (one getMany) that looks a key up in the open batch, and lets others join it. */
+export interface FlightOwner {
+  /** The outcome of this owner's load of `key`. */
+  join(key: string): Promise<unknown>
+}
+
+/**
+ * In-process singleflight of lookups, limited to what is safe: a caller joins another's load of
+ * the same key only while that load's lookup has not been sent (it is still in the open batch of
+ * the client's lookup batcher). A lookup already on the wire may have been answered before a
+ * write that resolved before this caller started, so a later caller sends its own (batched with
+ * every other caller of its tick). What a lookup finds (this process's own marker, another
+ * process's marker) is joined in herd.ts, under the same rule.
+ *
+ * The flights of one batch live in one map, dropped once that batch is sent (nobody can join
+ * them after): no bookkeeping per load on the hit path. A key's flight is a load's promise, or
+ * the getMany that looks it up (a `FlightOwner`, which makes a promise only for a joiner).
+ */
+export class Flights {
+  #flights = new Map<string, Promise<unknown> | FlightOwner>()
+  #batch = -1
+
+  constructor(private readonly lookups: { readonly batch: number }) {}
+
+  run<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const flights = this.#open()
+    const existing = flights.get(key)
+    if (existing !== undefined) return (existing instanceof Promise ? existing : existing.join(key)) as Promise<T>
+    const promise = load()
+    flights.set(key, promise)
+    return promise
+  }
+
+  /** The load of `key` that a caller may join now (undefined: none). */
+  find(key: string): Promise<unknown> | FlightOwner | undefined {
+    return this.#open().get(key)
+  }
+
+  /** Records that `owner` looks `key` up in the open batch. */
+  claim(key: string, owner: FlightOwner): void {
+    this.#open().set(key, owner)
+  }
+
+  /** Later callers start afresh instead of joining a load that began before (a write of this process). */
+  forget(key: string): void {
+    this.#flights.delete(key)
+  }
+
+  /** The open batch's flights (a new map once the batch of the ones held was sent). */
+  #open(): Map<string, Promise<unknown> | FlightOwner> {
+    const batch = this.lookups.batch
+    if (batch !== this.#batch) {
+      this.#batch = batch
+      if (this.#flights.size > 0) this.#flights = new Map()
+    }
+    return this.#flights
+  }
+}
+
+/** Cumulative counts of one store, or of a whole client. */
+export interface Counters {
+  hits: number
+  localHits: number
+  misses: number
+  fetches: number
+  waits: number
+  stale: number
+  errors: number
+}
+
+const FIELD: Partial<Record<CacheOp, keyof Counters>> = { HIT: 'hits', LOCAL: 'localHits', MISS: 'misses', FETCH: 'fetches', WAIT: 'waits', STALE: 'stale', ERROR: 'errors' }
+
+const FIELDS = Object.values(FIELD) as (keyof Counters)[]
+
+function zero(): Counters {
+  return { hits: 0, localHits: 0, misses: 0, fetches: 0, waits: 0, stale: 0, errors: 0 }
+}
+
+/**
+ * What `client.stats()` returns: counters of every logger op, per store and in total. The total
+ * is summed when asked, so a count is one increment of the store's counters.
+ */
+export class Stats {
+  /** Ops logged without a store (a subscriber's error): counted in the total only. */
+  readonly #unattributed = zero()
+  readonly #stores = new Map<string, Counters>()
+
+  /** A store's counters, made on its first counted op (a store with none is not listed). */
+  of(store: string): Counters {
+    let counters = this.#stores.get(store)
+    if (!counters) this.#stores.set(store, (counters = zero()))
+    return counters
+  }
+
+  count(store: string, op: CacheOp): void {
+    const field = FIELD[op]
+    if (!field) return
+    const counters = store === '' ? this.#unattributed : this.of(store)
+    counters[field]++
+  }
+
+  snapshot(): { total: Counters; stores: Record<string, Counters> } {
+    const total = { ...this.#unattributed }
+    const stores: Record<string, Counters> = {}
+    for (const [name, counters] of this.#stores) {
+      stores[name] = { ...counters }
+      for (const field of FIELDS) total[field] += counters[field]
+    }
+    return { total, stores }
   }
 }

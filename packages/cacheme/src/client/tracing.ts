@@ -7,16 +7,13 @@ import { tracingChannel } from 'node:diagnostics_channel'
  * property read per call when nobody listens.
  */
 const getChannel = tracingChannel<unknown, TraceContext>('cacheme:get')
+/** `cacheme:get`, whose `hasSubscribers` a get reads itself (a property read, no call, when nobody listens). */
+export const getTraces: { readonly hasSubscribers: boolean } = getChannel
 const fetchChannel = tracingChannel<unknown, TraceContext>('cacheme:fetch')
 
 export interface TraceContext {
   store: string
   key: string
-}
-
-/** Whether someone listens to `cacheme:get` (else a get builds none of its tracing closures). */
-export function tracingGets(): boolean {
-  return getChannel.hasSubscribers
 }
 
 /** `run()`, traced on `cacheme:get` when someone listens (the context is built only then). */

@@ -40,11 +40,6 @@ export interface BatchContext extends HerdContext {
   readonly prefix: string
 }
 
-/** A key as errors and the logger name it: without the client's prefix. */
-function shortKey(core: BatchContext, key: string): string {
-  return key.startsWith(`${core.prefix}:`) ? key.slice(core.prefix.length + 1) : key
-}
-
 /** One store's batches: a lookup joins the batch of its client's lookup batch (its tick). */
 export class BatchLoader<P, T> {
   #open: Batch<P, T> | undefined
@@ -224,7 +219,7 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   let values: readonly T[]
   const started = performance.now()
   try {
-    values = await callFetchMany(store, fetchMany, toFetch, entries[0]!.load.fresh.hardMs, shortKey(core, toFetch[0]!.load.key))
+    values = await callFetchMany(store, fetchMany, toFetch, entries[0]!.load.fresh.hardMs, core.shortKey(toFetch[0]!.load.key))
   } catch (error) {
     stopExtending()
     const failure = error as FetchManyError | FetchTimeoutError

@@ -58,6 +58,8 @@ export interface HerdContext {
   readonly held: Set<HeldMarker>
   readonly secrets: Secrets
   log(store: string, key: string, op: CacheOp, detail?: OpDetail): void
+  /** A key as errors and the logger name it: without the client's prefix. */
+  shortKey(key: string): string
 }
 
 /** One call's miss: what it needs to fetch, store and tell others. */

@@ -1,5 +1,5 @@
 import type { SubscriberConnection } from '../backends/backend.js'
-import { bounded } from '../client/bounded.js'
+import { bounded } from '../backends/redis.js'
 import { decodeNotice, type Notice } from './notice.js'
 import { Subscription } from './subscription.js'
 

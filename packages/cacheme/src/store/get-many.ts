@@ -1,7 +1,5 @@
-import type { Sink } from '../client/batcher.js'
-import type { ClientCore } from '../client/core.js'
+import type { ClientCore, Flights, FlightOwner, Sink } from '../client/core.js'
 import { NOT_A_VALUE } from '../codec/codec.js'
-import type { Flights, FlightOwner } from './flights.js'
 
 /** What one getMany needs from its store. */
 export interface ManyGetStore<T> {

@@ -1,9 +1,9 @@
 import type { IndexName } from '../backends/backend.js'
 import type { Budget } from '../client/budget.js'
 import { Client, coreOf } from '../client/client.js'
-import type { ClientCore } from '../client/core.js'
+import type { ClientCore, Counters } from '../client/core.js'
 import { defaultClient } from '../client/default-client.js'
-import { tracedFetch, tracedGet, tracingGets } from '../client/tracing.js'
+import { getTraces, tracedFetch, tracedGet } from '../client/tracing.js'
 import { checkOptions } from '../check-options.js'
 import { NOT_A_VALUE } from '../codec/codec.js'
 import type { Frame, ValueFrame } from '../codec/frame.js'
@@ -18,7 +18,6 @@ import { copyValue, type LocalReads, type LocalEntry, type Ticket } from '../loc
 import { Pipeline } from '../pipeline.js'
 import { encodeVersion } from '../template/encode-param.js'
 import { ManyGet } from './get-many.js'
-import { KeyMemo } from './key-memo.js'
 import { checkVersion, normalizeOptions, type NormalizedOptions, type StoreOptions, type Ttl, type Version } from './options.js'
 import type { StoreSpec } from './spec.js'
 
@@ -40,10 +39,13 @@ const EARLY_MARGIN = 3
 /**
  * A typed cache over one key template. Create one with `cached()`.
  *
- * The life of a `get`: the key is built (`key()`), the lookup joins this tick's batch on the
- * client (`ClientCore.get` → `Backend.get` → Redis GET/MGET, one round trip per node), and what
- * it finds is settled by the herd (herd.ts `afterLookup`: a value is returned; a miss takes the lock,
- * fetches and commits; a marker is joined or waited on; a failure falls back to the fetcher).
+ * The store layer of the hit path (store → client core → backend → codec; the package README's
+ * "life of a get"): `get` builds the key (`#keyOn`, remembered by the KeyMemo below), serves it
+ * from the local tier or joins a load of it (`#shared`), whose lookup goes into this tick's batch
+ * on the client (`ClientCore.get` → `RedisBackend.get` → Redis GET/MGET, one round trip per node);
+ * a hit is decoded here (`format.hit`), everything else is settled by the herd (herd.ts
+ * `afterLookup`: a miss takes the lock, fetches and commits; a marker is joined or waited on; a
+ * failure falls back to the fetcher).
  */
 export class Store<P extends object = Params, T = unknown> {
   readonly name: string
@@ -56,6 +58,11 @@ export class Store<P extends object = Params, T = unknown> {
   readonly #fixedVersionSuffix: string | undefined
   /** With `fetchMany`: the misses of one lookup batch are filled together (herd/batch.ts). */
   readonly #batches: BatchLoader<P, T> | undefined
+  /** The core of the store's `client` option (undefined: the default client's, asked each call). */
+  readonly #boundCore: ClientCore | undefined
+  /** This store's counters in the stats of `#countsOn` (a hit counts into them directly). */
+  #counts: Counters | undefined
+  #countsOn: ClientCore | undefined
 
   constructor(spec: StoreSpec, fetcher: Fetcher<P, T>, ttlOrOptions?: Ttl | StoreOptions<T, P>) {
     if (typeof fetcher !== 'function') {
@@ -70,6 +77,7 @@ export class Store<P extends object = Params, T = unknown> {
     this.#fixedVersionSuffix = typeof version === 'function' ? undefined : this.#versionSuffix(version)
     this.#batches = this.#options.fetchMany ? new BatchLoader(this.#options.fetchMany) : undefined
     this.#keyMemo = spec.params.length === 1 && this.#fixedVersionSuffix !== undefined ? new KeyMemo() : undefined
+    this.#boundCore = this.#options.client ? coreOf(this.#options.client) : undefined
   }
 
   /** The same store with a fetcher and options bound at a call site (the compiler's output uses this). */
@@ -79,30 +87,25 @@ export class Store<P extends object = Params, T = unknown> {
 
   /** The full Redis key: `${prefix}:${rendered template}:v${version}`. */
   key(params: P): string {
-    return this.#keyOn(coreOf(this.#client()), params)
+    return this.#keyOn(this.#core(), params)
   }
 
   /** The cached value, or fetch, store and return it. */
   get(params: P, options?: GetOptions): Promise<T> {
-    let flight: Promise<T>
     try {
       const signal = options?.signal
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new TypeError(`cacheme: signal of ${this.name}.get() must be an AbortSignal, got ${describeValue(signal)}`)
       }
-      const core = coreOf(this.#client())
+      const core = this.#core()
       const key = this.#keyOn(core, params)
-      // A local hit, untraced: no closures to build (traced, it is looked up inside the trace below).
-      const local = signal === undefined && !tracingGets() ? this.#fromLocal(core, key) : undefined
-      if (local !== undefined) return local
-      // (#lookupAndSettle looks in the local tier first too: for getMany, getP and a traced get.)
-      const load = () => this.#lookupAndSettle(core, key, params)
-      flight = tracingGets() ? tracedGet(this.name, () => shortKey(core, key), () => this.#shared(core, key, load)) : this.#shared(core, key, load)
-      if (signal !== undefined) return withAbort(flight, signal)
+      const flight = getTraces.hasSubscribers
+        ? tracedGet(this.name, () => core.shortKey(key), () => this.#shared(core, key, params))
+        : this.#shared(core, key, params)
+      return signal === undefined ? flight : withAbort(flight, signal)
     } catch (error) {
       return Promise.reject(error)
     }
-    return flight
   }
 
   /** Values in input order: duplicates fetched once, lookups in one round trip per node. */
@@ -114,7 +117,7 @@ export class Store<P extends object = Params, T = unknown> {
         throw new TypeError(`cacheme: ${this.name}.getMany() takes an array of params, got ${describeValue(paramsList)}`)
       }
       if (options !== undefined) checkGetManyOptions(options, this.name)
-      const core = coreOf(this.#client())
+      const core = this.#core()
       const keys = new Array<string>(paramsList.length)
       for (let i = 0; i < keys.length; i++) keys[i] = this.#keyOn(core, paramsList[i]!)
       // With fetchMany or a local tier, key by key: through the batch's tickets / the tier's.
@@ -125,7 +128,7 @@ export class Store<P extends object = Params, T = unknown> {
       const { format } = this.#options
       const many = new ManyGet<T>(keys, options?.settle === true, {
         hit: format.hit,
-        logHit: (key) => core.log(this.name, key, 'HIT'),
+        logHit: (key) => core.logHit(this.#countsIn(core), this.name, key, 'HIT'),
         settle: (slot, found) => settle(this.#loadOf(core, keys[slot]!, paramsList[slot]!, core.budget(performance.now() - started)), found),
       })
       many.start(core, this.#options.singleflight ? core.flights : undefined)
@@ -145,7 +148,7 @@ export class Store<P extends object = Params, T = unknown> {
     const loads = new Map<string, Promise<T>>()
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
-      if (!loads.has(key)) loads.set(key, this.#shared(core, key, () => this.#lookupAndSettle(core, key, paramsList[i]!)))
+      if (!loads.has(key)) loads.set(key, this.#shared(core, key, paramsList[i]!))
     }
     const all = keys.map((key) => loads.get(key)!)
     return settle ? Promise.allSettled(all) : Promise.all(all)
@@ -162,7 +165,7 @@ export class Store<P extends object = Params, T = unknown> {
     }
     const core = coreOf(client)
     const key = this.#keyOn(core, params)
-    return pipeline.enqueue(() => this.#shared(core, key, () => this.#lookupAndSettle(core, key, params)))
+    return pipeline.enqueue(() => this.#shared(core, key, params))
   }
 
   /**
@@ -171,7 +174,7 @@ export class Store<P extends object = Params, T = unknown> {
    * is fenced: an invalidate or set that resolves during the fetch is not overwritten.
    */
   async refresh(params: P): Promise<T> {
-    const core = coreOf(this.#client())
+    const core = this.#core()
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
     core.local?.drop(key)
@@ -184,7 +187,7 @@ export class Store<P extends object = Params, T = unknown> {
 
   /** Stores a value (over a fill in flight too, which then no longer stores its own). */
   async set(params: P, value: T): Promise<void> {
-    const core = coreOf(this.#client())
+    const core = this.#core()
     const key = this.#keyOn(core, params)
     core.flights.forget(key)
     const { bytes, ttlMs } = stamp(this.#options.format.write(value), this.#options.ttlMs, 0, this.#options.fresh)
@@ -198,7 +201,7 @@ export class Store<P extends object = Params, T = unknown> {
 
   /** Deletes the key (a fill in flight then no longer stores its value). */
   async invalidate(params: P): Promise<void> {
-    const core = coreOf(this.#client())
+    const core = this.#core()
     const key = this.#keyOn(core, params)
     // Later gets here start afresh instead of joining a load that began before; the DEL also
     // removes a lock marker, which fences off that load's write.
@@ -211,7 +214,7 @@ export class Store<P extends object = Params, T = unknown> {
 
   /** Deletes every key of this store for `version` (default: current); resolves to how many. */
   async invalidateAll(version?: Version): Promise<number> {
-    const core = coreOf(this.#client())
+    const core = this.#core()
     const v = version === undefined ? this.#version() : checkVersion(version, this.name)
     const index = this.#index(core, v)
     try {
@@ -229,33 +232,48 @@ export class Store<P extends object = Params, T = unknown> {
     return this.#options.client ?? defaultClient()
   }
 
+  #core(): ClientCore {
+    return this.#boundCore ?? coreOf(defaultClient())
+  }
+
+  /** This store's counters on `core` (client.stats()), found once per client, not per hit. */
+  #countsIn(core: ClientCore): Counters {
+    if (this.#countsOn !== core) {
+      this.#counts = core.stats.of(this.name)
+      this.#countsOn = core
+    }
+    return this.#counts!
+  }
+
   #version(): Version {
     const { version } = this.#options
     return typeof version === 'function' ? checkVersion(version(), this.name) : version
   }
 
-  #shared(core: ClientCore, key: string, load: () => Promise<T>): Promise<T> {
+  /** The one place a get, a getMany key and a getP look in the local tier, then load (joined under singleflight). */
+  #shared(core: ClientCore, key: string, params: P): Promise<T> {
     // A local hit is never a flight: it sends no lookup, so the open batch (which ends a flight's
     // joinable life) would not move on, and later callers would join it past an invalidation.
     const local = this.#fromLocal(core, key)
     if (local !== undefined) return local
-    return this.#options.singleflight ? core.flights.run(key, load) : load()
+    return this.#options.singleflight
+      ? core.flights.run(key, () => this.#lookupAndSettle(core, key, params))
+      : this.#lookupAndSettle(core, key, params)
   }
 
   /**
    * One lookup (in this tick's batch), then the herd acts on what it found. The lookup needs no
    * timer of its own: it is the call's first cache work, and its node bounds it by the same
-   * timeout (backends/node-health.ts); what it took is charged to the budget of what follows.
+   * timeout (NodeHealth, backends/redis.ts); what it took is charged to the budget of what follows.
    */
   async #lookupAndSettle(core: ClientCore, key: string, params: P): Promise<T> {
     const started = performance.now()
-    const served = this.#fromLocal(core, key) // getMany, getP (get() looked already)
-    if (served !== undefined) return served
     const local = this.#localOf(core)
     // The ticket goes in before the read is sent: an invalidation meanwhile removes it (local/tier.ts).
     const ticket = local?.reserve(key)
     const batch = this.#batches?.join(core)
     let found: Buffer | null | Error
+    let frame: Frame | undefined
     let load: Load<T>
     try {
       found = await core.get(key)
@@ -272,11 +290,12 @@ export class Store<P extends object = Params, T = unknown> {
       const value = format.hit(found)
       if (value !== NOT_A_VALUE) {
         if (ticket) local!.keep(key, ticket, format.read(found) as ValueFrame, value, this.name, this.#options.local, this.#options.ttlMs)
-        core.log(this.name, key, 'HIT')
+        core.logHit(this.#countsIn(core), this.name, key, 'HIT')
         batch?.skip()
         return value
       }
-      if (ticket) this.#keepFresh(local!, key, ticket, format.read(found))
+      frame = format.read(found)
+      if (ticket) this.#keepFresh(local!, key, ticket, frame)
     } else if (ticket) {
       local!.release(key, ticket)
     }
@@ -288,7 +307,7 @@ export class Store<P extends object = Params, T = unknown> {
     }
     // A value with freshness metadata is judged per key (a stale one is served, refreshed alone).
     // A marker goes there too: it never joins a batch, and settle() puts a stale stand-in in front of its wait.
-    const kind = found instanceof Buffer ? this.#options.format.read(found).kind : undefined
+    const kind = frame?.kind
     if (batch && kind !== 'value' && kind !== 'marker') return batch.settle(load, params, found)
     batch?.skip()
     return settle(load, found)
@@ -331,18 +350,18 @@ export class Store<P extends object = Params, T = unknown> {
       core.local!.drop(key)
       return undefined
     }
-    core.log(this.name, key, 'LOCAL')
+    core.logHit(this.#countsIn(core), this.name, key, 'LOCAL')
     return Promise.resolve(value)
   }
 
   #loadOf(core: ClientCore, key: string, params: P, budget: Budget): Load<T> {
     const { ttlMs, format, lock, singleflight, fresh, tags } = this.#options
     const keyTags = tags?.of(core.prefix, params)
-    const control = (stale?: { value: T }) => new FetchControl<T>(this.name, shortKey(core, key), ttlMs, fresh.hardMs, stale)
+    const control = (stale?: { value: T }) => new FetchControl<T>(this.name, core.shortKey(key), ttlMs, fresh.hardMs, stale)
     return {
       core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs: physicalTtl(ttlMs, fresh), format, lock, singleflight, budget,
       fresh, control,
-      fetch: (run = control()) => run.run(() => tracedFetch(this.name, () => shortKey(core, key), () => this.#fetcher(params, run.context()))),
+      fetch: (run = control()) => run.run(() => tracedFetch(this.name, () => core.shortKey(key), () => this.#fetcher(params, run.context()))),
       tags: keyTags?.marker, valueTags: keyTags?.value,
     }
   }
@@ -381,7 +400,7 @@ export class Store<P extends object = Params, T = unknown> {
     const known = error instanceof CacheUnavailableError ? error : undefined
     const result = outcome ?? known?.outcome ?? 'unknown'
     const cause = known ?? core.secrets.safeCause(error)
-    const short = key.startsWith(core.prefix) ? shortKey(core, key) : key
+    const short = core.shortKey(key)
     const what = result === 'unknown' ? 'may or may not have been applied' : 'was not applied'
     return new CacheUnavailableError(
       `cacheme: ${op} of '${short}' in store '${this.name}' ${what}: ${cause.message.replace(/^cacheme: /, '')}`,
@@ -395,11 +414,6 @@ function checkGetManyOptions(options: unknown, name: string): void {
   if (settle !== undefined && typeof settle !== 'boolean') {
     throw new TypeError(`cacheme: settle of ${name}.getMany() must be true or false, got ${describeValue(settle)}`)
   }
-}
-
-/** A key without the client's prefix, as the logger and the tracing channels show it. */
-function shortKey(core: ClientCore, key: string): string {
-  return key.slice(core.prefix.length + 1)
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
@@ -417,4 +431,56 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       (error) => { signal.removeEventListener('abort', onAbort); reject(error) },
     )
   })
+}
+
+/**
+ * How many keys a store remembers; past that it starts over (a bound, not a cache policy). At
+ * 1,024 the warm bench's 2,000 keys overflowed it on every pass, so it paused and built every key
+ * (getMany(20) of those keys: 48 µs CPU at 1,024, 44 µs at 4,096, bench/ab.mjs pattern w). 4,096
+ * short strings are at most a few hundred KB per store, and a store whose ids hardly repeat gives
+ * them back when it pauses.
+ */
+const KEY_MEMO_SIZE = 4096
+/** After a full memo served fewer hits than it holds, this many keys are built without it. */
+const PAUSE = KEY_MEMO_SIZE * 16
+
+/**
+ * The full keys of a single-placeholder store with a fixed version, by param value. A key built
+ * by concatenation is a fresh string that every Map lookup (singleflight, batching) must flatten
+ * and hash again; handing out the same string object for the same id makes a hit on a hot key
+ * skip rendering and hashing. Holds key strings only, never values; bound to one client (the
+ * prefix is the client's). When ids hardly repeat, remembering costs more than it saves, so the
+ * memo pauses.
+ */
+class KeyMemo {
+  private readonly keys = new Map<string | number, string>()
+  private client: object | undefined
+  private hits = 0
+  private paused = 0
+
+  /** The remembered key of `value` on `client`; undefined: build it, then `remember` it. */
+  find(client: object, value: string | number): string | undefined {
+    // The client first: a paused memo must not remember another client's key under this one.
+    if (this.client !== client) {
+      this.keys.clear()
+      this.client = client
+    }
+    if (this.paused > 0) {
+      this.paused--
+      return undefined
+    }
+    const key = this.keys.get(value)
+    if (key !== undefined) this.hits++
+    return key
+  }
+
+  remember(value: string | number, key: string): void {
+    if (this.paused > 0) return
+    if (this.keys.size >= KEY_MEMO_SIZE) {
+      if (this.hits < KEY_MEMO_SIZE) this.paused = PAUSE
+      this.keys.clear() // paused or starting over: nothing is kept meanwhile
+      this.hits = 0
+    }
+    this.keys.set(value, key)
+  }
 }

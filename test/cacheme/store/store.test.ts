@@ -1,5 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, inject, it } from 'vitest'
 import { cached, configure, createClient, type Client } from 'cacheme'
+import { startChild } from '../../harness/children.js'
+
+const CHILD = new URL('./children/hit-path-child.mjs', import.meta.url)
 
 // Stores with one placeholder and a fixed version hand out remembered key strings; these tests
 // check that the keys stay exactly what they would be without remembering.
@@ -52,5 +55,36 @@ describe('remembered keys of single-placeholder stores', () => {
   it('an invalid param is rejected every time, never remembered', () => {
     const store = cached('item:<<id>>', ({ id }: { id: number }) => id, { client: client('m5') })
     for (let i = 0; i < 2; i++) expect(() => store.key({ id: Number.NaN })).toThrow(/param 'id'.*finite number/)
+  })
+})
+
+// Issue 12's house: one verb per layer from Store.get to the Redis command, and a warm hit that
+// crosses at most 4 of the package's files (store → client core → backend → codec; the codec's
+// own files count as one layer). Counted in a child process by V8's precise coverage (exact call
+// counts per function), so the count is exact, not sampled.
+describe('the hit path', () => {
+  const { url } = inject('redis').standalone
+
+  it('a warm Redis hit of get() runs 4 files of ours: store, client core, backend, codec', async () => {
+    const child = await startChild(CHILD, { env: { REDIS_URL: url, PREFIX: 'hit-path' } })
+    try {
+      const { files, hits } = await child.request<{ files: string[]; hits: number }>('filesRun', { op: 'get', hits: 200 })
+      expect(hits).toBe(200) // every counted call was a Redis hit
+      expect(files.length, `a warm hit ran ${files.join(', ')}`).toBeLessThanOrEqual(4)
+      expect(files).toEqual(['backends/redis.js', 'client/core.js', 'codec/', 'store/store.js'])
+    } finally {
+      await child.exit()
+    }
+  })
+
+  it('a warm getMany() adds only its own batch (store/get-many.ts) to those', async () => {
+    const child = await startChild(CHILD, { env: { REDIS_URL: url, PREFIX: 'hit-path-many' } })
+    try {
+      const { files, hits } = await child.request<{ files: string[]; hits: number }>('filesRun', { op: 'getMany', hits: 100 })
+      expect(hits).toBe(300)
+      expect(files).toEqual(['backends/redis.js', 'client/core.js', 'codec/', 'store/get-many.js', 'store/store.js'])
+    } finally {
+      await child.exit()
+    }
   })
 })
