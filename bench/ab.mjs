@@ -1,10 +1,11 @@
 // A/B of two cacheme builds in ONE process, rounds interleaved: how a hit-path change was measured.
 // Reports wall-clock ops/s and the process's CPU time per get (steadier on a busy machine).
 //
-//   cp -r packages/cacheme/dist bench/.ab/before     # snapshot, then edit and rebuild
-//   node bench/ab.mjs bench/.ab/before packages/cacheme/dist
+//   cp -r packages/cacheme/dist bench/.tmp/before    # snapshot (git-ignored), then edit and rebuild
+//   node bench/ab.mjs bench/.tmp/before packages/cacheme/dist
 //
-// PATTERNS=w,g runs some patterns only (first letters). Pattern w is issue 12's warm getMany(20)
+// PATTERNS=w,g runs some patterns only (first letters). LOCAL=true or LOCAL=shared gives every
+// client the local tier (`local: true` / `local: { shared: true }`): pattern a is then issue 15's (i). Pattern w is issue 12's warm getMany(20)
 // (one caller, 2,000 keys), in the same rounds as its baseline, MGET + JSON.parse of the same
 // records stored as JSON ("× base" column: CPU per call over the baseline's, median of rounds).
 import './support/register-ioredis.mjs'
@@ -43,7 +44,8 @@ try {
   for (const [i, dir] of builds.entries()) {
     const { createClient, cached } = await import(pathToFileURL(resolve(dir, 'index.js')).href)
     // BACKEND=memory: the embedded backend, so only the hit path's own CPU cost is measured.
-    const client = createClient(memory ? undefined : { redis: server.url })
+    const local = process.env.LOCAL === 'shared' ? { shared: true } : process.env.LOCAL === 'true' ? true : undefined
+    const client = createClient(memory ? undefined : { redis: server.url, ...(local ? { local } : {}) })
     for (const [pattern, { keys, keyOf, depth, parallel = 100, many }] of Object.entries(patterns)) {
       const store = cached(`ab${i}:${pattern[0]}:<<id>>`, ({ id }) => bookValue(id), { ttl: 3600, client })
       await fill((id) => store.get({ id }), keys)

@@ -299,14 +299,15 @@ export class Flights {
     return promise
   }
 
-  /** The load of `key` that a caller may join now (undefined: none). */
-  find(key: string): Promise<unknown> | FlightOwner | undefined {
-    return this.#open().get(key)
-  }
-
-  /** Records that `owner` looks `key` up in the open batch. */
-  claim(key: string, owner: FlightOwner): void {
-    this.#open().set(key, owner)
+  /**
+   * The load of `key` that a caller may join now; if there is none, `owner` looks `key` up in the
+   * open batch from now on (undefined is returned). One map lookup per key of a getMany.
+   */
+  claim(key: string, owner: FlightOwner): Promise<unknown> | FlightOwner | undefined {
+    const flights = this.#open()
+    const existing = flights.get(key)
+    if (existing === undefined) flights.set(key, owner)
+    return existing
   }
 
   /** Later callers start afresh instead of joining a load that began before (a write of this process). */

@@ -67,7 +67,8 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
     const firstOf = flights ? undefined : new Map<string, number>()
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
-      const existing = flights ? flights.find(key) : firstOf!.get(key)
+      // With singleflight, claimed at once where no other load has the key (it is looked up below).
+      const existing = flights ? flights.claim(key, this) : firstOf!.get(key)
       if (existing === this || typeof existing === 'number') {
         (this.#copies ??= new Array(keys.length).fill(-1))[i] = typeof existing === 'number' ? existing : keys.indexOf(key)
         continue
@@ -79,8 +80,7 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
         joined.then((value) => this.#fulfil(i, value), (error: unknown) => this.#fail(i, error))
         continue
       }
-      if (flights) flights.claim(key, this)
-      else firstOf!.set(key, i)
+      if (!flights) firstOf!.set(key, i)
       lookups.push(key)
       slots.push(i)
     }
