@@ -3,15 +3,14 @@
 // {"ttl":"300ms","staleWhileRevalidate":"1m"}), FETCH_MS (default 10).
 import { createRequire } from 'node:module'
 import { setTimeout as delay } from 'node:timers/promises'
-import { serve, emit } from '../../../harness/child-runtime.mjs'
+import { serve, emit, cacheTargetFromEnv } from '../../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
 
 const env = process.env
-const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const { seeds, options: target } = cacheTargetFromEnv()
 const ops = {}
 const client = createClient({
-  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
-  prefix: env.PREFIX,
+  ...target,
   logger: {
     log(_store, _key, op) {
       ops[op] = (ops[op] ?? 0) + 1

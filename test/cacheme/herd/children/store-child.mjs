@@ -3,11 +3,11 @@
 // LOCK_TTL (default '5s'), LOCK_WAIT, TIMEOUT_MS, COUNTER ('redis' | 'local').
 import { createRequire } from 'node:module'
 import { setTimeout as delay } from 'node:timers/promises'
-import { serve, emit } from '../../../harness/child-runtime.mjs'
+import { serve, emit, cacheTargetFromEnv } from '../../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
 
 const env = process.env
-const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const { seeds, options: target } = cacheTargetFromEnv()
 const ops = {}
 const logger = {
   log(_store, _key, op) {
@@ -16,8 +16,7 @@ const logger = {
   },
 }
 const client = createClient({
-  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
-  prefix: env.PREFIX,
+  ...target,
   logger,
   ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
 })
