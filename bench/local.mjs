@@ -3,9 +3,9 @@
 // (test/harness), never the one on 6379. Writes bench/results/local.md and local.json.
 //   BENCH_ROUNDS=7   rounds of the throughput part       BENCH_ROUND_MS=600   length of a round
 import './support/register-ioredis.mjs'
-import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
+import { benchEnvironment } from './support/environment.mjs'
 import { startStandalone } from './support/servers.mjs'
 
 const { contestants, localContestants, cacheme } = await import('./contestants.mjs')
@@ -14,15 +14,7 @@ const { localHotKeys, staleness, localFootprint, serverCost, evictionHitRatio, R
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 600)
 const log = (line) => console.log(line)
-const environment = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
-  redis: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim(),
-  loadBefore: loadavg().map((l) => l.toFixed(2)).join(' '),
-  rounds,
-  roundMs,
-}
+const environment = benchEnvironment({ rounds, roundMs })
 const baseline = contestants.find((c) => c.baseline)
 const server = await startStandalone()
 const results = {}

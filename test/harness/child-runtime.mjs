@@ -18,6 +18,14 @@ export function cacheTargetFromEnv(env = process.env) {
   return { seeds, options: { ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }), prefix: env.PREFIX } }
 }
 
+/** The outcomes of settled promises for a reply: the values, and the errors as text (`describe(reason)`, default its message). */
+export function outcomesOf(settled, describe = (reason) => String(reason?.message ?? reason)) {
+  return {
+    values: settled.filter((o) => o.status === 'fulfilled').map((o) => o.value),
+    errors: settled.filter((o) => o.status === 'rejected').map((o) => describe(o.reason)),
+  }
+}
+
 /** Converts a value for IPC (structured clone, which keeps Error fields poorly). */
 function errorPayload(error) {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack }
