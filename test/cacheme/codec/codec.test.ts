@@ -3,6 +3,7 @@ import { cached, createClient, type Client } from 'cacheme'
 import { Packr } from 'msgpackr'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { defaultCodec, jsonCodec, msgpackCodec, NOT_A_VALUE, resolveCodec } from '../../../packages/cacheme/src/codec/codec.js'
+import { withFreshness } from '../../../packages/cacheme/src/codec/frame.js'
 import { Redis } from '../../harness/ioredis.js'
 
 /** Through the codec and the frame, as a store writes and reads it. */
@@ -252,6 +253,14 @@ describe('the default codec writes JSON text for what JSON carries exactly and d
     const varied = Array.from({ length: 40 }, (_, i) => ({ [`key${i}`]: 'x'.repeat(30), n: i }))
     expect(formOf(varied)).toBe('json')
     expect(roundTrip(varied)).toEqual(varied)
+  })
+
+  test('behind freshness metadata (frame flags 1) a JSON payload reads the same', () => {
+    const format = resolveCodec<unknown>(undefined, 'fresh')
+    const frame = format.read(withFreshness(format.write(BOOK), { freshUntil: 1, staleUntil: 2, errorUntil: 3, deltaMs: 4, beta: 0 }))
+    if (frame.kind !== 'value') throw new Error(frame.kind)
+    expect(frame.fresh).toMatchObject({ freshUntil: 1, deltaMs: 4 })
+    expect(format.decode(frame)).toStrictEqual(BOOK)
   })
 
   test('a JSON payload that is not JSON, or a mode beside 4, is refused', () => {
