@@ -6,11 +6,8 @@ import { NameAllocator } from './core/names.js'
 import { planModule, type SiteEdit } from './core/plan.js'
 import { mayContainCalls } from './core/site.js'
 import type { DefinitionRegistry } from './core/registry.js'
-import { collectCallSites, type Collected } from './oxc/collect.js'
-import { cachemeImports, cachemeImportsLazy } from './oxc/imports.js'
-import { collectLazy, type LazyModule } from './oxc/lazy/collect.js'
-import { LAZY_UNSUPPORTED } from './oxc/lazy/scan.js'
-import { INCOMPLETE_SCOPE } from './oxc/scope.js'
+import { collectCallSites } from './oxc/collect.js'
+import { cachemeImports } from './oxc/imports.js'
 import { TextEdits, type Segment } from './oxc/edits.js'
 import { printEmit } from './oxc/print.js'
 import type { SourceMap } from './oxc/source-map.js'
@@ -40,12 +37,14 @@ export function transform(code: string, id: string, options: TransformOptions = 
   if (typeof code !== 'string') throw new TypeError(`@cacheme/transform: code must be a string, got ${typeof code}`)
   if (typeof id !== 'string' || id === '') throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
   checkOptions(options)
-  const found = mayContainCalls(code) ? callSites(code, id) : undefined
-  if (!found) {
+  const parsed = mayContainCalls(code) ? parse(code, id) : undefined
+  // The module record comes before the JS syntax tree is read: look there first.
+  const imports = parsed && cachemeImports(parsed.module)
+  if (!parsed || !imports) {
     options.registry?.forget(id)
     return null
   }
-  const { sites, afterImports } = found
+  const { sites, afterImports } = collectCallSites(parsed.program, imports, code)
   const locate = lineLocator(code)
   const names = new NameAllocator(code)
   // Allocated first, from the allocator the stores' names come from: they can't clash.
@@ -98,55 +97,26 @@ function checkOptions(options: unknown): void {
 }
 
 /**
- * Raw transfer (Node >= 22 on 64-bit little-endian) hands oxc's syntax tree over as one buffer.
- * Its lazy form is read in place, building only the nodes the pruned walk visits (most of a
- * module is never built); elsewhere, and for a module the lazy tree can't describe (see
- * oxc/lazy/walk.ts), the whole tree is built: from the buffer with raw transfer, else from JSON.
+ * Raw transfer (Node >= 22 on 64-bit little-endian) hands oxc's syntax tree over as one buffer
+ * instead of JSON: several times faster to read. Elsewhere the JSON tree, read lazily.
  */
 const RAW_TRANSFER = rawTransferSupported()
 
 type Parsed = ReturnType<typeof parseSync>
-/** oxc-parser's JS entry reads these options (src-js/index.js) though its typings don't declare them. */
-type RawTransferOptions = ParserOptions & { experimentalRawTransfer?: boolean; experimentalLazy?: boolean }
-/** What `experimentalLazy` returns besides the tree: its buffer goes back to oxc's cache on dispose(). */
-type LazyParsed = Parsed & { dispose(): void }
+/** oxc-parser's JS entry reads this option (src-js/index.js) though its typings don't declare it. */
+type RawTransferOptions = ParserOptions & { experimentalRawTransfer?: boolean }
 
 /**
- * The module's call sites, and where stores go; undefined when it doesn't parse (the host
- * reports that) or imports neither `cached` nor the namespace from 'cacheme'.
+ * The module's syntax, by `id`'s extension; undefined when it doesn't parse (the host reports
+ * that). A `.js` file that fails as plain JavaScript is read again as JSX, as vite and esbuild
+ * users expect of `.js` files.
  */
-function callSites(code: string, id: string): Collected<unknown> | undefined {
-  if (RAW_TRANSFER) {
-    const lazy = parse(code, id, true) as LazyParsed | undefined
-    if (!lazy) return undefined
-    try {
-      const imports = cachemeImportsLazy(lazy.module)
-      return imports && collectLazy(lazy as unknown as LazyModule, imports, code)
-    } catch (error) {
-      if (error !== LAZY_UNSUPPORTED && error !== INCOMPLETE_SCOPE) throw error
-    } finally {
-      // Nothing reads the lazy tree after the call sites are classified.
-      lazy.dispose()
-    }
-  }
-  const parsed = parse(code, id, false)
-  // The module record comes before the JS syntax tree is read: look there first.
-  const imports = parsed && cachemeImports(parsed.module)
-  return imports && collectCallSites(parsed.program, imports, code)
-}
-
-/**
- * The module's syntax, by `id`'s extension; undefined when it doesn't parse. A `.js` file that
- * fails as plain JavaScript is read again as JSX, as vite and esbuild users expect of `.js` files.
- */
-function parse(code: string, id: string, lazy: boolean): Parsed | undefined {
+function parse(code: string, id: string): Parsed | undefined {
   const lang = langOf(id)
   const once = (as: typeof lang) => {
-    const parserOptions: RawTransferOptions = lazy ? { lang: as, sourceType: 'module', experimentalLazy: true } : { lang: as, sourceType: 'module', experimentalRawTransfer: RAW_TRANSFER }
+    const parserOptions: RawTransferOptions = { lang: as, sourceType: 'module', experimentalRawTransfer: RAW_TRANSFER }
     const result = parseSync(id, code, parserOptions)
-    if (result.errors.length === 0) return result
-    if (lazy) (result as LazyParsed).dispose()
-    return undefined
+    return result.errors.length === 0 ? result : undefined
   }
   return once(lang) ?? (lang === 'js' ? once('jsx') : undefined)
 }

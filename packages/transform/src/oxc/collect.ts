@@ -9,8 +9,8 @@ import { walk, type Node } from './walk.js'
 export type { Node }
 
 /** The `cached()` calls of a module whose callee is `cached` imported from 'cacheme' and not shadowed. */
-export interface Collected<N = Node> {
-  sites: CallSite<N>[]
+export interface Collected {
+  sites: CallSite<Node>[]
   /** Where hoisted stores go: after the hashbang, the leading directives and imports. */
   afterImports: number
 }
@@ -50,7 +50,7 @@ export function collectCallSites(program: Node, imports: CachemeImports, code: s
 }
 
 /** Whether `code` between two offsets contains one of `names`. */
-export function mentionsOf(code: string, names: string[]): (start: number, end: number) => boolean {
+function mentionsOf(code: string, names: string[]): (start: number, end: number) => boolean {
   const offsets: number[] = []
   for (const name of names) for (let i = code.indexOf(name); i !== -1; i = code.indexOf(name, i + 1)) offsets.push(i)
   offsets.sort((a, b) => a - b)

@@ -32,7 +32,7 @@ export function functionReads(fn: Node, scope: Scope): FunctionReads {
   return { outer, context: [...context] }
 }
 
-export function isWithin(scope: Scope, root: Scope): boolean {
+function isWithin(scope: Scope, root: Scope): boolean {
   for (let s: Scope | undefined = scope; s; s = s.parent) if (s === root) return true
   return false
 }

@@ -10,12 +10,7 @@ export interface Scope {
   names: Set<string>
   /** Function and module scopes receive `var` declarations. */
   hoists: boolean
-  /** Some of its names could not be read (lazy/scan.ts): a lookup that gets here unanswered can't be answered. */
-  incomplete?: true
 }
-
-/** Thrown by lookup() at an incomplete scope: the module is read again through the full syntax tree. */
-export const INCOMPLETE_SCOPE = new Error('@cacheme/transform: a scope of this module could not be read in full')
 
 export type Binding = 'module' | 'local' | 'global'
 
@@ -25,10 +20,7 @@ export function createScope(parent: Scope | undefined, hoists: boolean): Scope {
 
 /** The scope that declares `name` as seen from `scope`; undefined for a global. */
 export function lookup(scope: Scope, name: string): Scope | undefined {
-  for (let s: Scope | undefined = scope; s; s = s.parent) {
-    if (s.names.has(name)) return s
-    if (s.incomplete) throw INCOMPLETE_SCOPE
-  }
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.names.has(name)) return s
   return undefined
 }
 
