@@ -9,12 +9,14 @@
 // a round of the JSON baseline on the same values, and the ratio is taken per pair, so a noisy
 // neighbour on the shared cores moves both sides of a ratio alike. One warm-up round, then
 // ROUNDS rounds; medians reported.
-import { writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { deserialize, serialize } from 'node:v8'
 import { Packr } from 'msgpackr'
 import { frameValue, readFrame } from '../packages/cacheme/dist/codec/frame.js'
 import { msgpackCodec } from '../packages/cacheme/dist/codec/codec.js'
 import { encodeMsgpack, decodeMsgpack } from '../packages/cacheme/dist/codec/msgpack.js'
+import { SHAPES } from './support/codec-shapes.mjs'
+import { cpuPerValue } from './support/cpu-per-value.mjs'
 
 // Only so the baseline's JSON.stringify accepts the 'rich' shape (JSON has no BigInt).
 BigInt.prototype.toJSON = function () { return this.toString() }
@@ -39,36 +41,6 @@ function framed(c, codec) {
 const ROUNDS = Number(process.env.CODEC_ROUNDS ?? 7)
 const ROUND_MS = Number(process.env.CODEC_ROUND_MS ?? 100)
 const BATCH = 20
-
-// ---- value shapes ---------------------------------------------------------------------------
-const WORDS = ['redis', 'cache', 'typescript', 'herd', 'lock', 'codec', 'frame', 'value', 'batch', 'node']
-function record(i) {
-  return {
-    id: 100000 + i,
-    title: `A title for record ${i}: ${WORDS[i % 10]} and ${WORDS[(i * 7) % 10]} in practice`,
-    author: { id: 5000 + (i % 97), name: `Author Number ${i % 97}` },
-    tags: [WORDS[i % 10], WORDS[(i + 3) % 10], WORDS[(i + 5) % 10]],
-    createdAt: new Date(Date.UTC(2024, i % 12, 1 + (i % 28), 10, i % 60, 0)),
-    score: Math.round((i * 37.5) % 1000) / 10,
-    published: i % 3 !== 0,
-  }
-}
-/** bench/support/value.mjs's bookValue: what `npm run bench` (d) reads with getMany(20). JSON-safe. */
-function book(id) {
-  return { id, title: `The Book of ${id}`, author: { id: id % 97, name: 'A. Writer', verified: true }, tags: ['fiction', 'classic', 'paperback'], price: 12.5, stock: 42, published: '2021-06-01T00:00:00.000Z' }
-}
-/** Every type the default codec promises beyond JSON (the baseline parses its JSON.stringify form, which loses them). */
-function rich(i) {
-  return { ...record(i), map: new Map([['a', i], [2, 'b']]), set: new Set([i, 'x']), big: 12345678901234567890n + BigInt(i), missing: undefined, bytes: Buffer.from([i, 1, 2, 3]) }
-}
-const SHAPES = {
-  'book (bench d, JSON-safe, ~200 B)': (i) => book(i),
-  'record with a Date (~250 B)': (i) => record(i),
-  'rich (record + Map, Set, BigInt, undefined, Buffer)': (i) => rich(i),
-  'number': (i) => i * 1.5 + 7,
-  'short string': (i) => `user-${i}-name`,
-  'large (10 KB, 40 records)': (i) => Array.from({ length: 40 }, (_, j) => record(i * 40 + j)),
-}
 
 // ---- tagged JSON: a candidate measured and not chosen ----------------------------------------
 // JSON text of the value, plus (after a leading space) a table of the paths to the values JSON
@@ -295,7 +267,7 @@ function reviverDecode(bytes) {
 
 const candidates = [
   { name: 'JSON.parse (baseline)', encode: (v) => Buffer.from(JSON.stringify(v)), decode: (b) => JSON.parse(b.toString()), baseline: true },
-  { name: 'msgpackr records (today)', encode: (v) => recordsPackr.pack(v), decode: (b) => recordsPackr.unpack(b) },
+  { name: 'msgpackr records (the first default)', encode: (v) => recordsPackr.pack(v), decode: (b) => recordsPackr.unpack(b) },
   { name: 'msgpackr no records', encode: (v) => plainPackr.pack(v), decode: (b) => plainPackr.unpack(b), note: 'Map reads back as a plain object' },
   { name: 'msgpackr no records + bundleStrings', encode: (v) => bundlePackr.pack(v), decode: (b) => bundlePackr.unpack(b), note: 'Map reads back as a plain object' },
   { name: 'msgpackr shared structures', encode: (v) => sharedPackr.pack(v), decode: (b) => sharedPackr.unpack(b), note: 'needs a structure table agreed across processes' },
@@ -304,7 +276,7 @@ const candidates = [
   { name: 'tagged JSON (table of paths)', encode: encodeTaggedJson, decode: decodeTaggedJson },
 ]
 candidates.push(framed(candidates.at(-1)))
-candidates.splice(3, 0, { name: 'chosen: msgpackr no records (records from 1 KB) + Map table', encode: encodeMsgpack, decode: decodeMsgpack })
+candidates.splice(3, 0, { name: 'chosen: JSON for records, else msgpackr no records (records from 1 KB) + Map table', encode: encodeMsgpack, decode: decodeMsgpack })
 candidates.push(framed(candidates[3], msgpackCodec))
 try {
   const { Encoder } = await import('cbor-x')
@@ -323,27 +295,7 @@ const only = process.env.CODEC_ONLY?.split(',')
 if (only) candidates.splice(0, candidates.length, ...candidates.filter((c) => c.baseline || only.some((o) => c.name.includes(o))))
 
 // ---- measurement ----------------------------------------------------------------------------
-function cpuMicros() {
-  const { user, system } = process.cpuUsage()
-  return user + system
-}
-
-let sink = 0
-function perValueMicros(fn, inputs) {
-  const until = performance.now() + ROUND_MS
-  const start = cpuMicros()
-  let done = 0
-  // The clock is read once per batch of 20: cheap next to 20 decodes, and a slow candidate on a
-  // loaded machine can't overrun the round by much.
-  while (performance.now() < until) {
-    for (let i = 0; i < inputs.length; i++) {
-      const out = fn(inputs[i])
-      if (out === sink) sink++
-    }
-    done += inputs.length
-  }
-  return (cpuMicros() - start) / done
-}
+const perValueMicros = (fn, inputs) => cpuPerValue(fn, inputs, ROUND_MS)
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b)
@@ -392,15 +344,23 @@ const lines = [
   '',
   '## The choice',
   '',
-  'The default codec is **msgpackr without records, Maps rebuilt from a table of paths** (`packages/cacheme/src/codec/msgpack.ts`),',
-  'read in place behind the frame (`, framed` rows: what a store pays per hit, frame check included).',
-  '- msgpackr with records (today) re-reads a record definition in every value: records only pay off within one value',
+  'The default codec is **JSON text for the values JSON carries exactly and decodes faster, msgpackr without records',
+  'for the rest, Maps rebuilt from a table of paths** (`packages/cacheme/src/codec/msgpack.ts`), read in place behind',
+  'the frame (`, framed` rows: what a store pays per hit, frame check included). Its rows are "chosen".',
+  '- JSON (payload `C1 04` + the text): V8\'s JSON.parse builds objects faster than msgpackr reads map keys, so a record',
+  '  (book, wide record, dictionary) decodes in JSON.parse\'s time. It is slower on what msgpack stores as plain bytes:',
+  '  arrays of strings or numbers, non-integer numbers, long strings (tag list, article). So JSON is chosen only for a',
+  '  value JSON gives back exactly (no Date, Map, undefined, -0, class instance...) that is mostly object keys: at',
+  '  least 2, and at least twice as many as array scalars + non-integer numbers + 256-character runs of strings; the',
+  '  walk that finds the Maps counts them, so the choice costs the encoder no extra pass.',
+  '- msgpackr with records (the first default) re-reads a record definition in every value: records only pay off within one value',
   '  (the 10 KB arrays), never across values, because the structures can\'t be shared between processes. So the default',
-  '  uses records only for a value whose plain encoding reaches 1 KB and shrinks by a sixth with them (repeated shapes).',
-  '- Without records msgpackr is the fastest faithful decoder for the ~200-byte records a `getMany(20)` reads, but a msgpack',
-  '  map must decode as either a Map or an object: objects it is, and the few real Maps are listed in a table and rebuilt,',
-  '  so a value without a Map costs nothing extra. msgpackr\'s own extensions can\'t do it (Map is special-cased before',
-  '  them) and are global to the module, which an application may share.',
+  '  uses records only for a value whose plain encoding reaches 1 KB and shrinks by a sixth with them (repeated shapes),',
+  '  and a large JSON-exact value is msgpack with records when they are a third smaller than its JSON text.',
+  '- Without records msgpackr is the fastest faithful decoder for what is not a record, but a msgpack map must decode',
+  '  as either a Map or an object: objects it is, and the few real Maps are listed in a table and rebuilt, so a value',
+  '  without a Map costs nothing extra. msgpackr\'s own extensions can\'t do it (Map is special-cased before them) and',
+  '  are global to the module, which an application may share.',
   '- cbor-x with records is close on records and better on large arrays of records, but it is a new dependency with the',
   '  same per-value record definitions, and loses -0. v8.serialize turns a Buffer into a Uint8Array and is 2-3x slower',
   '  to decode. JSON with a reviver calls a function per node. Tagged JSON (JSON.parse + a revival table) is exactly',
@@ -423,4 +383,8 @@ for (const shape of Object.keys(SHAPES)) {
 const report = lines.join('\n')
 console.log(report)
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-writeFileSync(new URL('./results/codec.md', import.meta.url), report)
+// The notes at the end are measurements of other scripts (bench/codec-ab.mjs, the warm scenario): kept across re-runs.
+const target = new URL('./results/codec.md', import.meta.url)
+const NOTES = '\n## Notes (hand-written; bench/codec.mjs keeps them)'
+const previous = existsSync(target) ? readFileSync(target, 'utf8') : ''
+writeFileSync(target, report + (previous.includes(NOTES) ? previous.slice(previous.indexOf(NOTES)) : ''))

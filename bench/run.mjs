@@ -6,7 +6,8 @@
 import './support/register-ioredis.mjs'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
+import { loadavg } from 'node:os'
+import { benchEnvironment } from './support/environment.mjs'
 import { startCluster, startStandalone } from './support/servers.mjs'
 
 const { contestants: all, cachemeNoSingleflight } = await import('./contestants.mjs')
@@ -33,15 +34,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 11)
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 600)
 const log = (line) => console.log(line)
 const started = Date.now()
-const environment = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
-  redis: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim(),
-  loadBefore: loadavg().map((l) => l.toFixed(2)).join(' '),
-  rounds,
-  roundMs,
-}
+const environment = benchEnvironment({ rounds, roundMs })
 
 const standalone = await startStandalone()
 let cluster

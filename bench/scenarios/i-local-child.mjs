@@ -1,7 +1,8 @@
 // One process of the local-tier staleness scenario (i): opens the contestant named in argv and
-// answers the parent's messages. { kind: 'watch', id, version }: get the record back to back
-// (one event-loop turn between gets, as a server does between requests) until it has `version`,
-// then answer when it was first seen (hrtime, ns: one clock for the machine). { kind: 'write',
+// answers the parent's messages. { kind: 'watch', id, version, pace }: get the record until it
+// has `version`, then answer when it was first seen (hrtime, ns: one clock for the machine);
+// pace 'spin': one event-loop turn between gets (a process at 100 % CPU), 'paced': a 1 ms timer
+// between gets (a process with CPU to spare, as a service mostly is). { kind: 'write',
 // id, version }: write the record through the contestant, answer when the write resolved.
 import { localContestants } from '../contestants.mjs'
 import { bookValue } from '../support/value.mjs'
@@ -42,7 +43,7 @@ process.on('message', async (message) => {
       process.send({ kind: 'seen', seenNs: null, reads })
       return
     }
-    await new Promise(setImmediate)
+    await (message.pace === 'paced' ? new Promise((resolve) => setTimeout(resolve, 1)) : new Promise(setImmediate))
   }
 })
 process.send({ kind: 'ready' })

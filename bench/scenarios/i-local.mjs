@@ -20,11 +20,12 @@ export function localHotKeys({ contestants, url, server, rounds, roundMs, log })
 
 /**
  * Staleness after a write by another process: READERS reader processes and one writer process,
- * each with the contestant. For each of WRITES writes, every reader gets the record back to back
- * until it has the new version; the time from the writer's write resolving to each reader first
- * serving it is one sample. A reader still stale after 2 s counts as "stayed stale".
+ * each with the contestant. For each of WRITES writes, every reader gets the record (pace 'spin':
+ * back to back, one event-loop turn between gets; 'paced': a 1 ms timer between gets) until it has
+ * the new version; the time from the writer's write resolving to each reader first serving it is
+ * one sample. A reader still stale after 2 s counts as "stayed stale".
  */
-export async function staleness({ contestants, url, log }) {
+export async function staleness({ contestants, url, log, pace = 'spin' }) {
   const results = []
   for (const contestant of contestants) {
     const prefix = `bench:i-stale:${slug(contestant.name)}`
@@ -37,7 +38,7 @@ export async function staleness({ contestants, url, log }) {
       await ask(writer, { kind: 'write', id, version: 0 }, 'written')
       await Promise.all(readers.map((r) => ask(r, { kind: 'warm', id }, 'warm')))
       for (let version = 1; version <= WRITES; version++) {
-        await Promise.all(readers.map((r) => ask(r, { kind: 'watch', id, version }, 'watching')))
+        await Promise.all(readers.map((r) => ask(r, { kind: 'watch', id, version, pace }, 'watching')))
         const seen = readers.map((r) => next(r, 'seen'))
         const { resolvedNs } = await ask(writer, { kind: 'write', id, version }, 'written')
         for (const s of await Promise.all(seen)) {
@@ -50,11 +51,11 @@ export async function staleness({ contestants, url, log }) {
     }
     samples.sort((a, b) => a - b)
     const row = {
-      contestant: contestant.name,
+      contestant: contestant.name, pace,
       p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), maxMs: samples.at(-1) ?? NaN,
       samples: samples.length, stayedStale,
     }
-    log(`  i: staleness of ${contestant.name}: p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, max ${row.maxMs.toFixed(2)} ms, stayed stale ${stayedStale}`)
+    log(`  i: staleness of ${contestant.name} (${pace}): p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, max ${row.maxMs.toFixed(2)} ms, stayed stale ${stayedStale}`)
     results.push(row)
   }
   return results

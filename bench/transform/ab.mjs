@@ -2,7 +2,8 @@
 // interleaved, by CPU time. Prints, writes nothing. Run after `npm run build`:
 //   node bench/transform/ab.mjs <dir of the other build's dist>     (build it with `npx tsc -p packages/transform/tsconfig.json
 //                                                                    --outDir <dir>` in a checkout of the other commit)
-// 1. transform() throughput, with its source map read and without, against a bare oxc parse of the same 200 modules;
+// 1. transform() throughput, with its source map read and without, against a bare oxc parse of the same 200 modules
+//    (its tree read: raw transfer deserializes all of it on Node >= 22; the lazy parse is shown for scale);
 // 2. rolldown builds of the 1,000-module project with 1 module in 10 calling cached(): no plugin, and a plugin with
 //    unplugin-cacheme's hook (the code filter, a transformer per build, code and map returned) on each build.
 import { resolve } from 'node:path'
@@ -32,14 +33,22 @@ const contestants = {
   'before, sourceMap: false': (code, j) => before.transform(code, `m${j}.js`, { sourceMap: false }),
   'after, map not read': (code, j) => after.transform(code, `m${j}.js`),
 }
+// For scale: what the lazy tree itself costs (no node read but the errors).
+if (raw) contestants['parseSync, lazy'] = (code, j) => {
+  const parsed = parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalLazy: true })
+  const errors = parsed.errors.length
+  parsed.dispose()
+  return errors
+}
 const rates = Object.fromEntries(Object.keys(contestants).map((name) => [name, []]))
-for (let round = 0; round < 25; round++) {
+// Rounds of 10 x 200 modules: shorter ones are mostly a garbage collection or none.
+for (let round = 0; round < 13; round++) {
   for (const [name, run] of Object.entries(contestants)) {
-    const used = cpu(() => { for (let pass = 0; pass < 2; pass++) modules.forEach(run) })
-    if (round > 0) rates[name].push((bytes * 2) / used)
+    const used = cpu(() => { for (let pass = 0; pass < 10; pass++) modules.forEach(run) })
+    if (round > 0) rates[name].push((bytes * 10) / used)
   }
 }
-process.stdout.write(`Node ${process.version}, raw transfer ${raw ? 'on' : 'off'}: transform() throughput, 24 interleaved rounds of 2 x 200 modules (after a warm-up), MB/s by CPU time, median [min–max]\n`)
+process.stdout.write(`Node ${process.version}, raw transfer ${raw ? 'on' : 'off'}: transform() throughput, 12 interleaved rounds of 10 x 200 modules (after a warm-up), MB/s by CPU time, median [min–max]\n`)
 for (const [name, list] of Object.entries(rates)) {
   process.stdout.write(`  ${name.padEnd(26)} ${median(list).toFixed(1)} [${Math.min(...list).toFixed(1)}–${Math.max(...list).toFixed(1)}]   ${(median(rates.parseSync) / median(list)).toFixed(2)}x a bare parse (fastest rounds: ${(Math.max(...rates.parseSync) / Math.max(...list)).toFixed(2)}x)\n`)
 }

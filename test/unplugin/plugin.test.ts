@@ -81,3 +81,22 @@ test('in watch mode, a module changed to no longer contain `cached` drops its de
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a source map is made only where the host writes one: vite says so once (dev always maps), webpack / rspack per module, rollup never says', () => {
+  const code = "import { cached } from 'cacheme'\nexport const x = cached('m:<<id>>', (p) => p)\n"
+  const context = (native?: unknown) => ({ warn: () => {}, error: (m: string) => { throw new Error(m) }, getNativeBuildContext: native === undefined ? undefined : () => native })
+  const mapOf = (framework: 'vite' | 'rollup' | 'webpack' | 'rspack', setup: (hooks: ReturnType<typeof unpluginFactory>) => void = () => {}, native?: unknown) => {
+    const hooks = unpluginFactory(undefined, { framework, versions: {} } as never)
+    setup(hooks)
+    const handler = (hooks.transform as { handler: (code: string, id: string) => { map: unknown } | null }).handler
+    return handler.call(context(native), code, '/app/src/m.js')!.map
+  }
+  const vite = (command: 'build' | 'serve', sourcemap: boolean | 'inline') => (hooks: ReturnType<typeof unpluginFactory>) =>
+    (hooks.vite!.configResolved as (config: unknown) => void)({ command, build: { sourcemap } })
+  expect(mapOf('vite', vite('build', false))).toBeNull()
+  expect(mapOf('vite', vite('build', 'inline'))).toMatchObject({ version: 3 })
+  expect(mapOf('vite', vite('serve', false))).toMatchObject({ version: 3 })
+  expect(mapOf('rollup')).toMatchObject({ version: 3 })
+  expect(mapOf('webpack', undefined, { framework: 'webpack', loaderContext: { sourceMap: false } })).toBeNull()
+  expect(mapOf('rspack', undefined, { framework: 'rspack', loaderContext: { sourceMap: true } })).toMatchObject({ version: 3 })
+})

@@ -20,6 +20,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
   const devGraph = new DevGraph()
   const newTransformer = () => createTransformer({ counts: (file) => devGraph.counts(file) })
   let transformer = newTransformer()
+  // Whether the host writes source maps. vite says it once (a build without `build.sourcemap`
+  // writes none; its dev server always maps); webpack and rspack say it per module (a loader's
+  // `sourceMap`); rollup and rolldown don't tell a transform hook, so there a map is always made.
+  let viteMaps = true
   return {
     name: 'unplugin-cacheme',
     enforce: 'pre',
@@ -34,7 +38,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
       handler(code, id) {
         const file = id.replace(/\?.*$/, '')
         devGraph.noteTransformed(file)
-        const result = transformer.transform(code, file)
+        const sourceMap = meta.framework === 'vite' ? viteMaps : loaderMaps(this)
+        const result = transformer.transform(code, file, { sourceMap })
         if (!result) return null
         const { warnings, error } = messagesOf(result.diagnostics)
         for (const warning of warnings) this.warn(warning)
@@ -50,12 +55,22 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (inp
       if (change.event === 'delete' || !containsCached(id)) transformer.forget(id)
     },
     vite: {
+      configResolved(config) {
+        viteMaps = config.command === 'serve' || Boolean(config.build.sourcemap)
+      },
       configureServer(server) {
         devGraph.attach(server as unknown as DevServer)
       },
     },
     esbuild: { onLoadFilter: options.include === undefined ? SOURCES : undefined },
   }
+}
+
+/** A webpack or rspack loader's answer (`this.sourceMap`, set when the build writes maps); elsewhere true. */
+function loaderMaps(context: { getNativeBuildContext?: () => unknown }): boolean {
+  const native = context.getNativeBuildContext?.() as { framework?: string; loaderContext?: { sourceMap?: boolean } } | undefined
+  if (native?.framework !== 'webpack' && native?.framework !== 'rspack') return true
+  return native.loaderContext?.sourceMap !== false
 }
 
 function containsCached(path: string): boolean {

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto'
+import { cached, createClient, type Client } from 'cacheme'
 import { Packr } from 'msgpackr'
-import { describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { defaultCodec, jsonCodec, msgpackCodec, NOT_A_VALUE, resolveCodec } from '../../../packages/cacheme/src/codec/codec.js'
+import { withFreshness } from '../../../packages/cacheme/src/codec/frame.js'
+import { Redis } from '../../harness/ioredis.js'
 
 /** Through the codec and the frame, as a store writes and reads it. */
 function roundTrip<T>(value: T): T {
@@ -25,8 +29,8 @@ describe('the default codec round-trips', () => {
     expect(roundTrip(value)).toEqual(value)
   })
 
-  test('a value without a Map is plain msgpack, which any msgpack reader decodes', () => {
-    const value = { id: 1, tags: ['a', 'b'], score: 1.5, none: null }
+  test('a value without a Map that is not mostly object keys is plain msgpack, which any msgpack reader decodes', () => {
+    const value = { id: 1, tags: ['a', 'b'], score: 1.5, none: null } // 4 keys, 3 slow items
     expect(new Packr({ mapsAsObjects: true }).unpack(Buffer.from(defaultCodec.encode(value)))).toEqual(value)
   })
 
@@ -45,7 +49,8 @@ describe('the default codec round-trips', () => {
     defaultCodec.encode(rows.map((r) => ({ ...r, id: -r.id })))
     const fresh = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true })
     expect(fresh.unpack(Buffer.from(defaultCodec.encode(rows)).subarray(2))[1][7]).toEqual({ id: 7, title: 'row 7', at: new Date(7), tags: ['k', 7] })
-    const varied = Array.from({ length: 40 }, (_, i) => ({ [`key${i}`]: 'x'.repeat(30) }))
+    // Shapes that don't repeat: records don't shrink it, so it stays plain msgpack.
+    const varied = Array.from({ length: 40 }, (_, i) => ({ [`key${i}`]: 'x'.repeat(30), at: new Date(i) }))
     expect(Buffer.from(defaultCodec.encode(varied))[0]).not.toBe(0xc1)
     expect(roundTrip(varied)).toEqual(varied)
   })
@@ -171,7 +176,7 @@ describe('the default codec round-trips', () => {
 
   test('a malformed payload is refused with an error naming what is wrong', () => {
     const tabled = (value: unknown) => Buffer.concat([Buffer.from([0xc1, 0x02]), new Packr().pack(value)])
-    expect(() => defaultCodec.decode(Buffer.from([0xc1, 0x04, 0xc0]))).toThrow(/mode 4/)
+    expect(() => defaultCodec.decode(Buffer.from([0xc1, 0x08, 0xc0]))).toThrow(/mode 8/)
     expect(() => defaultCodec.decode(tabled([[['Q', 'x']], { x: [] }]))).toThrow(/unknown tag "Q"/)
     expect(() => defaultCodec.decode(tabled({ x: 1 }))).toThrow(/not \[table, value\]/)
     expect(() => defaultCodec.decode(tabled([[['M', 'x', 'y']], { x: 1 }]))).toThrow(/points past the value/)
@@ -183,6 +188,163 @@ describe('the default codec round-trips', () => {
     expect(msgpackCodec).toBe(defaultCodec)
     expect(resolveCodec(undefined, 's')).toBe(resolveCodec('msgpack', 's'))
     expect(resolveCodec(msgpackCodec, 's')).toBe(resolveCodec('msgpack', 's'))
+  })
+})
+
+const BOOK = { id: 7, title: 'The Book of 7', author: { id: 7, name: 'A. Writer', verified: true }, tags: ['fiction', 'classic', 'paperback'], price: 12.5, stock: 42, published: '2021-06-01T00:00:00.000Z' }
+
+/** The payload's form: 'json' (0xC1 0x04), 'msgpack' (plain), or the lead's mode. */
+function formOf(value: unknown): string {
+  const bytes = Buffer.from(defaultCodec.encode(value))
+  if (bytes[0] !== 0xc1) return 'msgpack'
+  return bytes[1] === 0x04 ? 'json' : `mode ${bytes[1]}`
+}
+
+describe('the default codec writes JSON text for what JSON carries exactly and decodes faster (mode 4)', () => {
+  test('a record is 0xC1 0x04 and its JSON text, which JSON.parse reads', () => {
+    const bytes = Buffer.from(defaultCodec.encode(BOOK))
+    expect([bytes[0], bytes[1]]).toEqual([0xc1, 0x04])
+    expect(bytes.subarray(2).toString('utf8')).toBe(JSON.stringify(BOOK))
+    expect(roundTrip(BOOK)).toEqual(BOOK)
+    expect(Object.getPrototypeOf(roundTrip(BOOK))).toBe(Object.prototype)
+  })
+
+  test.each([
+    ['records', { id: 1, name: 'n1', ok: true }], ['nested records', { a: { b: { c: 1, d: 'x' } }, e: [{ f: null, g: false }] }],
+    ['an array of records', [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]], ['a dictionary', { u1: 1, u2: 2, u3: 3 }],
+    ['unicode and escapes', { text: 'héllo 😀 \u2028 "q" \\ \n\t\u0000', 日本: 'ελληνικά' }], ['lone surrogates', { high: '\ud800', low: 'a\udc00b' }],
+    ['big, small and negative numbers', { a: 2 ** 53 + 2, b: -(2 ** 60), c: 5e-324, d: Number.MAX_VALUE, e: 0, f: -1 }],
+    ['integer-like keys (in their JS order)', { 10: 'a', 2: 'b', x: 'c', 1: 'd' }],
+  ])('%s: JSON, read back exactly', (_label, value) => {
+    expect(formOf(value)).toBe('json')
+    const out = roundTrip(value)
+    expect(out).toStrictEqual(value)
+    expect(Object.keys(out)).toEqual(Object.keys(value))
+  })
+
+  test.each([
+    ['-0', { a: -0, b: 1 }], ['NaN', { a: Number.NaN, b: 1 }], ['Infinity', { a: Infinity, b: 1 }], ['undefined', { a: undefined, b: 1 }],
+    ['a hole', { a: Object.assign(new Array<number>(3), { 0: 1, 2: 3 }), b: 1, c: 2, d: 3, e: 4, f: 5, g: 6 }], ['a Date', { a: new Date(5), b: 1 }], ['a Map', { a: new Map([[1, 2]]), b: 1 }],
+    ['a Set', { a: new Set([1]), b: 1 }], ['a BigInt', { a: 1n, b: 1 }], ['a typed array', { a: new Int32Array([1]), b: 1 }],
+    ['a Buffer', { a: Buffer.from('x'), b: 1 }], ['a class instance', { a: new (class Point { x = 1; y = 2 })(), b: 1 }],
+    ['a toJSON()', { a: new (class { toJSON() { return 'j' } })(), b: 1 }], ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1, b: 2 })],
+    ['an Array subclass', { a: new (class List extends Array<number> {})(), b: 1 }], ['a function', { a: () => 1, b: 1 }],
+  ])('a value holding %s is msgpack (JSON would change it)', (_label, value) => {
+    expect(formOf(value)).not.toBe('json')
+  })
+
+  test('a "__proto__" key stays msgpack (JSON.parse would keep it; msgpackr renames it)', () => {
+    expect(formOf(JSON.parse('{"__proto__":{"x":1},"a":1,"b":2}'))).toBe('msgpack')
+  })
+
+  test.each([
+    ['a top-level string', 'user-1'], ['a number', 42], ['true', true], ['null', null], ['one key', { id: 1 }], ['an empty object', {}],
+    ['an array of strings', ['a', 'b', 'c']], ['an array of ids', [1, 2, 3, 4]], ['a record with a tag list', { id: 1, title: 't', tags: ['a', 'b', 'c'] }],
+    ['a record of floats', { x: 1.5, y: 2.25 }], ['a long text', { id: 1, body: 'lorem ipsum '.repeat(100) }],
+  ])('%s stays msgpack, which decodes it faster', (_label, value) => {
+    expect(formOf(value)).toBe('msgpack')
+    expect(roundTrip(value)).toEqual(value)
+  })
+
+  test('a large JSON value of repeated shapes is msgpack with records; of varied shapes, JSON', () => {
+    const books = Array.from({ length: 50 }, (_, i) => ({ ...BOOK, id: i }))
+    expect(formOf(books)).toBe('mode 1')
+    expect(roundTrip(books)).toEqual(books)
+    const varied = Array.from({ length: 40 }, (_, i) => ({ [`key${i}`]: 'x'.repeat(30), n: i }))
+    expect(formOf(varied)).toBe('json')
+    expect(roundTrip(varied)).toEqual(varied)
+  })
+
+  test('behind freshness metadata (frame flags 1) a JSON payload reads the same', () => {
+    const format = resolveCodec<unknown>(undefined, 'fresh')
+    const frame = format.read(withFreshness(format.write(BOOK), { freshUntil: 1, staleUntil: 2, errorUntil: 3, deltaMs: 4, beta: 0 }))
+    if (frame.kind !== 'value') throw new Error(frame.kind)
+    expect(frame.fresh).toMatchObject({ freshUntil: 1, deltaMs: 4 })
+    expect(format.decode(frame)).toStrictEqual(BOOK)
+  })
+
+  test('a JSON payload that is not JSON, or a mode beside 4, is refused', () => {
+    expect(() => defaultCodec.decode(Buffer.from([0xc1, 0x04, 0x7b]))).toThrow(SyntaxError)
+    for (const mode of [5, 6, 7, 8, 0x84]) expect(() => defaultCodec.decode(Buffer.from([0xc1, mode, 0x7b, 0x7d]))).toThrow(`mode ${mode}`)
+  })
+})
+
+/**
+ * Bytes the default codec wrote before the JSON mode (frame header included), as Redis holds
+ * them: a record (plain msgpack), a value with a table (0xC1 0x02), records (0xC1 0x01) and a
+ * frame with freshness metadata (flags 1).
+ */
+const OLD = {
+  book: Buffer.from('c1636d017600de0007a2696407a57469746c65ad54686520426f6f6b206f662037a6617574686f72de0003a2696407a46e616d65a9412e20577269746572a87665726966696564c3a47461677393a766696374696f6ea7636c6173736963a970617065726261636ba57072696365cb4029000000000000a573746f636b2aa97075626c6973686564b8323032312d30362d30315430303a30303a30302e3030305a', 'hex'),
+  rich: Buffer.from('c1636d017600c102929292a14da2627992a15aa47a65726fde0005a26174d6ff65dfc900a2627992a345555201a3626967d3000000000000000ca46e6f6e65d40000a47a65726f00', 'hex'),
+  rows: Buffer.from('wWNtAXYAwQHcAFDUckCSomlkpG5hbWUAomFiQAGiYWJAAqJhYkADomFiQASiYWJABaJhYkAGomFiQAeiYWJACKJhYkAJomFiQAqiYWJAC6JhYkAMomFiQA2iYWJADqJhYkAPomFiQBCiYWJAEaJhYkASomFiQBOiYWJAFKJhYkAVomFiQBaiYWJAF6JhYkAYomFiQBmiYWJAGqJhYkAbomFiQByiYWJAHaJhYkAeomFiQB+iYWJAIKJhYkAhomFiQCKiYWJAI6JhYkAkomFiQCWiYWJAJqJhYkAnomFiQCiiYWJAKaJhYkAqomFiQCuiYWJALKJhYkAtomFiQC6iYWJAL6JhYkAwomFiQDGiYWJAMqJhYkAzomFiQDSiYWJANaJhYkA2omFiQDeiYWJAOKJhYkA5omFiQDqiYWJAO6JhYkA8omFiQD2iYWJAPqJhYkA/omFiQMxAomFiQMxBomFiQMxComFiQMxDomFiQMxEomFiQMxFomFiQMxGomFiQMxHomFiQMxIomFiQMxJomFiQMxKomFiQMxLomFiQMxMomFiQMxNomFiQMxOomFiQMxPomFi', 'base64'),
+  fresh: Buffer.from('c1636d017601428dd9661ec00000428dd9661ec00000428dd9661ec000000000000500000000de0002a2696401a46e616d65a46b657074', 'hex'),
+}
+const OLD_VALUES = {
+  book: BOOK,
+  rich: { at: new Date(Date.UTC(2024, 1, 29)), by: new Map([['EUR', 1]]), big: 12n, none: undefined, zero: -0 },
+  rows: Array.from({ length: 80 }, (_, i) => ({ id: i, name: 'ab' })),
+  fresh: { id: 1, name: 'kept' },
+}
+
+describe('values stored before the JSON mode still read', () => {
+  test('through the format: the same values, the same forms', () => {
+    const format = resolveCodec<unknown>(undefined, 'old')
+    for (const name of ['book', 'rich', 'rows'] as const) {
+      expect(format.hit(OLD[name])).toStrictEqual(OLD_VALUES[name])
+      const frame = format.read(OLD[name])
+      if (frame.kind !== 'value') throw new Error(`${name}: ${frame.kind}`)
+      expect(format.decode(frame)).toStrictEqual(OLD_VALUES[name])
+    }
+    expect(Object.is((format.hit(OLD.rich) as { zero: number }).zero, -0)).toBe(true)
+    const fresh = format.read(OLD.fresh)
+    if (fresh.kind !== 'value') throw new Error(fresh.kind)
+    expect(fresh.fresh).toMatchObject({ freshUntil: 4102444800000, deltaMs: 5 })
+    expect(format.decode(fresh)).toEqual(OLD_VALUES.fresh)
+  })
+
+  describe('written raw to a real Redis', () => {
+    let client: Client
+    let redis: InstanceType<typeof Redis>
+    const ops: string[] = []
+    beforeAll(() => {
+      const { url } = inject('redis').standalone
+      client = createClient({ redis: url, prefix: `codec-old-${randomUUID()}`, logger: { log: (_store, key, op) => ops.push(`${op} ${key}`) } })
+      redis = new Redis(url)
+    })
+    afterAll(async () => {
+      await client.close()
+      redis.disconnect()
+    })
+
+    test('get and getMany return them as hits, without a fetch', async () => {
+      const fetched: string[] = []
+      const store = cached('old:<<name>>', ({ name }: { name: string }) => { fetched.push(name); return 'refetched' }, { client, ttl: '1h' })
+      const names = ['book', 'rich', 'rows'] as const
+      for (const name of names) await redis.set(store.key({ name }), OLD[name], 'EX', 3600)
+      expect(await store.get({ name: 'book' })).toStrictEqual(BOOK)
+      expect(await store.getMany(names.map((name) => ({ name })))).toStrictEqual(names.map((name) => OLD_VALUES[name]))
+      expect(fetched).toEqual([])
+      expect(ops.filter((o) => o.includes(' old:'))).toEqual(['HIT old:book:v1', 'HIT old:book:v1', 'HIT old:rich:v1', 'HIT old:rows:v1'])
+    })
+
+    test('a frame with freshness metadata is read by a store with staleWhileRevalidate', async () => {
+      const store = cached('old-fresh:<<id>>', (_: { id: number }) => ({ id: 0, name: 'refetched' }), { client, ttl: '1h', staleWhileRevalidate: '1m' })
+      await redis.set(store.key({ id: 1 }), OLD.fresh, 'EX', 3600)
+      expect(await store.get({ id: 1 })).toEqual(OLD_VALUES.fresh)
+      expect(ops.filter((o) => o.includes(' old-fresh:'))).toEqual(['HIT old-fresh:1:v1'])
+    })
+
+    test('a JSON-mode frame whose text is not JSON is a miss: fetched, overwritten, logged ERROR', async () => {
+      const store = cached('bad-json:<<id>>', ({ id }: { id: number }) => ({ id, name: 'fetched' }), { client, ttl: '1h' })
+      const key = store.key({ id: 1 })
+      await redis.set(key, Buffer.concat([Buffer.from('c1636d017600c104', 'hex'), Buffer.from('{"id":1,')]), 'EX', 3600)
+      expect(await store.get({ id: 1 })).toEqual({ id: 1, name: 'fetched' })
+      expect(ops.filter((o) => o.includes(' bad-json:'))).toEqual(['ERROR bad-json:1:v1', 'FETCH bad-json:1:v1'])
+      const stored = await redis.getBuffer(key)
+      expect(stored!.subarray(0, 8).toString('hex')).toBe('c1636d017600c104')
+      expect(JSON.parse(stored!.subarray(8).toString('utf8'))).toEqual({ id: 1, name: 'fetched' })
+    })
   })
 })
 
@@ -211,7 +373,7 @@ describe('the json codec and custom codecs', () => {
 describe('the hit path (ValueFormat.hit)', () => {
   test('values that are views of one reply chunk decode in place, each as itself, chunk after chunk', () => {
     const format = resolveCodec<unknown>(undefined, 'hits')
-    const values = [{ id: 1, at: new Date(5) }, 'two', [3, new Map([[1, 2]])], { id: 4, tags: new Set(['a']) }]
+    const values = [{ id: 1, at: new Date(5) }, 'two', [3, new Map([[1, 2]])], { id: 4, tags: new Set(['a']) }, { id: 5, name: 'json', ok: true }]
     for (let round = 0; round < 2; round++) {
       // As ioredis hands them over: subarrays of the socket's read, between RESP framing bytes.
       const framed = values.map((v) => format.write(v))
@@ -236,5 +398,6 @@ describe('the hit path (ValueFormat.hit)', () => {
     }
     const msgpack = resolveCodec<unknown>(undefined, 'hits')
     expect(msgpack.hit(Buffer.from([0xc1, 0x63, 0x6d, 0x01, 0x76, 0x00, 0xc1, 0x07]))).toBe(NOT_A_VALUE) // mode 7: undecodable
+    expect(msgpack.hit(Buffer.from([0xc1, 0x63, 0x6d, 0x01, 0x76, 0x00, 0xc1, 0x04, 0x7b]))).toBe(NOT_A_VALUE) // JSON mode, not JSON
   })
 })

@@ -1,10 +1,9 @@
 // Another process writing the store the test reads through its local tier.
 // env: REDIS_URL or CLUSTER_SEEDS, PREFIX.
-import { serve } from '../../harness/child-runtime.mjs'
+import { serve, cacheTargetFromEnv } from '../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
 
-const env = process.env
-const client = createClient({ ...(env.CLUSTER_SEEDS ? { cluster: env.CLUSTER_SEEDS.split(',') } : { redis: env.REDIS_URL }), prefix: env.PREFIX })
+const client = createClient(cacheTargetFromEnv().options)
 const store = cached('item:<<id>>', ({ id }) => ({ id, by: 'writer-fetch' }), { ttl: '1m', client })
 
 serve({

@@ -2,17 +2,16 @@
 // env: REDIS_URL or CLUSTER_SEEDS (comma-separated) for the cache, DB_URL (the source of truth),
 // PREFIX, TIMEOUT_MS and LOCAL (the client's `local` option as JSON; optional), BASE_NS (the shared time base, a decimal string).
 import { createRequire } from 'node:module'
-import { serve } from '../child-runtime.mjs'
+import { serve, cacheTargetFromEnv } from '../child-runtime.mjs'
 import { createClient } from 'cacheme'
 import { runWorkload, warm } from './workload.mjs'
 
 const env = process.env
 const { Redis } = createRequire(import.meta.resolve('cacheme'))('ioredis')
-const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const { options: target } = cacheTargetFromEnv()
 const ops = {}
 const client = createClient({
-  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
-  prefix: env.PREFIX,
+  ...target,
   ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
   ...(env.LOCAL ? { local: JSON.parse(env.LOCAL) } : {}),
   logger: { log(_store, _key, op) { ops[op] = (ops[op] ?? 0) + 1 } },

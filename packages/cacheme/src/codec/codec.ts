@@ -13,9 +13,10 @@ export type CodecOption<T = unknown> = 'msgpack' | 'json' | Codec<T>
 
 /**
  * The default: everything JSON does plus Date, Map, Set, BigInt, undefined, typed arrays,
- * Buffer, NaN, ±Infinity and -0. msgpack without per-value records (records only inside large
- * values), Maps listed in a table (msgpack.ts); its decode CPU against JSON.parse, per shape,
- * is in bench/results/codec.md.
+ * Buffer, NaN, ±Infinity and -0. JSON text for the values JSON carries exactly and decodes
+ * faster (records), else msgpack without per-value records (records only inside large values),
+ * Maps listed in a table (msgpack.ts); its decode CPU against JSON.parse, per shape, is in
+ * bench/results/codec.md.
  */
 export const msgpackCodec: Codec = {
   encode: encodeMsgpack,

@@ -17,7 +17,10 @@
  *           staleIfError window), each ms since the epoch as a big-endian double (-1: never
  *           stale), then the measured fetch time δ (ms, uint32) and the early-refresh β (float32,
  *           0: none); then the codec's bytes. A frame with flags 0 has no metadata: fresh until
- *           its Redis TTL. Other flags belong to a later format: foreign.
+ *           its Redis TTL. Other flags belong to a later format: foreign. What the codec's
+ *           bytes are is the codec's own: the default codec's forms (msgpack, msgpack with
+ *           records or a Map table, JSON text) are told apart by its payload's first bytes and
+ *           versioned there (codec/msgpack.ts), so adding its JSON form changed no frame.
  *   marker: bytes 5-36 the holder's token (32 hex characters), then optionally the value the key
  *           held before (a refresh keeps serving it while it fetches, and restores it if the
  *           fetch fails): its expiry (ms since the epoch as a big-endian double, -1: none) and

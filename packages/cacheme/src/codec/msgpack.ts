@@ -1,9 +1,10 @@
 import { Packr } from 'msgpackr'
 
 /**
- * The default codec's format: msgpack without records (records only for large values, where a
- * shape repeats inside the value), plus a table of the places that hold a Map (or a -0, or a
- * Set with a Map inside).
+ * The default codec's format: JSON text for the values JSON carries exactly and decodes faster,
+ * msgpack for the rest: msgpack without records (records only for large values, where a shape
+ * repeats inside the value), plus a table of the places that hold a Map (or a -0, or a Set with
+ * a Map inside).
  *
  * Why this shape (bench/results/codec.md): a warm hit is almost all decode. msgpackr with
  * records re-reads a record definition in every value (they can't be shared: the readers are
@@ -14,16 +15,32 @@ import { Packr } from 'msgpackr'
  * at all for a value without one. (msgpackr's extensions would do it too, but they are global
  * to the msgpackr module, which an application may share and register its own types in.)
  *
+ * JSON: V8's JSON.parse builds objects faster than msgpackr reads map keys (a record of ints
+ * and short strings: 0.7-0.93x msgpack's time), but it is slower on what msgpack stores as
+ * plain bytes: arrays of strings or numbers (1.1-2x), non-integer numbers (1.2x) and long
+ * strings (1.3-1.7x at 1-2 KB). So a value is written as JSON when JSON gives it back exactly
+ * (plain objects and arrays of strings, finite numbers other than -0, booleans and null; no
+ * undefined, no hole, no class instance, no `__proto__` key) and it is mostly object keys: at
+ * least two (below that the two are even), and at least twice as many keys as slow items (an
+ * array's scalar item, a non-integer number, each 256 characters of a string). The walk that
+ * finds the Maps decides that too, so a value pays no extra pass for it. JSON loses (1.2x) on
+ * one shape that passes: arrays of objects whose keys all differ.
+ *
  * Records do pay off within one value: a 10 KB array of 40 records decodes 2x faster with
- * them. So a value whose plain encoding reaches RECORDS_FROM bytes is encoded again with
- * records, and kept so if that is at least a sixth smaller (the sign of repeated shapes).
+ * them. So a value whose plain encoding (or JSON text) reaches RECORDS_FROM bytes is encoded
+ * again with records, and kept so if that is at least a sixth smaller than the plain msgpack
+ * (or a third smaller than the JSON: msgpack is about 0.8x JSON's size), the sign of repeated
+ * shapes.
  *
  * Payload:
  *   <msgpack of the value>                    small, no Map inside (and no -0): plain msgpack
  *   0xC1 <mode> <msgpack of [table, value]>   mode bit 0: with records; bit 1: with a table
  *   0xC1 <mode> <msgpack of the value>        (no table: bit 1 clear)
+ *   0xC1 0x04 <JSON text, UTF-8>              mode 4 alone: JSON. Added after the others: a
+ *                                             reader older than it refuses mode 4, so there
+ *                                             the value is a clean miss (refetched, rewritten)
  * table: [[tag, ...path], ...]. 0xC1 is the one byte msgpack never uses, so the forms can't
- * be confused; a mode with other bits set is refused. Each table entry is
+ * be confused; a mode with other bits set (or 4 with another) is refused. Each table entry is
  * a tag and the keys (object) or indexes (array) from the root to the value; entries are in
  * post-order (inner before outer), so an entry inside a Map's entries is rebuilt while the Map
  * is still its array. Tags: 'M' Map, stored as [k1, v1, k2, v2, ...]; 'S' Set holding a Map,
@@ -35,8 +52,11 @@ import { Packr } from 'msgpackr'
 const LEAD = 0xc1
 const WITH_RECORDS = 0x01
 const WITH_TABLE = 0x02
-/** Plain encodings this long are tried with records (bench/results/codec.md, "large"). */
+const AS_JSON = 0x04
+/** Plain encodings (or JSON texts) this long are tried with records (bench/results/codec.md, "large"). */
 const RECORDS_FROM = 1024
+/** A string costs JSON.parse one slow item per this many characters (it scans them; msgpack copies them). */
+const CHARS_PER_SLOW_ITEM = 256
 /** Deeper than this is taken for a cycle; msgpackr alone would overflow the stack. */
 const MAX_DEPTH = 1000
 
@@ -47,9 +67,18 @@ const recordsPackr = new Packr({ moreTypes: true, useRecords: true, mapsAsObject
 type Path = (string | number)[]
 type Entry = [tag: string, ...path: Path]
 
-/** Walks a value once; returns what msgpackr should pack (the value itself when it holds no Map or -0). */
+/**
+ * Walks a value once; returns what msgpackr should pack (the value itself when it holds no Map
+ * or -0), and counts what decides between JSON and msgpack.
+ */
 class Tagger {
   readonly table: Entry[] = []
+  /** Whether JSON.stringify + JSON.parse give the value back exactly (cleared by the first node they would not). */
+  exact = true
+  /** Object keys: what JSON.parse decodes faster than msgpackr. */
+  keys = 0
+  /** Array scalars, non-integer numbers, long strings: what msgpackr decodes faster. */
+  slow = 0
   private readonly path: Path = []
 
   private tag(tag: string, packed: unknown): unknown {
@@ -58,12 +87,35 @@ class Tagger {
   }
 
   walk(value: unknown, depth: number): unknown {
-    if (typeof value === 'number') return value === 0 && 1 / value < 0 ? this.tag('Z', 0) : value
-    if (value === null || typeof value !== 'object') return value
+    if (typeof value === 'string') {
+      if (value.length >= CHARS_PER_SLOW_ITEM) this.slow += (value.length / CHARS_PER_SLOW_ITEM) | 0
+      return value
+    }
+    if (typeof value === 'boolean' || value === null) return value
+    if (typeof value === 'number') {
+      if (Number.isInteger(value)) {
+        if (value !== 0 || 1 / value > 0) return value
+        this.exact = false
+        return this.tag('Z', 0)
+      }
+      if (!Number.isFinite(value)) this.exact = false
+      this.slow++
+      return value
+    }
+    if (typeof value !== 'object') {
+      this.exact = false // undefined, a BigInt, a function or a symbol
+      return value
+    }
     if (depth > MAX_DEPTH) {
       throw new TypeError(`cacheme: the default codec can't encode a value nested deeper than ${MAX_DEPTH} levels (is there a cycle?)`)
     }
-    if (Array.isArray(value)) return this.array(value, depth)
+    if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype) this.exact = false
+      return this.array(value, depth)
+    }
+    const proto = Object.getPrototypeOf(value)
+    // Date, Map, Set, typed arrays, class instances, null-prototype objects: JSON changes them.
+    if (proto !== Object.prototype) this.exact = false
     if (value instanceof Map) {
       const flat: unknown[] = []
       for (const [k, v] of value) flat.push(k, v)
@@ -77,7 +129,6 @@ class Tagger {
     if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof RegExp || value instanceof Error) {
       return value // msgpackr's own extensions
     }
-    const proto = Object.getPrototypeOf(value)
     if (proto !== Object.prototype && proto !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
       // msgpackr packs a class instance's toJSON(); walk what it will pack
       return this.walk((value as { toJSON(): unknown }).toJSON(), depth + 1)
@@ -90,6 +141,8 @@ class Tagger {
     const path = this.path
     for (let i = 0; i < value.length; i++) {
       const item = value[i]
+      // A hole reads as undefined, which clears `exact`.
+      if (item === null || typeof item !== 'object') this.slow++
       path.push(i)
       const packed = this.walk(item, depth + 1)
       path.pop()
@@ -104,9 +157,12 @@ class Tagger {
     let copy: Record<string, unknown> | undefined
     const path = this.path
     const keys = Object.keys(value)
+    this.keys += keys.length
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
       const item = value[key]
+      // JSON.parse makes it an own key; msgpackr renames it (its guard): keep what msgpack does.
+      if (key === '__proto__') this.exact = false
       path.push(key)
       const packed = this.walk(item, depth + 1)
       path.pop()
@@ -133,6 +189,12 @@ function define(target: Record<string, unknown>, key: string, item: unknown): vo
 export function encodeMsgpack(value: unknown): Buffer {
   const tagger = new Tagger()
   const packed = tagger.walk(value, 0)
+  if (tagger.exact && tagger.keys >= 2 && tagger.keys >= 2 * tagger.slow) {
+    const json = JSON.stringify(value)
+    if (json.length < RECORDS_FROM) return jsonPayload(json)
+    const withRecords = recordsPackr.pack(packed)
+    return withRecords.length * 3 <= json.length * 2 ? withLead(WITH_RECORDS, withRecords) : jsonPayload(json)
+  }
   const tabled = tagger.table.length > 0
   const root = tabled ? [tagger.table, packed] : packed
   const plain = packr.pack(root)
@@ -141,6 +203,14 @@ export function encodeMsgpack(value: unknown): Buffer {
     if (withRecords.length * 6 <= plain.length * 5) return withLead(WITH_RECORDS | (tabled ? WITH_TABLE : 0), withRecords)
   }
   return tabled ? withLead(WITH_TABLE, plain) : plain
+}
+
+function jsonPayload(json: string): Buffer {
+  const out = Buffer.allocUnsafe(2 + Buffer.byteLength(json, 'utf8'))
+  out[0] = LEAD
+  out[1] = AS_JSON
+  out.write(json, 2, 'utf8')
+  return out
 }
 
 function withLead(mode: number, body: Uint8Array): Buffer {
@@ -184,8 +254,9 @@ export function decodeMsgpack(bytes: Buffer, start = 0, end = bytes.length): unk
     return packr.unpack(whole, { start: offset + start, end: offset + end })
   }
   const mode = bytes[start + 1]
+  if (mode === AS_JSON) return JSON.parse(bytes.toString('utf8', start + 2, end))
   if (mode === undefined || (mode & ~(WITH_RECORDS | WITH_TABLE)) !== 0) {
-    throw new TypeError(`cacheme: the default codec's payload has mode ${String(mode)}; expected 0 to 3`)
+    throw new TypeError(`cacheme: the default codec's payload has mode ${String(mode)}; expected 0 to 4`)
   }
   const parsed: unknown = (mode & WITH_RECORDS ? recordsPackr : packr).unpack(bytes, { start: start + 2, end })
   if ((mode & WITH_TABLE) === 0) return parsed

@@ -22,12 +22,19 @@ export type RuntimeName = '__cachemeStore' | '__cachemeParam'
 
 /** Quotes text as a single-quoted JS string literal. */
 export function quote(text: string): string {
-  return `'${text.replace(/[\\'\n\r\u2028\u2029]/g, (c) => ESCAPES[c]!)}'`
+  // Most texts need no escape: a test is much cheaper than a replace with a callback.
+  return `'${NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => ESCAPES[c]!) : text}'`
 }
+
+const ESCAPED = /[\\'\n\r\u2028\u2029]/g
+const NEEDS_ESCAPE = /[\\'\n\r\u2028\u2029]/
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' }
 
 /** The template, safe inside a block comment. */
 export function commentText(template: string): string {
+  if (!COMMENT_UNSAFE.test(template)) return template
   return template.replace(/\*\//g, '*\\/').replace(/[\r\n\u2028\u2029]/g, ' ')
 }
+
+const COMMENT_UNSAFE = /\*\/|[\r\n\u2028\u2029]/

@@ -83,8 +83,7 @@ export class TextEdits {
       if (cursor < to) pieces.push({ start: cursor, end: to, text: undefined })
     }
     render(0, code.length, true)
-    let out = ''
-    for (const piece of pieces) out += piece.text ?? code.slice(piece.start, piece.end)
+    const out = pieces.map((piece) => piece.text ?? code.slice(piece.start, piece.end)).join('')
     if (!sourceMap) return { code: out, map: null }
     let map: SourceMap | undefined
     return {

@@ -4,9 +4,12 @@ import type { Segment } from './edits.js'
 /** Prints emitted code as JavaScript; `source` pieces stay ranges, so they can be moved with their mappings. */
 export function printEmit<N>(emit: Emit<N>, runtime: Record<RuntimeName, string>): Segment[] {
   const out: Segment[] = []
-  const text = (t: string) => {
-    if (typeof out[out.length - 1] === 'string') out[out.length - 1] += t
-    else out.push(t)
+  // The text since the last source piece, joined once (not a string grown a piece at a time).
+  let run: string[] = []
+  const text = (t: string) => void run.push(t)
+  const flush = () => {
+    if (run.length > 0) out.push(run.join(''))
+    run = []
   }
   const list = (items: Emit<N>[], separator: string) => items.forEach((item, i) => {
     if (i > 0) text(separator)
@@ -46,9 +49,11 @@ export function printEmit<N>(emit: Emit<N>, runtime: Record<RuntimeName, string>
       case 'concat':
         return list(e.parts, ' + ')
       case 'source':
+        flush()
         out.push({ start: e.start, end: e.end })
     }
   }
   print(emit)
+  flush()
   return out
 }

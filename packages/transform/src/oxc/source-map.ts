@@ -44,8 +44,10 @@ export class SourceMap {
 
 function mappingsOf(code: string, pieces: readonly Piece[]): string {
   const starts = lineStarts(code, false)
-  // The mappings are ASCII: written as bytes, decoded once (string concatenation per segment costs several times more).
-  let bytes: Uint8Array = new Uint8Array(Math.max(64, code.length * 2))
+  // The mappings are ASCII: written as bytes, decoded once (string concatenation per segment
+  // costs several times more). One loop of plain locals: closures over them would keep every
+  // field in a context object, read and written through memory at each character.
+  let bytes: Uint8Array = scratch(code.length * 2)
   let n = 0
   // Generated column, and the previous segment's fields (VLQ deltas: columns per line, the rest across lines).
   let column = 0
@@ -53,56 +55,42 @@ function mappingsOf(code: string, pieces: readonly Piece[]): string {
   let lastLine = 0
   let lastOriginalColumn = 0
   let lineHasSegment = false
-  const put = (value: number) => {
-    let v = value < 0 ? (-value << 1) | 1 : value << 1
-    do {
-      let digit = v & 31
-      v >>>= 5
-      if (v > 0) digit |= 32
-      bytes[n++] = BASE64[digit]!
-    } while (v > 0)
-  }
-  const segment = (line: number, originalColumn: number) => {
-    // At most 1 + 4 VLQs of 7 bytes each.
-    if (n + 29 > bytes.length) bytes = grow(bytes)
-    if (lineHasSegment) bytes[n++] = COMMA
-    put(column - lastColumn)
-    bytes[n++] = A
-    put(line - lastLine)
-    put(originalColumn - lastOriginalColumn)
-    lastColumn = column
-    lastLine = line
-    lastOriginalColumn = originalColumn
-    lineHasSegment = true
-  }
-  const newLine = () => {
-    if (n + 1 > bytes.length) bytes = grow(bytes)
-    bytes[n++] = SEMICOLON
-    column = 0
-    lastColumn = 0
-    lineHasSegment = false
-  }
   for (const piece of pieces) {
     if (piece.text !== undefined) {
       const { text } = piece
-      const at = piece.start >= 0 ? locate(starts, piece.start) : undefined
+      const mapped = piece.start >= 0
+      const line = mapped ? lineIndex(starts, piece.start) : 0
+      const originalColumn = mapped ? piece.start - starts[line]! : 0
       let from = 0
       for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', from)) {
-        if (at && (nl === -1 ? from < text.length : nl > from)) segment(at.line, at.column)
+        if (mapped && (nl === -1 ? from < text.length : nl > from)) {
+          if (n + SEGMENT_MAX > bytes.length) bytes = grow(bytes)
+          n = segment(bytes, n, lineHasSegment, column - lastColumn, line - lastLine, originalColumn - lastOriginalColumn)
+          lastColumn = column; lastLine = line; lastOriginalColumn = originalColumn; lineHasSegment = true
+        }
         if (nl === -1) break
-        newLine()
+        if (n + 1 > bytes.length) bytes = grow(bytes)
+        bytes[n++] = SEMICOLON
+        column = 0
+        lastColumn = 0
+        lineHasSegment = false
         from = nl + 1
       }
       column += text.length - from
       continue
     }
-    let { line, column: originalColumn } = locate(starts, piece.start)
+    let line = lineIndex(starts, piece.start)
+    let originalColumn = piece.start - starts[line]!
     let first = true
     let previousWord = false
     for (let i = piece.start; i < piece.end; i++) {
       const c = code.charCodeAt(i)
       if (c === 10) {
-        newLine()
+        if (n + 1 > bytes.length) bytes = grow(bytes)
+        bytes[n++] = SEMICOLON
+        column = 0
+        lastColumn = 0
+        lineHasSegment = false
         line++
         originalColumn = 0
         first = true
@@ -110,14 +98,52 @@ function mappingsOf(code: string, pieces: readonly Piece[]): string {
         continue
       }
       const word = isWordChar(c)
-      if (first || (word ? !previousWord : c !== 32 && c !== 9 && c !== 13)) segment(line, originalColumn)
+      if (first || (word ? !previousWord : c !== 32 && c !== 9 && c !== 13)) {
+        if (n + SEGMENT_MAX > bytes.length) bytes = grow(bytes)
+        n = segment(bytes, n, lineHasSegment, column - lastColumn, line - lastLine, originalColumn - lastOriginalColumn)
+        lastColumn = column; lastLine = line; lastOriginalColumn = originalColumn; lineHasSegment = true
+      }
       previousWord = word
       first = false
       column++
       originalColumn++
     }
   }
-  return LATIN1.decode(bytes.subarray(0, n))
+  const mappings = LATIN1.decode(bytes.subarray(0, n))
+  SCRATCH = bytes
+  return mappings
+}
+
+/** At most a comma and 4 VLQs of 7 bytes each. */
+const SEGMENT_MAX = 29
+
+/** Writes one segment (generated column, source 0, line, column: deltas) at `n`; returns the offset after it. */
+function segment(bytes: Uint8Array, n: number, comma: boolean, column: number, line: number, originalColumn: number): number {
+  if (comma) bytes[n++] = COMMA
+  n = vlq(bytes, n, column)
+  bytes[n++] = A
+  n = vlq(bytes, n, line)
+  return vlq(bytes, n, originalColumn)
+}
+
+/** Writes one base64 VLQ at `n`; returns the offset after it. */
+function vlq(bytes: Uint8Array, n: number, value: number): number {
+  let v = value < 0 ? (-value << 1) | 1 : value << 1
+  do {
+    let digit = v & 31
+    v >>>= 5
+    if (v > 0) digit |= 32
+    bytes[n++] = BASE64[digit]!
+  } while (v > 0)
+  return n
+}
+
+/** One buffer for every map (a map is built synchronously, then decoded into a string): no allocation per map. */
+let SCRATCH: Uint8Array = new Uint8Array(4096)
+
+function scratch(size: number): Uint8Array {
+  if (SCRATCH.length < size) SCRATCH = new Uint8Array(size)
+  return SCRATCH
 }
 
 function grow(bytes: Uint8Array): Uint8Array {
@@ -129,11 +155,6 @@ function grow(bytes: Uint8Array): Uint8Array {
 /** Identifier characters and digits: a run of them is one token, one mapping. */
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127
-}
-
-function locate(starts: readonly number[], offset: number): { line: number; column: number } {
-  const line = lineIndex(starts, offset)
-  return { line, column: offset - starts[line]! }
 }
 
 const BASE64 = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')

@@ -1,17 +1,15 @@
 // A process using one cacheme store `item:<<id>>` with fetchMany, driven by the parent test over IPC.
 // env: REDIS_URL or CLUSTER_SEEDS (comma-separated), PREFIX.
 // Its fetchMany is gated: it emits 'fetching' with the ids it got, then waits for 'release'.
-import { serve, emit } from '../../../harness/child-runtime.mjs'
+import { serve, emit, cacheTargetFromEnv } from '../../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
 // The package's own module instance (dist), for the raw lookups of 'sync'.
 import { coreOf } from '../../../../packages/cacheme/dist/client/client.js'
 
-const env = process.env
-const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const { options: target } = cacheTargetFromEnv()
 const ops = {}
 const client = createClient({
-  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
-  prefix: env.PREFIX,
+  ...target,
   logger: {
     log(_store, key, op) {
       ops[op] = (ops[op] ?? 0) + 1

@@ -3,15 +3,14 @@
 // {"ttl":"300ms","staleWhileRevalidate":"1m"}), FETCH_MS (default 10).
 import { createRequire } from 'node:module'
 import { setTimeout as delay } from 'node:timers/promises'
-import { serve, emit } from '../../../harness/child-runtime.mjs'
+import { serve, emit, cacheTargetFromEnv, outcomesOf } from '../../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
 
 const env = process.env
-const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const { seeds, options: target } = cacheTargetFromEnv()
 const ops = {}
 const client = createClient({
-  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
-  prefix: env.PREFIX,
+  ...target,
   logger: {
     log(_store, _key, op) {
       ops[op] = (ops[op] ?? 0) + 1
@@ -56,11 +55,8 @@ serve({
   },
   /** `n` concurrent gets; every outcome, settled (errors as 'name: message'). */
   async burst({ id, n }) {
-    const outcomes = await Promise.allSettled(Array.from({ length: n }, () => store.get({ id })))
-    return {
-      values: outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value),
-      errors: outcomes.filter((o) => o.status === 'rejected').map((o) => `${o.reason?.name}: ${o.reason?.message ?? o.reason}`),
-    }
+    const settled = await Promise.allSettled(Array.from({ length: n }, () => store.get({ id })))
+    return outcomesOf(settled, (reason) => `${reason?.name}: ${reason?.message ?? reason}`)
   },
   /** Waves of `n` parallel gets for `ms`: the distinct values seen and the slowest get (ms). */
   async hammer({ id, n, ms }) {

@@ -3,11 +3,11 @@
 // LOCK_TTL (default '5s'), LOCK_WAIT, TIMEOUT_MS, COUNTER ('redis' | 'local').
 import { createRequire } from 'node:module'
 import { setTimeout as delay } from 'node:timers/promises'
-import { serve, emit } from '../../../harness/child-runtime.mjs'
+import { serve, emit, cacheTargetFromEnv, outcomesOf } from '../../../harness/child-runtime.mjs'
 import { createClient, cached } from 'cacheme'
 
 const env = process.env
-const seeds = env.CLUSTER_SEEDS ? env.CLUSTER_SEEDS.split(',') : undefined
+const { seeds, options: target } = cacheTargetFromEnv()
 const ops = {}
 const logger = {
   log(_store, _key, op) {
@@ -16,8 +16,7 @@ const logger = {
   },
 }
 const client = createClient({
-  ...(seeds ? { cluster: seeds } : { redis: env.REDIS_URL }),
-  prefix: env.PREFIX,
+  ...target,
   logger,
   ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
 })
@@ -79,12 +78,8 @@ serve({
   },
   /** `n` concurrent gets of one key; every outcome is reported, with when the last one settled. */
   async burst({ id, n }) {
-    const outcomes = await Promise.allSettled(Array.from({ length: n }, () => store.get({ id })))
-    return {
-      values: outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value),
-      errors: outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason?.message ?? o.reason)),
-      lastSettledAt: Date.now(),
-    }
+    const settled = await Promise.allSettled(Array.from({ length: n }, () => store.get({ id })))
+    return { ...outcomesOf(settled), lastSettledAt: Date.now() }
   },
   /** Starts a get (or a getMany / pipelined getP of `ids`) and returns at once; `finish` awaits it. */
   start({ id, ids, via = 'get', name }) {
