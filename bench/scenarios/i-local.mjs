@@ -61,6 +61,22 @@ export async function staleness({ contestants, url, log, pace = 'spin' }) {
   return results
 }
 
+/**
+ * Collects until the heap stops shrinking: one gc() leaves garbage of the loops before it (the
+ * 20,000 latency samples' promises, freed buffers whose memory V8 returns later), which made the
+ * per-entry figure swing by hundreds of bytes, once below zero.
+ */
+async function settledHeap() {
+  let last = Infinity
+  for (let i = 0; i < 10; i++) {
+    globalThis.gc?.()
+    await new Promise(setImmediate)
+    const { heapUsed, arrayBuffers } = process.memoryUsage()
+    if (heapUsed + arrayBuffers >= last - 1024) return
+    last = heapUsed + arrayBuffers
+  }
+}
+
 /** Local hit latency (one caller, sequential) and heap per kept entry, in this process. */
 export async function localFootprint({ contestants, url, log }) {
   const ENTRIES = 20_000
@@ -77,12 +93,12 @@ export async function localFootprint({ contestants, url, log }) {
     latencies.sort((a, b) => a - b)
     // Heap per entry: ENTRIES distinct records read twice (filled in Redis, then kept locally).
     for (let from = 1; from <= ENTRIES; from += 500) await Promise.all(Array.from({ length: 500 }, (_, i) => c.get(from + i)))
-    globalThis.gc?.()
+    await settledHeap()
     const before = process.memoryUsage()
     for (let round = 0; round < 2; round++) {
       for (let from = ENTRIES + 1; from <= 2 * ENTRIES; from += 500) await Promise.all(Array.from({ length: 500 }, (_, i) => c.get(from + i)))
     }
-    globalThis.gc?.()
+    await settledHeap()
     const after = process.memoryUsage()
     const perEntry = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / ENTRIES
     await c.close()
