@@ -24,6 +24,22 @@ describe('FetchControl', () => {
     expect(ctx.signal.reason).toBe(error)
   })
 
+  test('a signal the fetcher took before the hard timeout is the one aborted (one signal per fetch, made when first read)', async () => {
+    const control = new FetchControl<string>('store', 'k:1:v1', 5000, 30)
+    const ctx = control.context()
+    let held: AbortSignal | undefined
+    const aborted = new Promise<unknown>((resolve) => {
+      void control.run(() => {
+        held = ctx.signal
+        held.addEventListener('abort', () => resolve(held!.reason))
+        return new Promise(() => {})
+      }).catch(() => {})
+    })
+    const reason = await aborted
+    expect(reason).toBeInstanceOf(FetchTimeoutError)
+    expect(ctx.signal).toBe(held)
+  })
+
   test('a fetch that settles in time clears the timer and keeps its own error', async () => {
     const control = new FetchControl<string>('s', 'k', 0, 1000)
     await expect(control.run(() => Promise.reject(new Error('down')))).rejects.toThrow('down')

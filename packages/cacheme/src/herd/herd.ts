@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { AcquireMode, AcquireResult, IndexName, Lock } from '../backends/backend.js'
 import type { Budget } from '../client/budget.js'
 import type { CacheOp, OpDetail } from '../client/logger.js'
 import type { Secrets } from '../client/secrets.js'
-import { frameMarker, TOKEN_LENGTH, type Frame } from '../codec/frame.js'
+import { frameMarker, type Frame } from '../codec/frame.js'
 import type { ValueFormat } from '../codec/codec.js'
 import { FetchFailedElsewhereError, FetchTimeoutError } from '../errors.js'
 import type { FetchControl } from './fetch-control.js'
@@ -458,9 +458,13 @@ export function notifyFailed(reason: string): Error {
   return new Error(`cacheme: the fill's notice was not sent (${permission}: ${reason}); waiters find the value by re-checking`)
 }
 
-/** A fresh random token (32 hex characters). */
+/**
+ * A fresh random token (32 hex characters: a v4 UUID's 122 random bits, without its dashes).
+ * randomUUID draws from a pool of random bytes; randomBytes per token was a job per cold get.
+ */
 export function newToken(): string {
-  return randomBytes(TOKEN_LENGTH / 2).toString('hex')
+  const uuid = randomUUID()
+  return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24)
 }
 
 function messageOf(error: unknown): string {
