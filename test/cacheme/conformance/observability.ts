@@ -26,6 +26,17 @@ export function observabilityConformance(backend: BackendUnderTest): void {
       })
     })
 
+    it("client.stats() lists a store named '__proto__' as its own entry, counted in the total", async () => {
+      const store = cached('stats-proto:<<id>>', ({ id }: { id: string }) => id, { client, name: '__proto__' })
+      await store.get({ id: '1' })
+      await store.get({ id: '1' })
+      const { total, stores } = client.stats()
+      expect(Object.keys(stores)).toEqual(['__proto__'])
+      expect(Object.getPrototypeOf(stores)).toBe(Object.prototype)
+      expect(Object.getOwnPropertyDescriptor(stores, '__proto__')?.value).toEqual({ ...total })
+      expect(total).toMatchObject({ hits: 1, misses: 1, fetches: 1 })
+    })
+
     it("the logger's ERROR carries the error as detail; other ops carry none", async () => {
       const store = cached('detail:<<id>>', ({ id }: { id: string }) => id, { client })
       await rawSet(client, [store.key({ id: '1' })], 'not ours')

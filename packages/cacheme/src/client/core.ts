@@ -372,7 +372,8 @@ export class Stats {
     const total = { ...this.#unattributed }
     const stores: Record<string, Counters> = {}
     for (const [name, counters] of this.#stores) {
-      stores[name] = { ...counters }
+      // Defined, not assigned: a store may be named '__proto__', which assignment would make the prototype.
+      Object.defineProperty(stores, name, { value: { ...counters }, enumerable: true, writable: true, configurable: true })
       for (const field of FIELDS) total[field] += counters[field]
     }
     return { total, stores }
