@@ -39,10 +39,10 @@ export class FetchControl<T> {
 
   /** The context handed to the fetcher. */
   context(): FetchContext<T> {
-    const control = this
+    const signal = () => this.#signal()
     return {
       get signal() {
-        return control.#signal()
+        return signal()
       },
       stale: this.#stale?.value,
       setTtl: (ttl: number | string) => {
