@@ -53,7 +53,10 @@ try {
       const op = many
         ? (w, n, seq) => store.getMany(batches[((keyOf(w, n, seq) / many) | 0) % batches.length])
         : depth
-          ? async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await null; return store.get({ id: keyOf(w, n, seq) }) }
+          ? async (w, n, seq) => {
+              for (let d = depth(w); d > 0; d--) await null
+              return store.get({ id: keyOf(w, n, seq) })
+            }
           : (w, n, seq) => store.get({ id: keyOf(w, n, seq) })
       runs.push({ dir, pattern, op, parallel, ops: [], cpu: [], p50: [], batches: 0, total: 0, client })
     }
@@ -72,7 +75,18 @@ try {
     const op = many
       ? async (w, n, seq) => (await raw.mget(batches[((keyOf(w, n, seq) / many) | 0) % batches.length])).map((t) => JSON.parse(t))
       : async (w, n, seq) => JSON.parse(await raw.get(keyOfId(keyOf(w, n, seq))))
-    runs.push({ dir: many ? 'MGET + JSON.parse' : 'GET + JSON.parse', pattern, op, parallel, ops: [], cpu: [], p50: [], batches: 0, total: 0, baseline: true })
+    runs.push({
+      dir: many ? 'MGET + JSON.parse' : 'GET + JSON.parse',
+      pattern,
+      op,
+      parallel,
+      ops: [],
+      cpu: [],
+      p50: [],
+      batches: 0,
+      total: 0,
+      baseline: true,
+    })
   }
   for (const run of runs) await drive(run.op, { parallel: run.parallel, durationMs: 700 })
   for (let r = 0; r < rounds; r++) {
@@ -92,7 +106,9 @@ try {
     const m = median(run.ops)
     const base = runs.find((b) => b.baseline && b.pattern === run.pattern)
     const times = base && !run.baseline ? `${median(run.cpu.map((c, r) => c / base.cpu[r])).toFixed(2)}× base` : ''
-    console.log(`${run.pattern.padEnd(20)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(6)} cpu µs/call  ${times.padStart(10)}  ${(commands && !run.baseline ? (run.total / run.batches).toFixed(1) : '–').padStart(5)} calls/batch  p50 ${median(run.p50).toFixed(0).padStart(5)} µs  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`)
+    console.log(
+      `${run.pattern.padEnd(20)} ${run.dir.padEnd(28)} ${Math.round(m).toString().padStart(9)} ops/s  ${median(run.cpu).toFixed(2).padStart(6)} cpu µs/call  ${times.padStart(10)}  ${(commands && !run.baseline ? (run.total / run.batches).toFixed(1) : '–').padStart(5)} calls/batch  p50 ${median(run.p50).toFixed(0).padStart(5)} µs  (${run.ops.map((o) => Math.round(o / 1000)).join(' ')} k)`,
+    )
   }
   for (const run of runs) if (run.owner) await run.client.close()
   raw?.disconnect()

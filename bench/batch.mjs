@@ -36,25 +36,41 @@ const lines = [
 ]
 for (const topology of ['standalone', 'cluster']) {
   const rowsOf = cold.filter((r) => r.topology === topology)
-  lines.push(`## Cold getMany(${COLD_BATCH}), ${topology === 'standalone' ? 'standalone' : `3-master cluster (${rowsOf[0]?.nodes ?? 3} nodes busy)`}`, '')
-  lines.push(row(['contestant', 'source queries', 'round trips per node', 'ms per call (median / best)']), row(['---', '---:', '---:', '---:']))
-  for (const r of rowsOf) lines.push(row([r.contestant, r.queries, `${r.tripsAtResolve} / ${r.tripsInAll}`, `${r.ms.toFixed(1)} / ${r.bestMs.toFixed(1)}`]))
+  lines.push(
+    `## Cold getMany(${COLD_BATCH}), ${topology === 'standalone' ? 'standalone' : `3-master cluster (${rowsOf[0]?.nodes ?? 3} nodes busy)`}`,
+    '',
+  )
+  lines.push(
+    row(['contestant', 'source queries', 'round trips per node', 'ms per call (median / best)']),
+    row(['---', '---:', '---:', '---:']),
+  )
+  for (const r of rowsOf)
+    lines.push(row([r.contestant, r.queries, `${r.tripsAtResolve} / ${r.tripsInAll}`, `${r.ms.toFixed(1)} / ${r.bestMs.toFixed(1)}`]))
   lines.push('')
 }
-lines.push(`## A list endpoint of ${LIST_ITEMS} cold items (standalone)`, '',
-  `The handler asks the source for the page's ${LIST_ITEMS} ids (one query), then reads them through the cache.`, '',
-  row(['contestant', 'queries per request', 'ms per request (median / best)']), row(['---', '---:', '---:']))
+lines.push(
+  `## A list endpoint of ${LIST_ITEMS} cold items (standalone)`,
+  '',
+  `The handler asks the source for the page's ${LIST_ITEMS} ids (one query), then reads them through the cache.`,
+  '',
+  row(['contestant', 'queries per request', 'ms per request (median / best)']),
+  row(['---', '---:', '---:']),
+)
 for (const r of list) lines.push(row([r.contestant, r.queries, `${r.ms.toFixed(1)} / ${r.bestMs.toFixed(1)}`]))
-lines.push('', '## What the numbers say', '',
+lines.push(
+  '',
+  '## What the numbers say',
+  '',
   '- Source queries are the point: with `fetchMany` a cold `getMany(100)` is 1 query where per-key fetchers make 100, and the list',
   `  endpoint is 2 queries per request instead of ${LIST_ITEMS + 1}; Promise.all of gets made in one tick batches the same way.`,
   '- Round trips: cacheme costs lookup + acquire + commit = 3 per node (the goal), the same on 3 masters as on one server,',
   '  because each node gets one script over all its keys. The hand-written version takes no lock: 2 per node (MGET, SET).',
   '  cachified takes none either; its count (2 or 3) is how node-redis groups its GETs and SETs, and it resolves before its writes land.',
-  '- Time: the lock is what cacheme pays for herd protection across processes (cachified\'s `createBatch` batches within one',
+  "- Time: the lock is what cacheme pays for herd protection across processes (cachified's `createBatch` batches within one",
   '  process only): one more round trip, and per key a SET of the marker, a SET of the value, an index entry and a notice in',
   '  Lua. On this shared 2-core machine the medians follow the load; compare the best rounds, and ratios within one run.',
-  '')
+  '',
+)
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 writeFileSync(new URL('./results/batch.md', import.meta.url), lines.join('\n'))
 log(lines.join('\n'))

@@ -27,7 +27,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
 /** The framed values as one MGET reply's chunk, and a view of each value in it. */
 function replyViews(framed) {
-  const chunk = Buffer.concat([Buffer.from(`*${framed.length}\r\n`), ...framed.flatMap((f) => [Buffer.from(`$${f.length}\r\n`), f, Buffer.from('\r\n')])])
+  const chunk = Buffer.concat([
+    Buffer.from(`*${framed.length}\r\n`),
+    ...framed.flatMap((f) => [Buffer.from(`$${f.length}\r\n`), f, Buffer.from('\r\n')]),
+  ])
   let at = `*${framed.length}\r\n`.length
   return framed.map((f) => {
     at += `$${f.length}\r\n`.length
@@ -48,7 +51,8 @@ for (const [shape, make] of Object.entries(SHAPES)) {
     const framed = values.map((v) => format.write(v))
     return { format, views: replyViews(framed), bytes: framed.reduce((n, f) => n + f.length, 0) / BATCH, hit: [], write: [] }
   })
-  for (let round = -1; round < ROUNDS; round++) { // round -1 warms up
+  for (let round = -1; round < ROUNDS; round++) {
+    // round -1 warms up
     for (const c of round % 2 ? [...cells].reverse() : cells) {
       const hit = cpuPerValue((v) => c.format.hit(v), c.views, ROUND_MS)
       const write = cpuPerValue((v) => c.format.write(v), values, ROUND_MS)
@@ -61,5 +65,7 @@ for (const [shape, make] of Object.entries(SHAPES)) {
   const first = cells[0]
   const last = cells.at(-1)
   const ratio = (k) => median(last[k].map((x, i) => x / first[k][i])).toFixed(2)
-  console.log(`| ${shape} | ${cells.map((c) => `${median(c.hit).toFixed(3)} | ${median(c.write).toFixed(3)} | ${c.bytes.toFixed(0)}`).join(' | ')} | ${ratio('hit')} | ${ratio('write')} |`)
+  console.log(
+    `| ${shape} | ${cells.map((c) => `${median(c.hit).toFixed(3)} | ${median(c.write).toFixed(3)} | ${c.bytes.toFixed(0)}`).join(' | ')} | ${ratio('hit')} | ${ratio('write')} |`,
+  )
 }

@@ -53,9 +53,7 @@ function rawContestant(name, options) {
           const keys = ids.map(keyOf)
           // MGET only works within one slot on a cluster: there, one GET per key (pipelined
           // per node by auto-pipelining, or sent one by one without it).
-          const found = cluster
-            ? await Promise.all(keys.map((k) => redis.getBuffer(k)))
-            : await redis.mgetBuffer(keys)
+          const found = cluster ? await Promise.all(keys.map((k) => redis.getBuffer(k))) : await redis.mgetBuffer(keys)
           return Promise.all(found.map((bytes, i) => (bytes !== null ? codec.decode(bytes) : this.get(ids[i]))))
         },
         close: () => redis.quit(),
@@ -101,7 +99,9 @@ const bentocache = {
     return {
       get: (id) => bento.getOrSet({ key: String(id), ttl, factory: () => fetch(id) }),
       defineStore: (i) => bento.namespace(`s${i}`),
-      close: async () => { await bento.disconnectAll() },
+      close: async () => {
+        await bento.disconnectAll()
+      },
     }
   },
 }
@@ -114,7 +114,11 @@ const cacheManager = {
     const { Keyv } = await import('keyv')
     const { default: KeyvRedis } = await import('@keyv/redis')
     const keyv = cluster
-      ? new Keyv({ store: new KeyvRedis(nodeRedisCluster(createCluster, cluster), { namespace: prefix }), namespace: prefix, useKeyPrefix: false })
+      ? new Keyv({
+          store: new KeyvRedis(nodeRedisCluster(createCluster, cluster), { namespace: prefix }),
+          namespace: prefix,
+          useKeyPrefix: false,
+        })
       : createKeyv(url, { namespace: prefix })
     const cache = createCache({ stores: [keyv] })
     const ttlMs = ttlSeconds * 1000
@@ -232,7 +236,9 @@ const bentocacheTwoTier = {
     return {
       get: (id) => bento.getOrSet({ key: String(id), ttl, factory: () => fetch(id) }),
       set: (id, value) => bento.set({ key: String(id), value, ttl }),
-      close: async () => { await bento.disconnectAll() },
+      close: async () => {
+        await bento.disconnectAll()
+      },
     }
   },
 }

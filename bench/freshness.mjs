@@ -44,8 +44,12 @@ class Samples {
     }
     this.#values[this.length++] = value
   }
-  at(i) { return this.#values[i] }
-  values() { return this.#values.subarray(0, this.length) }
+  at(i) {
+    return this.#values[i]
+  }
+  values() {
+    return this.#values.subarray(0, this.length)
+  }
 }
 import { bookValue } from './support/value.mjs'
 import { all, variants } from './scenarios/i-variants.mjs'
@@ -60,150 +64,181 @@ const FLEET_TTL_MS = 500
 /** "Around an expiry": from 50 ms before a fresh-until to 250 ms after it. */
 const WINDOW_MS = 300
 const log = (line) => console.log(line)
-const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ')
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')
 
 // FRESH_RENDER=1: only write freshness.md again from freshness.json (no run).
 const jsonFile = new URL('./results/freshness.json', import.meta.url)
 const results = process.env.FRESH_RENDER ? JSON.parse(readFileSync(jsonFile, 'utf8')) : await run()
-results.environment.loadAfter ??= loadavg().map((l) => l.toFixed(2)).join(' ')
+results.environment.loadAfter ??= loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')
 render(results)
 
 async function run() {
-const server = await startStandalone()
-const results = { environment: { date: new Date().toISOString(), node: process.version, loadBefore }, single: [], fleet: [] }
-try {
-  // (1) one process
-  const samples = new Map(all.map((v) => [v.name, { all: new Samples(), around: new Samples(), fetches: 0, expiries: 0, slow: 0, slowAway: 0, seconds: 0 }]))
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const variant of all) {
-      const s = samples.get(variant.name)
-      const ttl = variant === all[0] ? '1h' : '1s'
-      const ends = []
-      const fetch = async (id) => {
-        await new Promise((resolve) => setTimeout(resolve, FETCH_MS))
-        ends.push(performance.now())
-        s.fetches++
-        return bookValue(id)
-      }
-      const c = await variant.open({ url: server.url, prefix: `bench:fresh:${round}:${all.indexOf(variant)}`, ttl, fetch })
-      await c.get(1)
-      const calls = new Samples()
-      // Pauses of the whole event loop (GC, a neighbour holding the cores): a 1 ms timer that
-      // fires late. A get that is slow only because of one did not wait for a fetch.
-      const pauses = new Samples()
-      let tick = performance.now()
-      const ticker = setInterval(() => {
-        const now = performance.now()
-        if (now - tick >= PAUSE_MS) { pauses.push(tick); pauses.push(now) }
-        tick = now
-      }, 1)
-      const until = performance.now() + ROUND_MS
-      await Promise.all(Array.from({ length: CALLERS }, async () => {
-        while (performance.now() < until) {
-          const start = performance.now()
-          await c.get(1)
-          calls.push(start)
-          calls.push(performance.now() - start)
+  const server = await startStandalone()
+  const results = { environment: { date: new Date().toISOString(), node: process.version, loadBefore }, single: [], fleet: [] }
+  try {
+    // (1) one process
+    const samples = new Map(
+      all.map((v) => [v.name, { all: new Samples(), around: new Samples(), fetches: 0, expiries: 0, slow: 0, slowAway: 0, seconds: 0 }]),
+    )
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const variant of all) {
+        const s = samples.get(variant.name)
+        const ttl = variant === all[0] ? '1h' : '1s'
+        const ends = []
+        const fetch = async (id) => {
+          await new Promise((resolve) => setTimeout(resolve, FETCH_MS))
+          ends.push(performance.now())
+          s.fetches++
+          return bookValue(id)
         }
-      }))
-      clearInterval(ticker)
-      await c.close()
-      const expiries = ttl === '1h' ? [] : ends.map((end) => end + 1000)
-      s.expiries += expiries.filter((e) => e < until).length
-      s.seconds += ROUND_MS / 1000
-      for (let i = 0; i < calls.length; i += 2) {
-        const started = calls.at(i)
-        const latency = calls.at(i + 1)
-        s.all.push(latency)
-        if (expiries.some((e) => started >= e - 50 && started <= e + WINDOW_MS - 50)) {
-          s.around.push(latency)
-          if (latency >= FETCH_MS / 2 && !paused(pauses, started, started + latency)) s.slow++
-        } else if (latency >= FETCH_MS / 2 && !paused(pauses, started, started + latency)) s.slowAway++
+        const c = await variant.open({ url: server.url, prefix: `bench:fresh:${round}:${all.indexOf(variant)}`, ttl, fetch })
+        await c.get(1)
+        const calls = new Samples()
+        // Pauses of the whole event loop (GC, a neighbour holding the cores): a 1 ms timer that
+        // fires late. A get that is slow only because of one did not wait for a fetch.
+        const pauses = new Samples()
+        let tick = performance.now()
+        const ticker = setInterval(() => {
+          const now = performance.now()
+          if (now - tick >= PAUSE_MS) {
+            pauses.push(tick)
+            pauses.push(now)
+          }
+          tick = now
+        }, 1)
+        const until = performance.now() + ROUND_MS
+        await Promise.all(
+          Array.from({ length: CALLERS }, async () => {
+            while (performance.now() < until) {
+              const start = performance.now()
+              await c.get(1)
+              calls.push(start)
+              calls.push(performance.now() - start)
+            }
+          }),
+        )
+        clearInterval(ticker)
+        await c.close()
+        const expiries = ttl === '1h' ? [] : ends.map((end) => end + 1000)
+        s.expiries += expiries.filter((e) => e < until).length
+        s.seconds += ROUND_MS / 1000
+        for (let i = 0; i < calls.length; i += 2) {
+          const started = calls.at(i)
+          const latency = calls.at(i + 1)
+          s.all.push(latency)
+          if (expiries.some((e) => started >= e - 50 && started <= e + WINDOW_MS - 50)) {
+            s.around.push(latency)
+            if (latency >= FETCH_MS / 2 && !paused(pauses, started, started + latency)) s.slow++
+          } else if (latency >= FETCH_MS / 2 && !paused(pauses, started, started + latency)) s.slowAway++
+        }
+        log(`  (1) round ${round + 1}: ${variant.name}: ${calls.length / 2} gets`)
       }
-      log(`  (1) round ${round + 1}: ${variant.name}: ${calls.length / 2} gets`)
     }
-  }
-  for (const [name, s] of samples) {
-    const every = s.all.values()
-    const around = s.around.values()
-    results.single.push({
-      variant: name, gets: s.all.length, fetches: s.fetches,
-      p50: percentile(every, 50), p99: percentile(every, 99), max: maxOf(every),
-      expiries: s.expiries, slowPerExpiry: s.expiries ? s.slow / s.expiries : NaN, slowAwayPerSecond: s.slowAway / s.seconds,
-      aroundGets: s.around.length, aroundP99: percentile(around, 99), aroundMax: s.around.length ? maxOf(around) : NaN,
-    })
-  }
+    for (const [name, s] of samples) {
+      const every = s.all.values()
+      const around = s.around.values()
+      results.single.push({
+        variant: name,
+        gets: s.all.length,
+        fetches: s.fetches,
+        p50: percentile(every, 50),
+        p99: percentile(every, 99),
+        max: maxOf(every),
+        expiries: s.expiries,
+        slowPerExpiry: s.expiries ? s.slow / s.expiries : NaN,
+        slowAwayPerSecond: s.slowAway / s.seconds,
+        aroundGets: s.around.length,
+        aroundP99: percentile(around, 99),
+        aroundMax: s.around.length ? maxOf(around) : NaN,
+      })
+    }
 
-  // (2) the fleet
-  for (const variant of variants) {
-    const prefix = `bench:fleet:${variants.indexOf(variant)}`
-    const children = await Promise.all(Array.from({ length: PROCESSES }, () => start(variant.name, server.url, prefix)))
-    const replies = children.map(nextMessage)
-    for (const c of children) c.send({ kind: 'run' })
-    const answers = await Promise.all(replies)
-    await Promise.all(children.map(stop))
-    const starts = answers.flatMap((a) => a.fetchStarts).sort((a, b) => a - b)
-    const counts = []
-    for (let i = 0; i < starts.length; i++) {
-      if (i === 0 || starts[i] - starts[i - 1] > FETCH_MS / 2) counts.push(0)
-      counts[counts.length - 1]++
+    // (2) the fleet
+    for (const variant of variants) {
+      const prefix = `bench:fleet:${variants.indexOf(variant)}`
+      const children = await Promise.all(Array.from({ length: PROCESSES }, () => start(variant.name, server.url, prefix)))
+      const replies = children.map(nextMessage)
+      for (const c of children) c.send({ kind: 'run' })
+      const answers = await Promise.all(replies)
+      await Promise.all(children.map(stop))
+      const starts = answers.flatMap((a) => a.fetchStarts).sort((a, b) => a - b)
+      const counts = []
+      for (let i = 0; i < starts.length; i++) {
+        if (i === 0 || starts[i] - starts[i - 1] > FETCH_MS / 2) counts.push(0)
+        counts[counts.length - 1]++
+      }
+      const latencies = answers.flatMap((a) => a.latencies)
+      results.fleet.push({
+        variant: variant.name,
+        expiries: counts.length,
+        fetches: counts.reduce((a, b) => a + b, 0),
+        perExpiryMedian: counts.length ? median(counts) : NaN,
+        perExpiryMax: counts.length ? Math.max(...counts) : NaN,
+        p99: percentile(latencies, 99),
+        max: maxOf(latencies),
+      })
+      log(`  (2) ${variant.name}: fetches per expiry ${counts.join(', ')}`)
     }
-    const latencies = answers.flatMap((a) => a.latencies)
-    results.fleet.push({
-      variant: variant.name, expiries: counts.length, fetches: counts.reduce((a, b) => a + b, 0),
-      perExpiryMedian: counts.length ? median(counts) : NaN, perExpiryMax: counts.length ? Math.max(...counts) : NaN,
-      p99: percentile(latencies, 99), max: maxOf(latencies),
-    })
-    log(`  (2) ${variant.name}: fetches per expiry ${counts.join(', ')}`)
+  } finally {
+    await server.stop()
   }
-} finally {
-  await server.stop()
-}
-return results
+  return results
 }
 
 function render(results) {
-
-const ms = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–')
-const hit = results.single[0]
-const lines = [
-  '# Freshness: a hot key expiring under load',
-  '',
-  `Written by \`node bench/freshness.mjs\` (issue 13) on ${results.environment.date}; load average before ${results.environment.loadBefore}, after ${results.environment.loadAfter}; ${results.environment.node}; 2 shared cores.`,
-  'Standalone redis-server started by the run; Redis only (no memory tier) for every variant.',
-  '',
-  `## 1. One process, ${CALLERS} parallel callers, TTL 1 s, fetch ${FETCH_MS} ms`,
-  '',
-  `${ROUNDS} rounds × ${ROUND_MS / 1000} s per variant, interleaved. "Around expiry": gets that started from 50 ms before a value's fresh-until to 250 ms after it.`,
-  `The first row is the hit latency: the same load on a key that never expires.`,
-  '',
-  `"Slow gets per expiry": gets around an expiry that took at least ${FETCH_MS / 2} ms (half the fetch), per expiry: the callers that waited for the fetch (100 when every caller did). A get is not counted when a pause of the whole event loop (a 1 ms timer firing ${PAUSE_MS} ms or more late: GC, or a neighbour holding the shared cores, which makes every caller slow at once) covered ${PAUSE_MS} ms of it.`,
-  `"Slow gets per s elsewhere": the same count away from any expiry, per second: what is left of the machine's noise; "noise per expiry" is that rate over one window (${WINDOW_MS} ms), what the slow gets per expiry would be if no caller waited for a fetch.`,
-  '',
-  '| variant | gets | fetches | p50 ms | p99 ms | max ms | gets around expiry | p99 around expiry ms | × hit p99 | max around expiry ms | slow gets per expiry | noise per expiry | slow gets per s elsewhere |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...results.single.map((r) => `| ${r.variant} | ${r.gets} | ${r.fetches} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.aroundGets} | ${ms(r.aroundP99)} | ${r === hit ? '' : ms(r.aroundP99 / hit.p99)} | ${ms(r.aroundMax)} | ${r === hit ? '' : ms(r.slowPerExpiry)} | ${r === hit ? '' : ms(r.slowAwayPerSecond * WINDOW_MS / 1000)} | ${ms(r.slowAwayPerSecond)} |`),
-  '',
-  `## 2. ${PROCESSES} processes × ${CALLERS} parallel callers, TTL 500 ms, fetch ${FETCH_MS} ms, ${FLEET_MS / 1000} s`,
-  '',
-  'Fetches per expiry: the start times of every process\'s fetches, grouped into expiries (fetches of one expiry start together; a gap of more than half the fetch time starts the next, since a value cannot expire before the fetch that made it ended). The first fills, before the run, are not counted. Goal: 1.',
-  '',
-  '| variant | expiries | fetches | fetches per expiry (median) | (max) | p99 ms | max ms |',
-  '|---|---:|---:|---:|---:|---:|---:|',
-  ...results.fleet.map((r) => `| ${r.variant} | ${r.expiries} | ${r.fetches} | ${r.perExpiryMedian} | ${r.perExpiryMax} | ${ms(r.p99)} | ${ms(r.max)} |`),
-  '',
-]
-const markdown = lines.join('\n')
-writeFileSync(new URL('./results/freshness.md', import.meta.url), markdown)
-writeFileSync(jsonFile, JSON.stringify(results, null, 2))
-console.log('\n' + markdown)
+  const ms = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–')
+  const hit = results.single[0]
+  const lines = [
+    '# Freshness: a hot key expiring under load',
+    '',
+    `Written by \`node bench/freshness.mjs\` (issue 13) on ${results.environment.date}; load average before ${results.environment.loadBefore}, after ${results.environment.loadAfter}; ${results.environment.node}; 2 shared cores.`,
+    'Standalone redis-server started by the run; Redis only (no memory tier) for every variant.',
+    '',
+    `## 1. One process, ${CALLERS} parallel callers, TTL 1 s, fetch ${FETCH_MS} ms`,
+    '',
+    `${ROUNDS} rounds × ${ROUND_MS / 1000} s per variant, interleaved. "Around expiry": gets that started from 50 ms before a value's fresh-until to 250 ms after it.`,
+    `The first row is the hit latency: the same load on a key that never expires.`,
+    '',
+    `"Slow gets per expiry": gets around an expiry that took at least ${FETCH_MS / 2} ms (half the fetch), per expiry: the callers that waited for the fetch (100 when every caller did). A get is not counted when a pause of the whole event loop (a 1 ms timer firing ${PAUSE_MS} ms or more late: GC, or a neighbour holding the shared cores, which makes every caller slow at once) covered ${PAUSE_MS} ms of it.`,
+    `"Slow gets per s elsewhere": the same count away from any expiry, per second: what is left of the machine's noise; "noise per expiry" is that rate over one window (${WINDOW_MS} ms), what the slow gets per expiry would be if no caller waited for a fetch.`,
+    '',
+    '| variant | gets | fetches | p50 ms | p99 ms | max ms | gets around expiry | p99 around expiry ms | × hit p99 | max around expiry ms | slow gets per expiry | noise per expiry | slow gets per s elsewhere |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.single.map(
+      (r) =>
+        `| ${r.variant} | ${r.gets} | ${r.fetches} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.aroundGets} | ${ms(r.aroundP99)} | ${r === hit ? '' : ms(r.aroundP99 / hit.p99)} | ${ms(r.aroundMax)} | ${r === hit ? '' : ms(r.slowPerExpiry)} | ${r === hit ? '' : ms((r.slowAwayPerSecond * WINDOW_MS) / 1000)} | ${ms(r.slowAwayPerSecond)} |`,
+    ),
+    '',
+    `## 2. ${PROCESSES} processes × ${CALLERS} parallel callers, TTL 500 ms, fetch ${FETCH_MS} ms, ${FLEET_MS / 1000} s`,
+    '',
+    "Fetches per expiry: the start times of every process's fetches, grouped into expiries (fetches of one expiry start together; a gap of more than half the fetch time starts the next, since a value cannot expire before the fetch that made it ended). The first fills, before the run, are not counted. Goal: 1.",
+    '',
+    '| variant | expiries | fetches | fetches per expiry (median) | (max) | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.fleet.map(
+      (r) => `| ${r.variant} | ${r.expiries} | ${r.fetches} | ${r.perExpiryMedian} | ${r.perExpiryMax} | ${ms(r.p99)} | ${ms(r.max)} |`,
+    ),
+    '',
+  ]
+  const markdown = lines.join('\n')
+  writeFileSync(new URL('./results/freshness.md', import.meta.url), markdown)
+  writeFileSync(jsonFile, JSON.stringify(results, null, 2))
+  console.log('\n' + markdown)
 }
 
 function start(name, url, prefix) {
-  const c = fork(new URL('./scenarios/i-child.mjs', import.meta.url), [name, url, prefix, String(CALLERS), String(FLEET_MS), `${FLEET_TTL_MS}ms`, String(FETCH_MS)], {
-    execArgv: ['--import', new URL('./support/register-ioredis.mjs', import.meta.url).href],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const c = fork(
+    new URL('./scenarios/i-child.mjs', import.meta.url),
+    [name, url, prefix, String(CALLERS), String(FLEET_MS), `${FLEET_TTL_MS}ms`, String(FETCH_MS)],
+    {
+      execArgv: ['--import', new URL('./support/register-ioredis.mjs', import.meta.url).href],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
   return nextMessage(c).then(() => c)
 }
 
@@ -211,7 +246,10 @@ function nextMessage(c) {
   return new Promise((resolve, reject) => {
     const onExit = (code) => reject(new Error(`bench (freshness): child exited with code ${code}`))
     c.once('exit', onExit)
-    c.once('message', (m) => { c.off('exit', onExit); resolve(m) })
+    c.once('message', (m) => {
+      c.off('exit', onExit)
+      resolve(m)
+    })
   })
 }
 

@@ -35,7 +35,9 @@ try {
 } finally {
   await server.stop()
 }
-environment.loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ')
+environment.loadAfter = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')
 writeFileSync(new URL('./results/local.json', import.meta.url), JSON.stringify({ environment, results }, null, 2))
 writeFileSync(new URL('./results/local.md', import.meta.url), report(environment, results))
 console.log(report(environment, results))
@@ -56,7 +58,10 @@ function report(env, r) {
     '',
     '| contestant | ops/s | ± | p99 ms | Redis commands per get | vs best peer |',
     '|---|---:|---:|---:|---:|---:|',
-    ...r.hot.map((row) => `| ${row.contestant} | ${fmt(row.opsPerSec.median)} | ${fmt(row.opsPerSec.spreadPct)}% | ${fmt(row.p99Ms.median, 3)} | ${fmt(row.commandsPerGet, 3)} | ${fmt(row.opsPerSec.median / bestPeer, 2)}× |`),
+    ...r.hot.map(
+      (row) =>
+        `| ${row.contestant} | ${fmt(row.opsPerSec.median)} | ${fmt(row.opsPerSec.spreadPct)}% | ${fmt(row.p99Ms.median, 3)} | ${fmt(row.commandsPerGet, 3)} | ${fmt(row.opsPerSec.median / bestPeer, 2)}× |`,
+    ),
     '',
     `- \`local: true\`: ${fmt(ops('cacheme local') / bestPeer, 2)}× the best peer (goal 2×): ${ops('cacheme local') / bestPeer >= 2 ? 'met' : 'missed'}.`,
     `- \`local: { shared: true }\`: ${fmt(ops('cacheme local shared') / bestPeer, 2)}× (goal 10×): ${ops('cacheme local shared') / bestPeer >= 10 ? 'met' : 'missed'}.`,
@@ -77,7 +82,10 @@ function report(env, r) {
     '',
     '| readers | contestant | p50 ms | p99 ms | max ms | samples | stayed stale (> 2 s) |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...r.staleness.map((row) => `| ${row.pace === 'paced' ? 'paced (1 ms)' : 'spinning'} | ${row.contestant} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${fmt(row.maxMs, 2)} | ${row.samples} | ${row.stayedStale} |`),
+    ...r.staleness.map(
+      (row) =>
+        `| ${row.pace === 'paced' ? 'paced (1 ms)' : 'spinning'} | ${row.contestant} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${fmt(row.maxMs, 2)} | ${row.samples} | ${row.stayedStale} |`,
+    ),
     '',
     '## What tracking costs the server',
     '',

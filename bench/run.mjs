@@ -42,23 +42,54 @@ const results = {}
 const profiles = {}
 try {
   log(`redis-server at ${standalone.url}; rounds: ${rounds} × ${roundMs} ms`)
-  if (only.has('a')) { log('(a) 10 hot keys'); results.a = await hotKeys({ contestants: hotContestants, url: standalone.url, server: standalone, rounds, roundMs, log }) }
+  if (only.has('a')) {
+    log('(a) 10 hot keys')
+    results.a = await hotKeys({ contestants: hotContestants, url: standalone.url, server: standalone, rounds, roundMs, log })
+  }
   if (only.has('a') && hotContestants !== contestants) {
     log('(a) 10 hot keys, callers staggered over event-loop turns: raw ioredis, cacheme with singleflight on and off')
-    results.aStaggered = await hotKeysStaggered({ contestants: hotContestants.filter((c) => c.baseline || c.name.startsWith('cacheme')), url: standalone.url, server: standalone, rounds, roundMs, log })
+    results.aStaggered = await hotKeysStaggered({
+      contestants: hotContestants.filter((c) => c.baseline || c.name.startsWith('cacheme')),
+      url: standalone.url,
+      server: standalone,
+      rounds,
+      roundMs,
+      log,
+    })
   }
-  if (only.has('b')) { log(`(b) ${DISTINCT_KEYS} distinct keys`); results.b = await distinctKeys({ contestants, url: standalone.url, server: standalone, rounds, roundMs, log }) }
-  if (only.has('lone')) { log('lone get (one caller)'); results.lone = await loneGet({ contestants, url: standalone.url, server: standalone, rounds, roundMs: roundMs / 2, log }) }
-  if (only.has('c')) { log('(c) cold stampede, 4 processes × 250 callers'); results.c = await stampede({ contestants, url: standalone.url, rounds: Math.min(rounds, 3), log }) }
+  if (only.has('b')) {
+    log(`(b) ${DISTINCT_KEYS} distinct keys`)
+    results.b = await distinctKeys({ contestants, url: standalone.url, server: standalone, rounds, roundMs, log })
+  }
+  if (only.has('lone')) {
+    log('lone get (one caller)')
+    results.lone = await loneGet({ contestants, url: standalone.url, server: standalone, rounds, roundMs: roundMs / 2, log })
+  }
+  if (only.has('c')) {
+    log('(c) cold stampede, 4 processes × 250 callers')
+    results.c = await stampede({ contestants, url: standalone.url, rounds: Math.min(rounds, 3), log })
+  }
   if (only.has('d') || only.has('cold')) cluster = await startCluster()
   if (only.has('d')) {
     log('(d) getMany of 100 keys')
     results.d = await getMany({ contestants, standalone, cluster, rounds, log })
   }
-  if (only.has('cold')) { log('cold pass: hand-rolled cache-aside vs cacheme, standalone and cluster'); results.cold = await coldPass({ standalone, cluster, rounds: Math.min(rounds, 5), log }) }
-  if (only.has('warm')) { log('warm getMany(20): client CPU vs MGET + JSON.parse'); results.warm = await warmGetMany({ url: standalone.url, server: standalone, rounds, log }) }
-  if (only.has('e')) { log('(e) inline call site'); results.e = await callSite({ rounds: Math.max(rounds, 7), log }) }
-  if (only.has('f')) { log('(f) memory'); results.f = await memory({ contestants, url: standalone.url, log }) }
+  if (only.has('cold')) {
+    log('cold pass: hand-rolled cache-aside vs cacheme, standalone and cluster')
+    results.cold = await coldPass({ standalone, cluster, rounds: Math.min(rounds, 5), log })
+  }
+  if (only.has('warm')) {
+    log('warm getMany(20): client CPU vs MGET + JSON.parse')
+    results.warm = await warmGetMany({ url: standalone.url, server: standalone, rounds, log })
+  }
+  if (only.has('e')) {
+    log('(e) inline call site')
+    results.e = await callSite({ rounds: Math.max(rounds, 7), log })
+  }
+  if (only.has('f')) {
+    log('(f) memory')
+    results.f = await memory({ contestants, url: standalone.url, log })
+  }
 
   const previous = JSON.parse(readFileSync(new URL('./results/previous.json', import.meta.url), 'utf8'))
   const goals = evaluateGoals(results, previous)
@@ -68,7 +99,9 @@ try {
     log(`profiling cacheme on (${goal.id})`)
     profiles[goal.id] = await profileThroughput({ url: standalone.url, ...patterns[goal.id] })
   }
-  environment.loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ')
+  environment.loadAfter = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
   environment.seconds = Math.round((Date.now() - started) / 1000)
 
   const transformBench = runTransformBench()
@@ -102,6 +135,9 @@ function runTransformBench() {
   const timeoutMs = 180_000
   const run = spawnSync(process.execPath, [script.pathname], { encoding: 'utf8', timeout: timeoutMs })
   // Killed by the timeout (a loaded machine): say so, rather than an empty block and "status null".
-  const note = run.status === null ? `\n(stopped after ${timeoutMs / 1000} s by ${run.signal}: the compiler benchmark did not finish; run \`node bench/transform/run.mjs\` alone)` : ''
+  const note =
+    run.status === null
+      ? `\n(stopped after ${timeoutMs / 1000} s by ${run.signal}: the compiler benchmark did not finish; run \`node bench/transform/run.mjs\` alone)`
+      : ''
   return { status: run.status ?? run.signal, output: (run.stdout + (run.status === 0 ? '' : run.stderr)).trim() + note }
 }

@@ -36,7 +36,11 @@ async function put(prefix, enc) {
 const jsonKeys = await put('j', (v) => JSON.stringify(v))
 const runs = [
   { name: 'MGET + JSON.parse', op: async (k) => (await raw.mget(k)).map((t) => JSON.parse(t)), keys: jsonKeys },
-  { name: 'mgetBuffer + JSON.parse(toString)', op: async (k) => (await raw.mgetBuffer(k)).map((t) => JSON.parse(t.toString())), keys: jsonKeys },
+  {
+    name: 'mgetBuffer + JSON.parse(toString)',
+    op: async (k) => (await raw.mgetBuffer(k)).map((t) => JSON.parse(t.toString())),
+    keys: jsonKeys,
+  },
   { name: 'mgetBuffer only', op: (k) => raw.mgetBuffer(k), keys: jsonKeys },
   { name: 'mget only', op: (k) => raw.mget(k), keys: jsonKeys },
 ]
@@ -73,12 +77,16 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const quantile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]
 const base = picked[0].cpu
-console.log('| contestant | CPU µs per batch (median) | p25-p75 | user / system µs | × MGET + JSON.parse, paired by round (median) | p25-p75 |')
+console.log(
+  '| contestant | CPU µs per batch (median) | p25-p75 | user / system µs | × MGET + JSON.parse, paired by round (median) | p25-p75 |',
+)
 console.log('|---|---:|---:|---:|---:|---:|')
 for (const r of picked) {
   const ratios = r.cpu.map((c, i) => c / base[i])
   const range = (xs, digits) => `${quantile(xs, 0.25).toFixed(digits)}-${quantile(xs, 0.75).toFixed(digits)}`
-  console.log(`| ${r.name} | ${quantile(r.cpu, 0.5).toFixed(1)} | ${range(r.cpu, 1)} | ${quantile(r.user, 0.5).toFixed(1)} / ${quantile(r.system, 0.5).toFixed(1)} | ${quantile(ratios, 0.5).toFixed(2)} | ${range(ratios, 2)} |`)
+  console.log(
+    `| ${r.name} | ${quantile(r.cpu, 0.5).toFixed(1)} | ${range(r.cpu, 1)} | ${quantile(r.user, 0.5).toFixed(1)} / ${quantile(r.system, 0.5).toFixed(1)} | ${quantile(ratios, 0.5).toFixed(2)} | ${range(ratios, 2)} |`,
+  )
 }
 for (const r of picked) await r.client?.close()
 await raw.quit()

@@ -8,7 +8,14 @@ type Node = { host: string; port: number }
 const MARKER_PREFIX = Buffer.from([0xc1, 0x63, 0x6d, 0x01, 0x6c])
 
 async function onNode<T>(node: Node, act: (r: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, commandTimeout: 5000 })
+  const redis = new Redis({
+    host: node.host,
+    port: node.port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    commandTimeout: 5000,
+  })
   redis.on('error', () => {})
   try {
     await redis.connect()

@@ -7,7 +7,10 @@ import { measure, type Figures } from './measure.js'
 
 type Node = { host: string; port: number }
 
-export interface ScenarioEvent { atS: number; what: string }
+export interface ScenarioEvent {
+  atS: number
+  what: string
+}
 
 export interface ScenarioResult {
   name: string
@@ -50,8 +53,13 @@ export interface LoadOptions {
 
 /** The default load: 4 readers per process over all items, get-heavy; writes with `set` only. */
 export const LOAD: Omit<RunOptions, 'durationMs'> = {
-  items: 1000, readers: 4, write: true, ops: ['set'], writeEveryMs: 50,
-  vias: ['get', 'get', 'getMany', 'getP'], maxReads: 1_000_000,
+  items: 1000,
+  readers: 4,
+  write: true,
+  ops: ['set'],
+  writeEveryMs: 50,
+  vias: ['get', 'get', 'getMany', 'getP'],
+  maxReads: 1_000_000,
 }
 
 export async function runLoad(name: string, title: string, what: string, options: LoadOptions): Promise<ScenarioResult> {
@@ -67,7 +75,9 @@ export async function runLoad(name: string, title: string, what: string, options
     const startNs = fleet.now()
     const timeline: Timeline = {
       at: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, startNs / 1e6 + ms - fleet.now() / 1e6))),
-      mark: (what) => { events.push({ atS: (fleet.now() - startNs) / 1e9, what }) },
+      mark: (what) => {
+        events.push({ atS: (fleet.now() - startNs) / 1e9, what })
+      },
     }
     const load = fleet.run(options.run)
     const schedule = (options.schedule?.(timeline, fleet.keyOf) ?? Promise.resolve()).catch((error: Error) => {
@@ -85,7 +95,9 @@ export async function runLoad(name: string, title: string, what: string, options
   } catch (error) {
     result.error = (error as Error).stack ?? String(error)
   } finally {
-    await fleet.close().catch((error: Error) => { result.error ??= `closing the fleet: ${error.message}` })
+    await fleet.close().catch((error: Error) => {
+      result.error ??= `closing the fleet: ${error.message}`
+    })
     result.wallS = (Date.now() - wallStart) / 1000
   }
   return result

@@ -38,7 +38,10 @@ export function percentile(sorted: Float64Array, p: number): number {
  * `groupOf(id)` gives an item's group (its master at the start) for the hit ratio over time;
  * the ratio of a bucket is 1 - fetches / reads of that group's items in it.
  */
-export function measure(records: ProcessRecords[], options: { startNs: number; groupOf?: (id: number) => number; groups?: string[]; bucketS?: number }): Figures {
+export function measure(
+  records: ProcessRecords[],
+  options: { startNs: number; groupOf?: (id: number) => number; groups?: string[]; bucketS?: number },
+): Figures {
   const check = checkReadAfterWrite(records)
   let gets = 0
   let failed = 0
@@ -73,9 +76,15 @@ export function measure(records: ProcessRecords[], options: { startNs: number; g
     ratios: counts.map((n, g) => (n === 0 ? null : Math.max(0, 1 - (fetched[b]?.[g] ?? 0) / n))),
   }))
   return {
-    gets, failed, staleReads: check.violations, fetches, fetchRatio: gets === 0 ? 0 : fetches / gets,
+    gets,
+    failed,
+    staleReads: check.violations,
+    fetches,
+    fetchRatio: gets === 0 ? 0 : fetches / gets,
     latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1]! : 0 },
-    writes: check.writes, failedWrites: check.failedWrites, check,
+    writes: check.writes,
+    failedWrites: check.failedWrites,
+    check,
     hits: { bucketS: options.bucketS ?? 1, groups, rows },
   }
 }

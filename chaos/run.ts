@@ -28,7 +28,9 @@ const groups: { names: string[]; run: (pace: Pace) => Promise<ScenarioResult | S
 /** The short hash of HEAD, or of the last commit that changed `path`. */
 function commit(path?: string): string {
   try {
-    return execFileSync('git', path ? ['log', '-1', '--format=%h', '--', path] : ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+    return execFileSync('git', path ? ['log', '-1', '--format=%h', '--', path] : ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim()
   } catch {
     return 'unknown'
   }
@@ -42,12 +44,20 @@ if (args.includes('--rewrite-report')) {
 
 const runtime = JSON.parse(readFileSync(new URL('../packages/cacheme/package.json', import.meta.url), 'utf8')).version as string
 const started = Date.now()
-const info: RunInfo = { startedAt: new Date().toISOString(), commit: commit(), runtime: `cacheme ${runtime} (packages/ as of ${commit('packages')})`, wallS: 0, quick }
+const info: RunInfo = {
+  startedAt: new Date().toISOString(),
+  commit: commit(),
+  runtime: `cacheme ${runtime} (packages/ as of ${commit('packages')})`,
+  wallS: 0,
+  quick,
+}
 const results: ScenarioResult[] = []
 // A run of some scenarios only keeps the other scenarios of the last report (their own run info
 // is not kept: the header then names this run).
 const previous = only.length ? previousReport() : undefined
-const kept = previous ? previous.scenarios.filter((r) => !groups.some((g) => g.names.includes(r.name) && g.names.some((n) => only.includes(n)))) : []
+const kept = previous
+  ? previous.scenarios.filter((r) => !groups.some((g) => g.names.includes(r.name) && g.names.some((n) => only.includes(n))))
+  : []
 if (previous && kept.length) {
   info.partial = `only ${only.join(', ')} ran now; ${kept.map((r) => r.name).join(', ')} are from the run of ${previous.startedAt} (commit ${previous.commit})`
 }
@@ -58,11 +68,21 @@ for (const group of groups) {
     const out = await group.run(pace)
     results.push(...(Array.isArray(out) ? out : [out]))
   } catch (error) {
-    results.push({ name: group.names.join('+'), title: group.names.join(', '), what: 'could not start', wallS: 0, events: [], fetchesAreExtra: false, error: (error as Error).stack ?? String(error) })
+    results.push({
+      name: group.names.join('+'),
+      title: group.names.join(', '),
+      what: 'could not start',
+      wallS: 0,
+      events: [],
+      fetchesAreExtra: false,
+      error: (error as Error).stack ?? String(error),
+    })
   }
   for (const r of results.slice(-group.names.length)) {
     const f = r.figures
-    console.log(`  ${r.name}: ${f ? `${f.gets} gets, ${f.failed} failed, ${f.staleReads} stale, ${f.fetches} fetches, p99 ${f.latencyMs.p99.toFixed(1)} ms` : `error: ${r.error?.split('\n')[0]}`}`)
+    console.log(
+      `  ${r.name}: ${f ? `${f.gets} gets, ${f.failed} failed, ${f.staleReads} stale, ${f.fetches} fetches, p99 ${f.latencyMs.p99.toFixed(1)} ms` : `error: ${r.error?.split('\n')[0]}`}`,
+    )
   }
   info.wallS = (Date.now() - started) / 1000
   writeReport(outDir, info, ordered([...kept, ...results]))

@@ -22,7 +22,13 @@ export class BooksDb {
   /** How many times a book was read: what the cache saves. */
   reads = 0
 
-  constructor(books: Book[] = [{ id: 1, title: 'Dune' }, { id: 2, title: 'Kindred' }, { id: 3, title: 'Hyperion' }]) {
+  constructor(
+    books: Book[] = [
+      { id: 1, title: 'Dune' },
+      { id: 2, title: 'Kindred' },
+      { id: 3, title: 'Hyperion' },
+    ],
+  ) {
     for (const book of books) this.#books.set(book.id, book)
   }
 

@@ -90,7 +90,10 @@ export function importGraph(dir) {
       if (to === undefined || !inside.has(to)) continue
       edges.set(to, (edges.get(to) ?? true) && type)
     }
-    graph.set(file, [...edges].map(([to, type]) => ({ to, type })))
+    graph.set(
+      file,
+      [...edges].map(([to, type]) => ({ to, type })),
+    )
   }
   return graph
 }
@@ -160,7 +163,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     dirs = args.map((a) => resolve(a))
   } else {
     const packages = join(root, 'packages')
-    dirs = readdirSync(packages).map((p) => join(packages, p, 'src')).filter((d) => existsSync(d)).sort()
+    dirs = readdirSync(packages)
+      .map((p) => join(packages, p, 'src'))
+      .filter((d) => existsSync(d))
+      .sort()
   }
   const missing = dirs.find((d) => !existsSync(d) || !statSync(d).isDirectory())
   if (missing) {

@@ -26,7 +26,8 @@ export function evaluateGoals(results, previous) {
     const worstPeer = peers.reduce((w, p) => (cm / p.opsPerSec.median < cm / w.opsPerSec.median ? p : w), peers[0])
     const vsPeer = cm / worstPeer.opsPerSec.median
     goals.push({
-      id: 'a', goal: '≥ 3× raw ioredis GET+decode and ≥ 2× every peer',
+      id: 'a',
+      goal: '≥ 3× raw ioredis GET+decode and ≥ 2× every peer',
       met: cm / raw >= 3 && vsPeer >= 2,
       detail: `${(cm / raw).toFixed(2)}× raw; ${vsPeer.toFixed(2)}× the closest peer (${worstPeer.contestant}); best rounds: ${(best(cacheme) / best(worstPeer)).toFixed(2)}×`,
     })
@@ -38,7 +39,8 @@ export function evaluateGoals(results, previous) {
   if (results.c) {
     const c = byName(results.c, CACHEME)
     goals.push({
-      id: 'c', goal: 'exactly 1 fetch for 4 processes × 250 callers',
+      id: 'c',
+      goal: 'exactly 1 fetch for 4 processes × 250 callers',
       met: c.maxFetches === 1 && c.fetches.rounds.every((f) => f === 1) && c.errors === 0,
       detail: `fetches per round: ${c.fetches.rounds.join(', ')}; errors: ${c.errors}`,
     })
@@ -46,7 +48,8 @@ export function evaluateGoals(results, previous) {
   if (results.d) {
     const rows = results.d.filter((r) => r.contestant === CACHEME)
     goals.push({
-      id: 'd', goal: '1 round trip per node for getMany of 100 keys',
+      id: 'd',
+      goal: '1 round trip per node for getMany of 100 keys',
       met: rows.every((r) => r.maxRoundTrips === r.nodes),
       detail: rows.map((r) => `${r.topology}: ${r.maxRoundTrips} round trip(s) at most over ${r.nodes} node(s)`).join('; '),
     })
@@ -57,7 +60,12 @@ export function evaluateGoals(results, previous) {
     } else {
       const ns = (v) => results.e.variants.find((x) => x.variant === v).nsPerOp.median
       const ratio = ns('transformed') / ns('hand-written')
-      goals.push({ id: 'e', goal: 'transformed within 5% of hand-written', met: ratio <= 1.05, detail: `${ratio.toFixed(3)}× the hand-written store's ns/op` })
+      goals.push({
+        id: 'e',
+        goal: 'transformed within 5% of hand-written',
+        met: ratio <= 1.05,
+        detail: `${ratio.toFixed(3)}× the hand-written store's ns/op`,
+      })
     }
   }
   if (results.cold) goals.push(...coldGoals(results.cold))
@@ -69,29 +77,47 @@ export function evaluateGoals(results, previous) {
 /** Issue 12: cacheme's cold get against hand-rolled cache-aside, per topology. */
 function coldGoals(rows) {
   const topologies = [...new Set(rows.map((r) => r.topology))]
-  const pair = (t) => ({ cm: rows.find((r) => r.topology === t && r.contestant === CACHEME), hr: rows.find((r) => r.topology === t && r.contestant === HAND_ROLLED) })
+  const pair = (t) => ({
+    cm: rows.find((r) => r.topology === t && r.contestant === CACHEME),
+    hr: rows.find((r) => r.topology === t && r.contestant === HAND_ROLLED),
+  })
   const each = (fn) => topologies.map((t) => `${t}: ${fn(pair(t))}`).join('; ')
   const all = (test) => topologies.every((t) => test(pair(t)))
   return [
     {
-      id: 'cold-commands', goal: '≤ 3 Redis commands sent per cold get',
+      id: 'cold-commands',
+      goal: '≤ 3 Redis commands sent per cold get',
       met: all(({ cm }) => cm.commandsSent.max <= 3),
-      detail: each(({ cm, hr }) => `${cm.commandsSent.max} at most (${Object.entries(cm.commandNames).map(([n, c]) => `${c} ${n.toUpperCase()}`).join(' + ')}; hand-rolled ${hr.commandsSent.max})`),
+      detail: each(
+        ({ cm, hr }) =>
+          `${cm.commandsSent.max} at most (${Object.entries(cm.commandNames)
+            .map(([n, c]) => `${c} ${n.toUpperCase()}`)
+            .join(' + ')}; hand-rolled ${hr.commandsSent.max})`,
+      ),
     },
     {
-      id: 'cold-round-trips', goal: '≤ 3 round trips before the value is returned',
+      id: 'cold-round-trips',
+      goal: '≤ 3 round trips before the value is returned',
       met: all(({ cm }) => cm.roundTripsBefore.max <= 3),
       detail: each(({ cm, hr }) => `${cm.roundTripsBefore.max} at most (hand-rolled ${hr.roundTripsBefore.max})`),
     },
     {
-      id: 'cold-latency', goal: 'cold-pass latency ≤ 1.1× hand-rolled (ms per get)',
+      id: 'cold-latency',
+      goal: 'cold-pass latency ≤ 1.1× hand-rolled (ms per get)',
       met: all(({ cm, hr }) => cm.msPerGet.median / hr.msPerGet.median <= 1.1),
-      detail: each(({ cm, hr }) => `${x(cm.msPerGet.median / hr.msPerGet.median)} (${cm.msPerGet.median.toFixed(2)} vs ${hr.msPerGet.median.toFixed(2)} ms; p50 ${x(cm.p50Ms.median / hr.p50Ms.median)})`),
+      detail: each(
+        ({ cm, hr }) =>
+          `${x(cm.msPerGet.median / hr.msPerGet.median)} (${cm.msPerGet.median.toFixed(2)} vs ${hr.msPerGet.median.toFixed(2)} ms; p50 ${x(cm.p50Ms.median / hr.p50Ms.median)})`,
+      ),
     },
     {
-      id: 'cold-server-cpu', goal: 'Redis server CPU per cold get ≤ 1.1× hand-rolled',
+      id: 'cold-server-cpu',
+      goal: 'Redis server CPU per cold get ≤ 1.1× hand-rolled',
       met: all(({ cm, hr }) => cm.serverCpuUsPerGet.median / hr.serverCpuUsPerGet.median <= 1.1),
-      detail: each(({ cm, hr }) => `${x(cm.serverCpuUsPerGet.median / hr.serverCpuUsPerGet.median)} (${cm.serverCpuUsPerGet.median.toFixed(0)} vs ${hr.serverCpuUsPerGet.median.toFixed(0)} µs)`),
+      detail: each(
+        ({ cm, hr }) =>
+          `${x(cm.serverCpuUsPerGet.median / hr.serverCpuUsPerGet.median)} (${cm.serverCpuUsPerGet.median.toFixed(0)} vs ${hr.serverCpuUsPerGet.median.toFixed(0)} µs)`,
+      ),
     },
   ]
 }
@@ -104,14 +130,17 @@ function warmGoals(warm) {
   const ratio = cm.cpuUsPerBatch.median / base.cpuUsPerBatch.median
   return [
     {
-      id: 'warm-cpu', goal: 'warm getMany(20) client CPU ≤ 1.1× MGET + JSON.parse',
+      id: 'warm-cpu',
+      goal: 'warm getMany(20) client CPU ≤ 1.1× MGET + JSON.parse',
       met: ratio <= 1.1 && paired <= 1.1,
       detail: `${x(ratio)} (${cm.cpuUsPerBatch.median.toFixed(0)} vs ${base.cpuUsPerBatch.median.toFixed(0)} µs per batch; paired by round: median ${x(paired)})`,
     },
     {
-      id: 'warm-types', goal: 'default codec round-trips Date, Map, Set, BigInt, undefined, typed arrays, Buffer (through Redis)',
+      id: 'warm-types',
+      goal: 'default codec round-trips Date, Map, Set, BigInt, undefined, typed arrays, Buffer (through Redis)',
       met: warm.roundTrip.failed.length === 0,
-      detail: warm.roundTrip.failed.length === 0 ? `all ${warm.roundTrip.types.length} checked` : `differs: ${warm.roundTrip.failed.join(', ')}`,
+      detail:
+        warm.roundTrip.failed.length === 0 ? `all ${warm.roundTrip.types.length} checked` : `differs: ${warm.roundTrip.failed.join(', ')}`,
     },
   ]
 }
@@ -131,16 +160,24 @@ function regressionGoals(results, previous) {
     const nowRows = results[id]
     const thenRows = previous[id]
     const ratio = (rows, name) => med(now(rows, CACHEME)) / med(now(rows, name))
-    const thenRatio = (name) => thenRows.find((r) => r.contestant === CACHEME).opsPerSec / thenRows.find((r) => r.contestant === name).opsPerSec
-    const yardstick = id === 'a'
-      ? nowRows.filter((r) => !r.baseline && !r.variant && r.contestant !== CACHEME).reduce((w, p) => (p.opsPerSec.median > w.opsPerSec.median ? p : w)).contestant
-      : RAW_AUTO
-    const checks = [[RAW, ratio(nowRows, RAW), thenRatio(RAW)], [yardstick, ratio(nowRows, yardstick), thenRatio(yardstick)]]
+    const thenRatio = (name) =>
+      thenRows.find((r) => r.contestant === CACHEME).opsPerSec / thenRows.find((r) => r.contestant === name).opsPerSec
+    const yardstick =
+      id === 'a'
+        ? nowRows
+            .filter((r) => !r.baseline && !r.variant && r.contestant !== CACHEME)
+            .reduce((w, p) => (p.opsPerSec.median > w.opsPerSec.median ? p : w)).contestant
+        : RAW_AUTO
+    const checks = [
+      [RAW, ratio(nowRows, RAW), thenRatio(RAW)],
+      [yardstick, ratio(nowRows, yardstick), thenRatio(yardstick)],
+    ]
     goals.push({
       id: `${id}-vs-${previous.commit}`,
       goal: `(${id}) cacheme not regressed against ${previous.commit} (ratios ≥ ${REGRESSION_TOLERANCE}× of then)`,
       met: checks.every(([, n, t]) => n >= REGRESSION_TOLERANCE * t),
-      detail: checks.map(([name, n, t]) => `× ${name}: ${x(n)} now, ${x(t)} then`).join('; ') +
+      detail:
+        checks.map(([name, n, t]) => `× ${name}: ${x(n)} now, ${x(t)} then`).join('; ') +
         `; ops/s ${Math.round(med(now(nowRows, CACHEME))).toLocaleString('en-US')} now, ${thenRows.find((r) => r.contestant === CACHEME).opsPerSec.toLocaleString('en-US')} then (load ${previous.loadBefore.split(' ')[0]} then)`,
     })
   }

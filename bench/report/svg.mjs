@@ -27,17 +27,23 @@ export function barChart(title, panels) {
     const scale = (WIDTH - LABEL_W - 180) / max
     const one = LABEL_W + scale
     // The 1× line first, so bars and labels are drawn over it.
-    parts.push(`<line x1="${one.toFixed(1)}" y1="${y - 4}" x2="${one.toFixed(1)}" y2="${y + panel.bars.length * (BAR_H + GAP) - GAP + 4}" stroke="#212529" stroke-dasharray="4 3"/>`)
+    parts.push(
+      `<line x1="${one.toFixed(1)}" y1="${y - 4}" x2="${one.toFixed(1)}" y2="${y + panel.bars.length * (BAR_H + GAP) - GAP + 4}" stroke="#212529" stroke-dasharray="4 3"/>`,
+    )
     for (const bar of panel.bars) {
       const w = Math.max(1, (Number.isFinite(bar.ratio) ? bar.ratio : 0) * scale)
       parts.push(`<text x="${LABEL_W - 8}" y="${y + 13}" font-size="12" text-anchor="end">${escape(bar.label)}</text>`)
       parts.push(`<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${COLORS[bar.kind]}"/>`)
-      parts.push(`<text x="${(LABEL_W + w + 6).toFixed(1)}" y="${y + 13}" font-size="12">${escape(`${fmtRatio(bar.ratio)}  ${bar.value}`)}</text>`)
+      parts.push(
+        `<text x="${(LABEL_W + w + 6).toFixed(1)}" y="${y + 13}" font-size="12">${escape(`${fmtRatio(bar.ratio)}  ${bar.value}`)}</text>`,
+      )
       y += BAR_H + GAP
     }
   }
   y += 10
-  parts.push(`<text x="12" y="${y + 8}" font-size="11" fill="#495057">bar length: ratio to raw ioredis GET+decode (dashed line = 1×); orange: cacheme, grey: ioredis baselines, blue: peers</text>`)
+  parts.push(
+    `<text x="12" y="${y + 8}" font-size="11" fill="#495057">bar length: ratio to raw ioredis GET+decode (dashed line = 1×); orange: cacheme, grey: ioredis baselines, blue: peers</text>`,
+  )
   const height = y + 20
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`
 }
@@ -48,7 +54,15 @@ export function resultsChart(results) {
   const panels = []
   const throughputPanel = (title, rows) => {
     const raw = rows.find((r) => r.contestant === 'ioredis GET+decode').opsPerSec.median
-    panels.push({ title, bars: rows.map((r) => ({ label: r.contestant, ratio: r.opsPerSec.median / raw, value: `${fmtInt(r.opsPerSec.median)} ops/s`, kind: kind(r) })) })
+    panels.push({
+      title,
+      bars: rows.map((r) => ({
+        label: r.contestant,
+        ratio: r.opsPerSec.median / raw,
+        value: `${fmtInt(r.opsPerSec.median)} ops/s`,
+        kind: kind(r),
+      })),
+    })
   }
   if (results.a) throughputPanel('(a) 10 hot keys, 100 parallel loops: ops/s', results.a)
   if (results.b) throughputPanel('(b) 100,000 distinct keys, 100 parallel loops: ops/s', results.b)
@@ -56,7 +70,10 @@ export function resultsChart(results) {
     for (const topology of ['standalone', 'cluster']) {
       const rows = results.d.filter((r) => r.topology === topology)
       const raw = rows.find((r) => r.contestant === 'ioredis GET+decode').ms.median
-      panels.push({ title: `(d) batch read of 100 keys, ${topology}: speed (1 / ms)`, bars: rows.map((r) => ({ label: r.contestant, ratio: raw / r.ms.median, value: `${r.ms.median.toFixed(2)} ms`, kind: kind(r) })) })
+      panels.push({
+        title: `(d) batch read of 100 keys, ${topology}: speed (1 / ms)`,
+        bars: rows.map((r) => ({ label: r.contestant, ratio: raw / r.ms.median, value: `${r.ms.median.toFixed(2)} ms`, kind: kind(r) })),
+      })
     }
   }
   return barChart('cacheme benchmark: ratio to raw ioredis (higher is better)', panels)

@@ -2,7 +2,11 @@ import { throughput } from './throughput.mjs'
 
 /** (a) the cacheme-go benchmark: 10 keys looped by 100 parallel callers, all hits, TTL 10 s. */
 export const HOT_KEYS = {
-  name: 'a', keys: 10, ttlSeconds: 10, parallel: 100, warmMs: 500,
+  name: 'a',
+  keys: 10,
+  ttlSeconds: 10,
+  parallel: 100,
+  warmMs: 500,
   keyOf: (loop, n) => (loop + n) % 10,
 }
 

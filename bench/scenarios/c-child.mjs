@@ -23,15 +23,17 @@ process.on('message', async (message) => {
   const before = fetches
   const latencies = []
   let errors = 0
-  await Promise.all(Array.from({ length: Number(callers) }, async () => {
-    const start = performance.now()
-    try {
-      await c.get(message.id)
-    } catch {
-      errors++
-    }
-    latencies.push(performance.now() - start)
-  }))
+  await Promise.all(
+    Array.from({ length: Number(callers) }, async () => {
+      const start = performance.now()
+      try {
+        await c.get(message.id)
+      } catch {
+        errors++
+      }
+      latencies.push(performance.now() - start)
+    }),
+  )
   process.send({ kind: 'result', fetches: fetches - before, latencies, errors })
 })
 process.send({ kind: 'ready' })

@@ -29,7 +29,12 @@ export async function stampede({ contestants, url, rounds, log }) {
         for (const c of children) c.send({ id })
         const answers = await Promise.all(replies)
         fetchCounts.push(answers.reduce((sum, a) => sum + a.fetches, 0))
-        p99s.push(percentile(answers.flatMap((a) => a.latencies), 99))
+        p99s.push(
+          percentile(
+            answers.flatMap((a) => a.latencies),
+            99,
+          ),
+        )
         errors += answers.reduce((sum, a) => sum + a.errors, 0)
       }
     } finally {

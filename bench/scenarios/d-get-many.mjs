@@ -21,12 +21,16 @@ export async function getMany({ contestants, standalone, cluster, rounds, log })
     for (const topology of ['standalone', 'cluster']) {
       const counter = topology === 'standalone' ? proxy : proxies
       const commands = await commandCounter(topology === 'standalone' ? [standalone] : cluster.masters)
-      const where = topology === 'standalone'
-        ? { url: `redis://127.0.0.1:${proxy.port}` }
-        : { cluster: { seeds: proxies.seeds, natMap: proxies.clusterOptions.natMap } }
+      const where =
+        topology === 'standalone'
+          ? { url: `redis://127.0.0.1:${proxy.port}` }
+          : { cluster: { seeds: proxies.seeds, natMap: proxies.clusterOptions.natMap } }
       for (const contestant of contestants) {
         const c = await contestant.open({
-          ...where, prefix: `bench:d:${slug(contestant.name)}`, ttlSeconds: 3600, fetch: async (id) => bookValue(id),
+          ...where,
+          prefix: `bench:d:${slug(contestant.name)}`,
+          ttlSeconds: 3600,
+          fetch: async (id) => bookValue(id),
         })
         const ids = Array.from({ length: BATCH }, (_, i) => i)
         const read = c.getMany ? () => c.getMany(ids) : () => Promise.all(ids.map((id) => c.get(id)))
@@ -50,7 +54,7 @@ export async function getMany({ contestants, standalone, cluster, rounds, log })
             nodes.push(perNode.length)
           }
           ms.push(median(times))
-          commandsPerCall.push((await commands.total() - commandsBefore) / CALLS_PER_ROUND)
+          commandsPerCall.push(((await commands.total()) - commandsBefore) / CALLS_PER_ROUND)
         }
         await c.close()
         results.push({

@@ -10,8 +10,10 @@ const KEYS = 1_000
 const fetcher = `const fetchItem = async ({ id }) => ({ id, title: 'item ' + id })`
 const sources = {
   // The inline call site as users write it; the transform rewrites this very text.
-  inline: (t) => `import { cached } from 'cacheme'\n${fetcher}\nexport function getItem(id) {\n  return cached('${t}:item:<<id>>', fetchItem, '5m').get({ id })\n}\n`,
-  handWritten: (t) => `import { cached } from 'cacheme'\n${fetcher}\nconst items = cached('${t}:item:<<id>>', fetchItem, '5m')\nexport function getItem(id) {\n  return items.get({ id })\n}\n`,
+  inline: (t) =>
+    `import { cached } from 'cacheme'\n${fetcher}\nexport function getItem(id) {\n  return cached('${t}:item:<<id>>', fetchItem, '5m').get({ id })\n}\n`,
+  handWritten: (t) =>
+    `import { cached } from 'cacheme'\n${fetcher}\nconst items = cached('${t}:item:<<id>>', fetchItem, '5m')\nexport function getItem(id) {\n  return items.get({ id })\n}\n`,
 }
 
 /**
@@ -45,7 +47,10 @@ export async function callSite({ rounds, log }) {
     return Number(process.hrtime.bigint() - start) / CALLS
   }
   const ns = Object.fromEntries(Object.keys(modules).map((name) => [name, []]))
-  for (const m of Object.values(modules)) { await run(m.getItem); await run(m.getItem) } // fill + warm
+  for (const m of Object.values(modules)) {
+    await run(m.getItem)
+    await run(m.getItem)
+  } // fill + warm
   const order = Object.entries(modules)
   for (let r = 0; r < rounds; r++) {
     // Each round starts from a collected heap and in a rotated order: the untransformed call
@@ -56,7 +61,11 @@ export async function callSite({ rounds, log }) {
       ns[name].push(await run(m.getItem))
     }
   }
-  log(`  e: ${Object.entries(ns).map(([n, v]) => `${n} ${Math.round(summarize(v).median)} ns`).join(', ')}`)
+  log(
+    `  e: ${Object.entries(ns)
+      .map(([n, v]) => `${n} ${Math.round(summarize(v).median)} ns`)
+      .join(', ')}`,
+  )
   return {
     transformedCode: out.code,
     variants: Object.entries(ns).map(([variant, values]) => ({ variant, nsPerOp: summarize(values) })),

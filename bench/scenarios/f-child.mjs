@@ -36,7 +36,9 @@ async function until(condition, what) {
 /** Heap per pending get; `idOf(i)` picks each caller's record (cold); fetches are held open. */
 async function perPendingGet(idOf, fetches) {
   let release
-  gate = new Promise((resolve) => { release = resolve })
+  gate = new Promise((resolve) => {
+    release = resolve
+  })
   started = 0
   const pending = new Array(WAITERS)
   const before = heap()
@@ -59,8 +61,11 @@ async function perStore() {
 }
 
 await c.get(-1) // load and warm the code paths (one miss)
-const bytes = kind === 'one-key' ? await perPendingGet(() => 1_000_000, 1)
-  : kind === 'distinct' ? await perPendingGet((i) => 2_000_000 + i, WAITERS)
-  : await perStore()
+const bytes =
+  kind === 'one-key'
+    ? await perPendingGet(() => 1_000_000, 1)
+    : kind === 'distinct'
+      ? await perPendingGet((i) => 2_000_000 + i, WAITERS)
+      : await perStore()
 await c.close()
 process.stdout.write(JSON.stringify({ bytes }) + '\n')

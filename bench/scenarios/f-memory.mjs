@@ -18,9 +18,11 @@ export async function memory({ contestants, url, log }) {
   for (const contestant of contestants) {
     const measure = async (kind) => {
       const prefix = `bench:f:${slug(contestant.name)}:${kind}:${Date.now()}`
-      const { stdout } = await run(process.execPath, [
-        '--expose-gc', '--import', register, child, contestant.name, url, prefix, kind, String(WAITERS), String(STORES),
-      ], { timeout: 120_000, maxBuffer: 1 << 20 })
+      const { stdout } = await run(
+        process.execPath,
+        ['--expose-gc', '--import', register, child, contestant.name, url, prefix, kind, String(WAITERS), String(STORES)],
+        { timeout: 120_000, maxBuffer: 1 << 20 },
+      )
       return JSON.parse(stdout.trim().split('\n').pop()).bytes ?? undefined
     }
     const result = {
@@ -31,7 +33,9 @@ export async function memory({ contestants, url, log }) {
       storeBytes: await measure('stores'),
     }
     results.push(result)
-    log(`  f: ${contestant.name}: ${Math.round(result.oneKeyBytes)} B per waiter on one key, ${Math.round(result.distinctKeysBytes)} B on distinct keys`)
+    log(
+      `  f: ${contestant.name}: ${Math.round(result.oneKeyBytes)} B per waiter on one key, ${Math.round(result.distinctKeysBytes)} B on distinct keys`,
+    )
   }
   return results
 }

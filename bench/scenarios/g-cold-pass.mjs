@@ -55,15 +55,18 @@ const handRolled = {
 export async function coldPass({ standalone, cluster, rounds, log, topologies = ['standalone', 'cluster'] }) {
   const results = []
   const fetches = { count: 0 }
-  const fetch = async (id) => { fetches.count++; await sleep(FETCH_DELAY_MS); return bookValue(id) }
+  const fetch = async (id) => {
+    fetches.count++
+    await sleep(FETCH_DELAY_MS)
+    return bookValue(id)
+  }
   for (const topology of topologies) {
     const servers = topology === 'standalone' ? [standalone] : cluster.masters
     const proxy = topology === 'standalone' ? await startCommandProxy(standalone.port) : await startCommandCluster(cluster.seeds)
     const counter = await commandCounter(servers)
     const direct = topology === 'standalone' ? { url: standalone.url } : { cluster: { seeds: cluster.seeds } }
-    const proxied = topology === 'standalone'
-      ? { url: `redis://127.0.0.1:${proxy.port}` }
-      : { cluster: { seeds: proxy.seeds, natMap: proxy.natMap } }
+    const proxied =
+      topology === 'standalone' ? { url: `redis://127.0.0.1:${proxy.port}` } : { cluster: { seeds: proxy.seeds, natMap: proxy.natMap } }
     try {
       const entries = []
       for (const contestant of [handRolled, cacheme]) {
@@ -72,8 +75,24 @@ export async function coldPass({ standalone, cluster, rounds, log, topologies = 
         const p = await contestant.open({ ...proxied, prefix: `bench:cold:${topology}:${tag}:sample`, ttlSeconds: TTL_SECONDS, fetch })
         // Warm up both connections on cold keys of their own: scripts loaded (EVALSHA's first
         // NOSCRIPT answered), the cluster's slots known, the JIT warm.
-        for (let i = 0; i < WARM; i++) { await c.get(10_000_000 + i); await p.get(10_000_000 + i) }
-        entries.push({ contestant, c, p, ms: [], p50: [], p99: [], serverCpu: [], usec: [], executed: [], executedNames: {}, clientCpu: [], fetchesPerGet: [] })
+        for (let i = 0; i < WARM; i++) {
+          await c.get(10_000_000 + i)
+          await p.get(10_000_000 + i)
+        }
+        entries.push({
+          contestant,
+          c,
+          p,
+          ms: [],
+          p50: [],
+          p99: [],
+          serverCpu: [],
+          usec: [],
+          executed: [],
+          executedNames: {},
+          clientCpu: [],
+          fetchesPerGet: [],
+        })
       }
 
       // Round trips and commands sent, per cold get.
@@ -90,7 +109,10 @@ export async function coldPass({ standalone, cluster, rounds, log, topologies = 
           await sleep(20)
           total.push(proxy.roundTrips())
           let n = 0
-          for (const [name, count] of proxy.commands()) { n += count; names.set(name, (names.get(name) ?? 0) + count) }
+          for (const [name, count] of proxy.commands()) {
+            n += count
+            names.set(name, (names.get(name) ?? 0) + count)
+          }
           sent.push(n)
         }
         e.roundTripsBefore = { median: median(before), max: Math.max(...before) }
@@ -115,7 +137,8 @@ export async function coldPass({ standalone, cluster, rounds, log, topologies = 
             const start = performance.now()
             const value = await e.c.get(from + i)
             latencies[i] = performance.now() - start
-            if (value?.id !== from + i) throw new Error(`bench (cold): ${e.contestant.name} returned ${JSON.stringify(value)} for ${from + i}`)
+            if (value?.id !== from + i)
+              throw new Error(`bench (cold): ${e.contestant.name} returned ${JSON.stringify(value)} for ${from + i}`)
           }
           const elapsed = performance.now() - t0
           const client = process.cpuUsage(clientBefore)
@@ -130,7 +153,10 @@ export async function coldPass({ standalone, cluster, rounds, log, topologies = 
           let sum = 0
           for (const [name, n] of executed) {
             const delta = (n - (executedBefore.get(name) ?? 0)) / COLD_KEYS
-            if (delta > 0) { sum += delta; e.executedNames[name] = (e.executedNames[name] ?? 0) + delta / rounds }
+            if (delta > 0) {
+              sum += delta
+              e.executedNames[name] = (e.executedNames[name] ?? 0) + delta / rounds
+            }
           }
           e.executed.push(sum)
           e.clientCpu.push((client.user + client.system) / COLD_KEYS)

@@ -50,7 +50,8 @@ export async function warmGetMany({ url, server, rounds, log }) {
   for (let from = 0; from < KEYS; from += WARM_BATCH) await cm.getMany(batchOf(from)) // fill
   entries.push({ name: 'cacheme', c: cm, cpu: [], ms: [], commands: [] })
   entries.push({ name: MGET_JSON, c: await openMgetJson(url, 'bench:warm:json'), cpu: [], ms: [], commands: [] })
-  for (const e of entries) for (let i = 0; i < 500; i++) check(e, await e.c.getMany(batchOf((i * WARM_BATCH) % KEYS)), (i * WARM_BATCH) % KEYS) // warm
+  for (const e of entries)
+    for (let i = 0; i < 500; i++) check(e, await e.c.getMany(batchOf((i * WARM_BATCH) % KEYS)), (i * WARM_BATCH) % KEYS) // warm
   for (let r = 0; r < rounds; r++) {
     for (const e of r % 2 ? [...entries].reverse() : entries) {
       globalThis.gc?.()
@@ -88,7 +89,13 @@ export async function warmGetMany({ url, server, rounds, log }) {
   await counter.close()
   const roundTrip = await codecRoundTrip(url)
   return {
-    rows: entries.map((e) => ({ contestant: e.name, baseline: e.name === MGET_JSON, cpuUsPerBatch: summarize(e.cpu), msPerBatch: summarize(e.ms), commandsPerBatch: median(e.commands) })),
+    rows: entries.map((e) => ({
+      contestant: e.name,
+      baseline: e.name === MGET_JSON,
+      cpuUsPerBatch: summarize(e.cpu),
+      msPerBatch: summarize(e.ms),
+      commandsPerBatch: median(e.commands),
+    })),
     // Per round, cacheme's CPU ÷ the baseline's in the same round: the pairing cancels slow phases of the machine.
     pairedRatios,
     profile,
@@ -101,14 +108,18 @@ function batchOf(from) {
 }
 
 function check(e, values, from) {
-  if (values.length !== WARM_BATCH || values.some((v, i) => v?.id !== from + i)) throw new Error(`bench (warm getMany): ${e.name} read wrong values`)
+  if (values.length !== WARM_BATCH || values.some((v, i) => v?.id !== from + i))
+    throw new Error(`bench (warm getMany): ${e.name} read wrong values`)
 }
 
 /** A value of every type the default codec promises, written and read back through Redis. */
 async function codecRoundTrip(url) {
   const value = {
     date: new Date('2024-05-06T07:08:09.010Z'),
-    map: new Map([['a', 1], [2, { b: new Set([3]) }]]),
+    map: new Map([
+      ['a', 1],
+      [2, { b: new Set([3]) }],
+    ]),
     set: new Set(['x', 1n]),
     big: 12345678901234567890n,
     undef: undefined,
@@ -128,4 +139,3 @@ async function codecRoundTrip(url) {
     await client.close()
   }
 }
-

@@ -16,9 +16,21 @@ export const QUERY_MS = 2
 export function countingSource() {
   const source = {
     queries: 0,
-    async one(id) { source.queries++; await sleep(QUERY_MS); return bookValue(id) },
-    async many(ids) { source.queries++; await sleep(QUERY_MS); return ids.map(bookValue) },
-    async listIds(page) { source.queries++; await sleep(QUERY_MS); return Array.from({ length: LIST_ITEMS }, (_, i) => page * LIST_ITEMS + i) },
+    async one(id) {
+      source.queries++
+      await sleep(QUERY_MS)
+      return bookValue(id)
+    },
+    async many(ids) {
+      source.queries++
+      await sleep(QUERY_MS)
+      return ids.map(bookValue)
+    },
+    async listIds(page) {
+      source.queries++
+      await sleep(QUERY_MS)
+      return Array.from({ length: LIST_ITEMS }, (_, i) => page * LIST_ITEMS + i)
+    },
   }
   return source
 }
@@ -39,23 +51,43 @@ export const batchContestants = [
   {
     name: 'cacheme getMany, fetchMany',
     async open(where, prefix, source) {
-      const client = createClient(where.cluster ? { cluster: { nodes: where.cluster.seeds, options: { natMap: where.cluster.natMap, slotsRefreshInterval: 0 } } } : { redis: where.url })
-      const store = cached(`${prefix}:<<id>>`, ({ id }) => source.one(id), { ttl: 3600, client, fetchMany: (list) => source.many(list.map((p) => p.id)) })
+      const client = createClient(
+        where.cluster
+          ? { cluster: { nodes: where.cluster.seeds, options: { natMap: where.cluster.natMap, slotsRefreshInterval: 0 } } }
+          : { redis: where.url },
+      )
+      const store = cached(`${prefix}:<<id>>`, ({ id }) => source.one(id), {
+        ttl: 3600,
+        client,
+        fetchMany: (list) => source.many(list.map((p) => p.id)),
+      })
       return { read: (ids) => store.getMany(ids.map((id) => ({ id }))), close: () => client.close() }
     },
   },
   {
     name: 'cacheme Promise.all(get), fetchMany',
     async open(where, prefix, source) {
-      const client = createClient(where.cluster ? { cluster: { nodes: where.cluster.seeds, options: { natMap: where.cluster.natMap, slotsRefreshInterval: 0 } } } : { redis: where.url })
-      const store = cached(`${prefix}:<<id>>`, ({ id }) => source.one(id), { ttl: 3600, client, fetchMany: (list) => source.many(list.map((p) => p.id)) })
+      const client = createClient(
+        where.cluster
+          ? { cluster: { nodes: where.cluster.seeds, options: { natMap: where.cluster.natMap, slotsRefreshInterval: 0 } } }
+          : { redis: where.url },
+      )
+      const store = cached(`${prefix}:<<id>>`, ({ id }) => source.one(id), {
+        ttl: 3600,
+        client,
+        fetchMany: (list) => source.many(list.map((p) => p.id)),
+      })
       return { read: (ids) => Promise.all(ids.map((id) => store.get({ id }))), close: () => client.close() }
     },
   },
   {
     name: 'cacheme getMany, no fetchMany',
     async open(where, prefix, source) {
-      const client = createClient(where.cluster ? { cluster: { nodes: where.cluster.seeds, options: { natMap: where.cluster.natMap, slotsRefreshInterval: 0 } } } : { redis: where.url })
+      const client = createClient(
+        where.cluster
+          ? { cluster: { nodes: where.cluster.seeds, options: { natMap: where.cluster.natMap, slotsRefreshInterval: 0 } } }
+          : { redis: where.url },
+      )
       const store = cached(`${prefix}:<<id>>`, ({ id }) => source.one(id), { ttl: 3600, client })
       return { read: (ids) => store.getMany(ids.map((id) => ({ id }))), close: () => client.close() }
     },
@@ -115,10 +147,16 @@ function cachifiedWith(batched) {
       return {
         read(ids) {
           const batch = batched ? createBatch((missing) => source.many(missing)) : undefined
-          return Promise.all(ids.map((id) => cachified({
-            cache, key: `${prefix}:${id}`, ttl: 3_600_000,
-            getFreshValue: batch ? batch.add(id) : () => source.one(id),
-          })))
+          return Promise.all(
+            ids.map((id) =>
+              cachified({
+                cache,
+                key: `${prefix}:${id}`,
+                ttl: 3_600_000,
+                getFreshValue: batch ? batch.add(id) : () => source.one(id),
+              }),
+            ),
+          )
         },
         close: () => redis.close(),
       }
@@ -138,9 +176,10 @@ export async function coldBatch({ standalone, cluster, rounds, log }) {
   const proxies = await countingCluster(cluster.seeds)
   try {
     for (const topology of ['standalone', 'cluster']) {
-      const where = topology === 'standalone'
-        ? { url: `redis://127.0.0.1:${proxy.port}` }
-        : { cluster: { seeds: proxies.seeds, natMap: proxies.clusterOptions.natMap } }
+      const where =
+        topology === 'standalone'
+          ? { url: `redis://127.0.0.1:${proxy.port}` }
+          : { cluster: { seeds: proxies.seeds, natMap: proxies.clusterOptions.natMap } }
       const direct = topology === 'standalone' ? { url: standalone.url } : { cluster: { seeds: cluster.seeds } }
       const perNode = () => (topology === 'standalone' ? [proxy.roundTrips()] : [...proxies.busyNodes().values()])
       const reset = () => (topology === 'standalone' ? proxy.reset() : proxies.reset())
@@ -179,7 +218,8 @@ export async function coldBatch({ standalone, cluster, rounds, log }) {
           source.queries = 0
           const values = await c.read(ids)
           tripsAtResolve.push(Math.max(...perNode()))
-          if (values.length !== COLD_BATCH || values[7]?.id !== ids[7]) throw new Error(`bench (batch): ${contestant.name} read wrong values`)
+          if (values.length !== COLD_BATCH || values[7]?.id !== ids[7])
+            throw new Error(`bench (batch): ${contestant.name} read wrong values`)
           queries.push(source.queries)
           await sleep(20)
           tripsInAll.push(Math.max(...perNode()))
@@ -195,7 +235,9 @@ export async function coldBatch({ standalone, cluster, rounds, log }) {
           tripsInAll: median(tripsInAll),
           nodes: topology === 'standalone' ? 1 : proxies.busyNodes().size,
         })
-        log(`  batch: ${topology}: ${contestant.name}: ${median(ms).toFixed(1)} ms, ${median(queries)} queries, ${median(tripsAtResolve)}/${median(tripsInAll)} round trips per node`)
+        log(
+          `  batch: ${topology}: ${contestant.name}: ${median(ms).toFixed(1)} ms, ${median(queries)} queries, ${median(tripsAtResolve)}/${median(tripsInAll)} round trips per node`,
+        )
       }
     }
   } finally {

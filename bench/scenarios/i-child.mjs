@@ -24,13 +24,15 @@ process.on('message', async (message) => {
   fetchStarts = [] // the first fill (before the run) is not an expiry
   const latencies = []
   const until = performance.now() + Number(runMs)
-  await Promise.all(Array.from({ length: Number(callers) }, async () => {
-    while (performance.now() < until) {
-      const start = performance.now()
-      await c.get(1)
-      latencies.push(performance.now() - start)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: Number(callers) }, async () => {
+      while (performance.now() < until) {
+        const start = performance.now()
+        await c.get(1)
+        latencies.push(performance.now() - start)
+      }
+    }),
+  )
   process.send({ kind: 'result', fetchStarts, latencies })
 })
 process.send({ kind: 'ready' })

@@ -51,11 +51,17 @@ export async function staleness({ contestants, url, log, pace = 'spin' }) {
     }
     samples.sort((a, b) => a - b)
     const row = {
-      contestant: contestant.name, pace,
-      p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), maxMs: samples.at(-1) ?? NaN,
-      samples: samples.length, stayedStale,
+      contestant: contestant.name,
+      pace,
+      p50Ms: percentile(samples, 50),
+      p99Ms: percentile(samples, 99),
+      maxMs: samples.at(-1) ?? NaN,
+      samples: samples.length,
+      stayedStale,
     }
-    log(`  i: staleness of ${contestant.name} (${pace}): p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, max ${row.maxMs.toFixed(2)} ms, stayed stale ${stayedStale}`)
+    log(
+      `  i: staleness of ${contestant.name} (${pace}): p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, max ${row.maxMs.toFixed(2)} ms, stayed stale ${stayedStale}`,
+    )
     results.push(row)
   }
   return results
@@ -82,7 +88,12 @@ export async function localFootprint({ contestants, url, log }) {
   const ENTRIES = 20_000
   const rows = []
   for (const contestant of contestants) {
-    const c = await contestant.open({ url, prefix: `bench:i-heap:${slug(contestant.name)}`, ttlSeconds: 600, fetch: async (id) => bookValue(id) })
+    const c = await contestant.open({
+      url,
+      prefix: `bench:i-heap:${slug(contestant.name)}`,
+      ttlSeconds: 600,
+      fetch: async (id) => bookValue(id),
+    })
     for (let i = 0; i < 3; i++) await c.get(0) // in the local tier (a first read can lose its entry to its fill's invalidation)
     const latencies = []
     for (let i = 0; i < 20_000; i++) {
@@ -96,14 +107,22 @@ export async function localFootprint({ contestants, url, log }) {
     await settledHeap()
     const before = process.memoryUsage()
     for (let round = 0; round < 2; round++) {
-      for (let from = ENTRIES + 1; from <= 2 * ENTRIES; from += 500) await Promise.all(Array.from({ length: 500 }, (_, i) => c.get(from + i)))
+      for (let from = ENTRIES + 1; from <= 2 * ENTRIES; from += 500)
+        await Promise.all(Array.from({ length: 500 }, (_, i) => c.get(from + i)))
     }
     await settledHeap()
     const after = process.memoryUsage()
     const perEntry = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / ENTRIES
     await c.close()
-    rows.push({ contestant: contestant.name, p50Us: percentile(latencies, 50) * 1000, p99Us: percentile(latencies, 99) * 1000, bytesPerEntry: perEntry })
-    log(`  i: ${contestant.name}: local hit p50 ${(percentile(latencies, 50) * 1000).toFixed(1)} µs, heap per entry ${perEntry.toFixed(0)} B`)
+    rows.push({
+      contestant: contestant.name,
+      p50Us: percentile(latencies, 50) * 1000,
+      p99Us: percentile(latencies, 99) * 1000,
+      bytesPerEntry: perEntry,
+    })
+    log(
+      `  i: ${contestant.name}: local hit p50 ${(percentile(latencies, 50) * 1000).toFixed(1)} µs, heap per entry ${perEntry.toFixed(0)} B`,
+    )
   }
   return rows
 }
@@ -141,15 +160,24 @@ export async function serverCost({ server, log }) {
     const id = await bcastTarget.client('ID')
     let messages = 0
     await bcastTarget.subscribe('__redis__:invalidate')
-    bcastTarget.on('messageBuffer', (_channel, keys) => { messages += Array.isArray(keys) ? keys.length : 1 })
+    bcastTarget.on('messageBuffer', (_channel, keys) => {
+      messages += Array.isArray(keys) ? keys.length : 1
+    })
     await bcastData.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(id), 'BCAST', 'PREFIX', `${prefix}:`)
     const WRITES = 1000
     for (let i = 0; i < WRITES; i++) await store.set({ id: i }, { id: i, v: 2 })
     await bcastData.ping()
     await raw.ping()
     // Each set writes two keys under the prefix: the value and its store's index.
-    const row = { keys: trackedAfter - trackedBefore, bytesPerTrackedKey: perKey, bcastWrites: WRITES, bcastInvalidationsToAnIdleProcess: messages }
-    log(`  i: server memory per tracked key ${perKey.toFixed(0)} B (${row.keys} keys tracked); BCAST: ${messages} invalidations for ${WRITES} writes to a process that read none`)
+    const row = {
+      keys: trackedAfter - trackedBefore,
+      bytesPerTrackedKey: perKey,
+      bcastWrites: WRITES,
+      bcastInvalidationsToAnIdleProcess: messages,
+    }
+    log(
+      `  i: server memory per tracked key ${perKey.toFixed(0)} B (${row.keys} keys tracked); BCAST: ${messages} invalidations for ${WRITES} writes to a process that read none`,
+    )
     return row
   } finally {
     await client.close()
@@ -186,11 +214,19 @@ function lruHitRatio(sequence, capacity) {
   let oldest = map.keys()
   let hits = 0
   for (const k of sequence) {
-    if (map.has(k)) { hits++; map.delete(k); map.set(k, true); continue }
+    if (map.has(k)) {
+      hits++
+      map.delete(k)
+      map.set(k, true)
+      continue
+    }
     map.set(k, true)
     if (map.size > capacity) {
       let next = oldest.next()
-      if (next.done) { oldest = map.keys(); next = oldest.next() }
+      if (next.done) {
+        oldest = map.keys()
+        next = oldest.next()
+      }
       map.delete(next.value)
     }
   }
@@ -204,7 +240,10 @@ function tierHitRatio(sequence, capacity) {
   let hits = 0
   for (const k of sequence) {
     const key = `k${k}`
-    if (tier.lookup(key, 0)) { hits++; continue }
+    if (tier.lookup(key, 0)) {
+      hits++
+      continue
+    }
     tier.fill(key, tier.reserve(key, node), keep, 's', 1e12, 0)
   }
   return hits / sequence.length
@@ -213,14 +252,25 @@ function tierHitRatio(sequence, capacity) {
 function zipfSequence(n, s, count, seed) {
   const cdf = new Float64Array(n)
   let sum = 0
-  for (let i = 0; i < n; i++) { sum += 1 / Math.pow(i + 1, s); cdf[i] = sum }
+  for (let i = 0; i < n; i++) {
+    sum += 1 / Math.pow(i + 1, s)
+    cdf[i] = sum
+  }
   let x = seed
-  const random = () => { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; return x / 2 ** 32 }
+  const random = () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0
+    return x / 2 ** 32
+  }
   const out = new Int32Array(count)
   for (let i = 0; i < count; i++) {
     const u = random() * sum
-    let lo = 0, hi = n - 1
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid }
+    let lo = 0,
+      hi = n - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cdf[mid] < u) lo = mid + 1
+      else hi = mid
+    }
     // Scatter ranks over ids, so popularity is not key order.
     out[i] = Math.imul(lo + 1, 2654435761) >>> 0
   }
@@ -243,7 +293,13 @@ async function start(name, url, prefix) {
 
 function next(proc, kind) {
   return new Promise((resolve, reject) => {
-    const onMessage = (m) => { if (m.kind === kind) { proc.off('message', onMessage); proc.off('exit', onExit); resolve(m) } }
+    const onMessage = (m) => {
+      if (m.kind === kind) {
+        proc.off('message', onMessage)
+        proc.off('exit', onExit)
+        resolve(m)
+      }
+    }
     const onExit = (code) => reject(new Error(`bench child exited (${code}) before '${kind}'`))
     proc.on('message', onMessage)
     proc.once('exit', onExit)

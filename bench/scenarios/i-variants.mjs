@@ -29,7 +29,9 @@ function bentoVariant(name, options) {
       const bento = new BentoCache({ default: 'redis', prefix, stores: { redis: bentostore().useL2Layer(redisDriver({ connection })) } })
       return {
         get: (id) => bento.getOrSet({ key: String(id), ttl, ...options, factory: () => fetch(id) }),
-        close: async () => { await bento.disconnectAll() },
+        close: async () => {
+          await bento.disconnectAll()
+        },
       }
     },
   }

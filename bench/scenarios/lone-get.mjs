@@ -6,8 +6,18 @@ import { throughput } from './throughput.mjs'
  */
 export function loneGet({ contestants, url, server, rounds, roundMs, log }) {
   return throughput({
-    contestants, url, server, log, rounds, roundMs,
-    name: 'lone', keys: 100, ttlSeconds: 3600, parallel: 1, warmMs: 300, sampleEvery: 1,
+    contestants,
+    url,
+    server,
+    log,
+    rounds,
+    roundMs,
+    name: 'lone',
+    keys: 100,
+    ttlSeconds: 3600,
+    parallel: 1,
+    warmMs: 300,
+    sampleEvery: 1,
     keyOf: (_loop, n) => n % 100,
   })
 }

@@ -10,19 +10,52 @@ import { bookValue } from '../support/value.mjs'
  * event-loop turns (setImmediate) each call of that loop waits before it calls get, so callers
  * reach get() in different turns, after an earlier turn's batch was sent.
  */
-export async function throughput({ contestants, url, server, name, keys, keyOf, depth, ttlSeconds, parallel, rounds, roundMs, warmMs, sampleEvery, log }) {
+export async function throughput({
+  contestants,
+  url,
+  server,
+  name,
+  keys,
+  keyOf,
+  depth,
+  ttlSeconds,
+  parallel,
+  rounds,
+  roundMs,
+  warmMs,
+  sampleEvery,
+  log,
+}) {
   const call = depth
-    ? (c) => async (w, n, seq) => { for (let d = depth(w); d > 0; d--) await new Promise(setImmediate); return c.get(keyOf(w, n, seq)) }
+    ? (c) => async (w, n, seq) => {
+        for (let d = depth(w); d > 0; d--) await new Promise(setImmediate)
+        return c.get(keyOf(w, n, seq))
+      }
     : (c) => (w, n, seq) => c.get(keyOf(w, n, seq))
   const opened = []
   for (const contestant of contestants) {
     const fetches = { count: 0 }
-    const fetch = async (id) => { fetches.count++; return bookValue(id) }
+    const fetch = async (id) => {
+      fetches.count++
+      return bookValue(id)
+    }
     const c = await contestant.open({ url, prefix: `bench:${name}:${slug(contestant.name)}`, ttlSeconds, fetch })
     // Fill the cache (every key once), then warm the JIT on the measured pattern.
     await fill((id) => c.get(id), keys, parallel)
     await drive(call(c), { parallel, durationMs: warmMs, sampleEvery })
-    opened.push({ contestant, c, op: call(c), fetches, ops: [], p50: [], p99: [], commands: [], lookups: [], roundTrips: [], fetchesMeasured: 0 })
+    opened.push({
+      contestant,
+      c,
+      op: call(c),
+      fetches,
+      ops: [],
+      p50: [],
+      p99: [],
+      commands: [],
+      lookups: [],
+      roundTrips: [],
+      fetchesMeasured: 0,
+    })
     log(`  ${name}: ${contestant.name} filled and warm`)
   }
   // Redis commands per get: shows who batches and who reads Redis at all on every call.
@@ -36,9 +69,9 @@ export async function throughput({ contestants, url, server, name, keys, keyOf, 
       const readsBefore = await commands.reads()
       const lookupsBefore = await commands.lookups()
       const { opsPerSec, ops, latencies } = await drive(entry.op, { parallel, durationMs: roundMs, sampleEvery })
-      entry.roundTrips.push(ops / (await commands.reads() - readsBefore))
-      entry.commands.push((await commands.total() - commandsBefore) / ops)
-      entry.lookups.push((await commands.lookups() - lookupsBefore) / ops)
+      entry.roundTrips.push(ops / ((await commands.reads()) - readsBefore))
+      entry.commands.push(((await commands.total()) - commandsBefore) / ops)
+      entry.lookups.push(((await commands.lookups()) - lookupsBefore) / ops)
       entry.fetchesMeasured += entry.fetches.count - before
       entry.ops.push(opsPerSec)
       entry.p50.push(percentile(latencies, 50))

@@ -14,9 +14,10 @@ export function nodeRedisCacheAdapter(redis) {
     set(key, entry) {
       const ttl = totalTtl(entry?.metadata)
       const created = entry?.metadata?.createdTime
-      const expiry = ttl > 0 && ttl < Infinity && typeof created === 'number'
-        ? { expiration: { type: 'PXAT', value: Math.ceil(created + ttl) } }
-        : undefined
+      const expiry =
+        ttl > 0 && ttl < Infinity && typeof created === 'number'
+          ? { expiration: { type: 'PXAT', value: Math.ceil(created + ttl) } }
+          : undefined
       return redis.set(key, JSON.stringify(entry), expiry)
     },
     delete(key) {

@@ -59,5 +59,15 @@ export async function commandCounter(servers) {
     }
     return sum
   }
-  return { total, byName, reads, lookups, cpu, usec, close: async () => { await Promise.all(connections.map((c) => c.quit())) } }
+  return {
+    total,
+    byName,
+    reads,
+    lookups,
+    cpu,
+    usec,
+    close: async () => {
+      await Promise.all(connections.map((c) => c.quit()))
+    },
+  }
 }

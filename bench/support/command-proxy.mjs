@@ -15,7 +15,10 @@ export async function startCommandProxy(targetPort, targetHost = '127.0.0.1') {
     roundTrips: () => proxy.roundTrips(),
     /** Commands sent since the last reset, by lower-case name. */
     commands: () => new Map(names),
-    reset: () => { proxy.reset(); names = new Map() },
+    reset: () => {
+      proxy.reset()
+      names = new Map()
+    },
     close: () => proxy.close(),
   }
 }
@@ -40,7 +43,9 @@ export async function startCommandCluster(seeds) {
       return sum
     },
     reset: () => all.forEach((p) => p.reset()),
-    close: async () => { await Promise.all(all.map((p) => p.close())) },
+    close: async () => {
+      await Promise.all(all.map((p) => p.close()))
+    },
   }
 }
 
@@ -60,11 +65,15 @@ function respCommands(onCommand) {
       if (args === -1) {
         const eol = pending.indexOf('\r\n', at)
         if (eol === -1) break
-        if (pending[at] !== 0x2a) throw new Error(`command proxy: expected a RESP array, got ${JSON.stringify(pending.toString('latin1', at, at + 20))}`)
+        if (pending[at] !== 0x2a)
+          throw new Error(`command proxy: expected a RESP array, got ${JSON.stringify(pending.toString('latin1', at, at + 20))}`)
         args = Number(pending.toString('latin1', at + 1, eol))
         at = eol + 2
         first = true
-        if (args === 0) { args = -1; continue }
+        if (args === 0) {
+          args = -1
+          continue
+        }
       }
       const eol = pending.indexOf('\r\n', at)
       if (eol === -1) break

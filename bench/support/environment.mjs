@@ -8,7 +8,9 @@ export function benchEnvironment({ rounds, roundMs }) {
     node: process.version,
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     redis: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim(),
-    loadBefore: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadBefore: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     rounds,
     roundMs,
   }

@@ -34,23 +34,30 @@ const contestants = {
   'after, map not read': (code, j) => after.transform(code, `m${j}.js`),
 }
 // For scale: what the lazy tree itself costs (no node read but the errors).
-if (raw) contestants['parseSync, lazy'] = (code, j) => {
-  const parsed = parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalLazy: true })
-  const errors = parsed.errors.length
-  parsed.dispose()
-  return errors
-}
+if (raw)
+  contestants['parseSync, lazy'] = (code, j) => {
+    const parsed = parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalLazy: true })
+    const errors = parsed.errors.length
+    parsed.dispose()
+    return errors
+  }
 const rates = Object.fromEntries(Object.keys(contestants).map((name) => [name, []]))
 // Rounds of 10 x 200 modules: shorter ones are mostly a garbage collection or none.
 for (let round = 0; round < 13; round++) {
   for (const [name, run] of Object.entries(contestants)) {
-    const used = cpu(() => { for (let pass = 0; pass < 10; pass++) modules.forEach(run) })
+    const used = cpu(() => {
+      for (let pass = 0; pass < 10; pass++) modules.forEach(run)
+    })
     if (round > 0) rates[name].push((bytes * 10) / used)
   }
 }
-process.stdout.write(`Node ${process.version}, raw transfer ${raw ? 'on' : 'off'}: transform() throughput, 12 interleaved rounds of 10 x 200 modules (after a warm-up), MB/s by CPU time, median [min–max]\n`)
+process.stdout.write(
+  `Node ${process.version}, raw transfer ${raw ? 'on' : 'off'}: transform() throughput, 12 interleaved rounds of 10 x 200 modules (after a warm-up), MB/s by CPU time, median [min–max]\n`,
+)
 for (const [name, list] of Object.entries(rates)) {
-  process.stdout.write(`  ${name.padEnd(26)} ${median(list).toFixed(1)} [${Math.min(...list).toFixed(1)}–${Math.max(...list).toFixed(1)}]   ${(median(rates.parseSync) / median(list)).toFixed(2)}x a bare parse (fastest rounds: ${(Math.max(...rates.parseSync) / Math.max(...list)).toFixed(2)}x)\n`)
+  process.stdout.write(
+    `  ${name.padEnd(26)} ${median(list).toFixed(1)} [${Math.min(...list).toFixed(1)}–${Math.max(...list).toFixed(1)}]   ${(median(rates.parseSync) / median(list)).toFixed(2)}x a bare parse (fastest rounds: ${(Math.max(...rates.parseSync) / Math.max(...list)).toFixed(2)}x)\n`,
+  )
 }
 
 const entry = await generateProject(fileURLToPath(new URL('../.tmp/transform/ab-mixed', import.meta.url)), 1000, (i) => i % 10 === 0)
@@ -58,12 +65,24 @@ const plugin = (compiler) => () => {
   const transformer = compiler.createTransformer()
   return {
     name: 'unplugin-cacheme',
-    transform: { filter: { code: { include: 'cached' } }, handler: (code, id) => { const result = transformer.transform(code, id); return result && { code: result.code, map: result.map } } },
+    transform: {
+      filter: { code: { include: 'cached' } },
+      handler: (code, id) => {
+        const result = transformer.transform(code, id)
+        return result && { code: result.code, map: result.map }
+      },
+    },
   }
 }
 const variants = { 'no plugin': undefined, before: plugin(before), after: plugin(after) }
 const build = async (make) => {
-  const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: make ? [make()] : [] })
+  const bundle = await rolldown({
+    input: entry,
+    external: ['cacheme'],
+    platform: 'node',
+    logLevel: 'silent',
+    plugins: make ? [make()] : [],
+  })
   await bundle.generate({ format: 'es' })
   await bundle.close()
 }
@@ -77,8 +96,15 @@ for (let i = 0; i < 15; i++) {
     times[name].push((used.user + used.system) / 1e3)
   }
 }
-process.stdout.write(`rolldown, 1,000 modules, 1 in 10 with call sites, 15 interleaved builds each (after a warm-up), CPU ms of this process, median [min–max]\n`)
+process.stdout.write(
+  `rolldown, 1,000 modules, 1 in 10 with call sites, 15 interleaved builds each (after a warm-up), CPU ms of this process, median [min–max]\n`,
+)
 for (const [name, list] of Object.entries(times)) {
-  const overhead = name === 'no plugin' ? '' : `   overhead ${((median(list) / median(times['no plugin']) - 1) * 100).toFixed(1)} % (fastest builds: ${((Math.min(...list) / Math.min(...times['no plugin']) - 1) * 100).toFixed(1)} %)`
-  process.stdout.write(`  ${name.padEnd(10)} ${median(list).toFixed(0)} [${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)}]${overhead}\n`)
+  const overhead =
+    name === 'no plugin'
+      ? ''
+      : `   overhead ${((median(list) / median(times['no plugin']) - 1) * 100).toFixed(1)} % (fastest builds: ${((Math.min(...list) / Math.min(...times['no plugin']) - 1) * 100).toFixed(1)} %)`
+  process.stdout.write(
+    `  ${name.padEnd(10)} ${median(list).toFixed(0)} [${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)}]${overhead}\n`,
+  )
 }

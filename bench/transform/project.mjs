@@ -42,12 +42,15 @@ export function plainModuleSource(i) {
 export async function generateProject(dir, modules, withCalls) {
   await rm(dir, { recursive: true, force: true })
   await mkdir(join(dir, 'src'), { recursive: true })
-  await writeFile(join(dir, 'src/shared.js'), [
-    'export const helper = (id) => `h:${id}`',
-    'const memoized = (fetch) => ({ get: (p) => fetch(p), getMany: (ps) => Promise.all(ps.map(fetch)) })',
-    'export const memo = (template, fetch) => memoized(fetch)',
-    '',
-  ].join('\n'))
+  await writeFile(
+    join(dir, 'src/shared.js'),
+    [
+      'export const helper = (id) => `h:${id}`',
+      'const memoized = (fetch) => ({ get: (p) => fetch(p), getMany: (ps) => Promise.all(ps.map(fetch)) })',
+      'export const memo = (template, fetch) => memoized(fetch)',
+      '',
+    ].join('\n'),
+  )
   const entry = []
   for (let i = 0; i < modules; i++) {
     await writeFile(join(dir, `src/m${i}.js`), withCalls(i) ? moduleSource(i) : plainModuleSource(i))

@@ -86,12 +86,13 @@ function throughput() {
   }
   // What transform() reads on Node >= 22: the tree left in oxc's buffer (lazy raw transfer), only
   // the errors read. Shown for scale: it is not the baseline of the goal.
-  if (raw) contestants['bare `parseSync`, lazy: tree left in the buffer'] = (code, j) => {
-    const parsed = parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalLazy: true })
-    const errors = parsed.errors.length
-    parsed.dispose()
-    return errors
-  }
+  if (raw)
+    contestants['bare `parseSync`, lazy: tree left in the buffer'] = (code, j) => {
+      const parsed = parseSync(`m${j}.js`, code, { sourceType: 'module', experimentalLazy: true })
+      const errors = parsed.errors.length
+      parsed.dispose()
+      return errors
+    }
   // Rounds of 2,000 modules (10 passes): shorter ones are mostly a garbage collection or none.
   const passes = 10
   // CPU time of this process, not wall time: on a shared machine a round's wall time is mostly
@@ -111,12 +112,36 @@ function throughput() {
 
 const builders = {
   esbuild: (entry, plugin) => () =>
-    esbuild({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: plugin ? [esbuildPlugin()] : [] }),
+    esbuild({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      external: ['cacheme'],
+      logLevel: 'silent',
+      plugins: plugin ? [esbuildPlugin()] : [],
+    }),
   // What the esbuild entry was before it had its own plugin: unplugin's generic adapter.
   'esbuild, unplugin adapter': (entry, plugin) => () =>
-    esbuild({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: plugin ? [unplugin.esbuild()] : [] }),
+    esbuild({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      external: ['cacheme'],
+      logLevel: 'silent',
+      plugins: plugin ? [unplugin.esbuild()] : [],
+    }),
   rolldown: (entry, plugin) => async () => {
-    const bundle = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', logLevel: 'silent', plugins: plugin ? [rolldownPlugin()] : [] })
+    const bundle = await rolldown({
+      input: entry,
+      external: ['cacheme'],
+      platform: 'node',
+      logLevel: 'silent',
+      plugins: plugin ? [rolldownPlugin()] : [],
+    })
     await bundle.generate({ format: 'es' })
     await bundle.close()
   },
@@ -164,14 +189,17 @@ async function buildTimes(entry, budget) {
 const t = throughput()
 const parse = t.rates.parseSync
 const rate = (list) => `**${median(list).toFixed(1)} MB/s** [${Math.min(...list).toFixed(1)}–${Math.max(...list).toFixed(1)}]`
-const cost = (list) => `**${(median(parse) / median(list)).toFixed(2)}x** a bare parse (${(Math.max(...parse) / Math.max(...list)).toFixed(2)}x between the fastest rounds)`
+const cost = (list) =>
+  `**${(median(parse) / median(list)).toFixed(2)}x** a bare parse (${(Math.max(...parse) / Math.max(...list)).toFixed(2)}x between the fastest rounds)`
 const throughputLines = [
   `Transform throughput (${t.files} modules of ${(t.bytes / t.files / 1024).toFixed(1)} KB, 3 call sites each: parse, plan, edit; median [min–max] of ${ROUNDS - 1} interleaved rounds of 10 passes, by CPU time):`,
   '',
   '| | MB/s | cost |',
   '|---|---|---|',
   `| bare \`parseSync\` with its tree read (raw transfer: ${t.raw ? 'on, the whole tree deserialized' : 'off, Node < 22: the tree as JSON'}) | ${rate(parse)} | 1x |`,
-  ...Object.entries(t.rates).filter(([name]) => name !== 'parseSync').map(([name, list]) => `| ${name} | ${rate(list)} | ${cost(list)} |`),
+  ...Object.entries(t.rates)
+    .filter(([name]) => name !== 'parseSync')
+    .map(([name, list]) => `| ${name} | ${rate(list)} | ${cost(list)} |`),
   '',
   'Goal on Node >= 22: <= 1.5x.',
 ]
@@ -199,9 +227,12 @@ const lines = [
   '',
   '| project | bundler | builds | without plugin | with unplugin-cacheme | overhead | CPU overhead | goal | |',
   '|---|---|---|---|---|---|---|---|---|',
-  ...results.flatMap(({ project, builds }) => Object.entries(builds).map(([name, r]) =>
-    `| ${project.label} | ${name} | ${r.runs} + ${r.runs} | ${spread(r.without)} | ${spread(r.withPlugin)} | ${(r.overhead * 100).toFixed(1)} % (${(r.fastestOverhead * 100).toFixed(1)} %) | ${name.startsWith('esbuild') ? 'n/a' : `${(r.cpuOverhead * 100).toFixed(1)} %`} | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
-  )),
+  ...results.flatMap(({ project, builds }) =>
+    Object.entries(builds).map(
+      ([name, r]) =>
+        `| ${project.label} | ${name} | ${r.runs} + ${r.runs} | ${spread(r.without)} | ${spread(r.withPlugin)} | ${(r.overhead * 100).toFixed(1)} % (${(r.fastestOverhead * 100).toFixed(1)} %) | ${name.startsWith('esbuild') ? 'n/a' : `${(r.cpuOverhead * 100).toFixed(1)} %`} | ≤ ${r.goal * 100} % | ${r.overhead <= r.goal ? 'met' : 'not met'} |`,
+    ),
+  ),
   '',
 ]
 const report = lines.join('\n')

@@ -15,8 +15,14 @@ export function playgroundApi(options: { app?: string | undefined } = {}): Plugi
   return {
     name: 'cacheme-playground-api',
     configureServer(server) {
-      server.middlewares.use('/api/transform', jsonEndpoint(async (source) => transformExample(source)))
-      server.middlewares.use('/api/run', jsonEndpoint(async (source) => runExample(source)))
+      server.middlewares.use(
+        '/api/transform',
+        jsonEndpoint(async (source) => transformExample(source)),
+      )
+      server.middlewares.use(
+        '/api/run',
+        jsonEndpoint(async (source) => runExample(source)),
+      )
       server.middlewares.use('/api/app', (_req: IncomingMessage, res: ServerResponse) => send(res, 200, { url: options.app ?? null }))
     },
   }
@@ -29,7 +35,8 @@ function jsonEndpoint(handle: (source: string) => Promise<unknown>) {
       .then(handle)
       .then(
         (result) => send(res, 200, result),
-        (error: unknown) => send(res, error instanceof BadRequest ? 400 : 500, { error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          send(res, error instanceof BadRequest ? 400 : 500, { error: error instanceof Error ? error.message : String(error) }),
       )
   }
 }

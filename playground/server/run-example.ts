@@ -14,7 +14,8 @@ export interface RunOptions {
  */
 export async function runExample(source: string, options: RunOptions = {}): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? 5000
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`runExample: timeoutMs must be a positive number, got ${timeoutMs}`)
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new RangeError(`runExample: timeoutMs must be a positive number, got ${timeoutMs}`)
   const compiled = await compileExample(source)
   if (!compiled.ok) return { status: 'rejected', diagnostics: compiled.diagnostics, logs: [], console: [], keys: [], durationMs: 0 }
 

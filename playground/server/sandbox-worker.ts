@@ -14,7 +14,9 @@ const touched = new Set<string>()
 for (const level of ['log', 'info', 'warn', 'error'] as const satisfies ConsoleLine['level'][]) {
   console[level] = (...args: unknown[]) => post({ type: 'console', line: { level, text: format(...args) } })
 }
-process.on('unhandledRejection', (reason) => post({ type: 'console', line: { level: 'error', text: `unhandled rejection: ${format(reason)}` } }))
+process.on('unhandledRejection', (reason) =>
+  post({ type: 'console', line: { level: 'error', text: `unhandled rejection: ${format(reason)}` } }),
+)
 
 const cacheme = (await import(cachemeUrl)) as typeof Cacheme
 const client = cacheme.configure({

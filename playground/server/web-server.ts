@@ -22,7 +22,8 @@ export interface WebServerOptions {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { port, host, app } = options
   if (!isPort(port)) throw new RangeError(`startWebServer: port must be 0..65535, got ${port}`)
-  if (app !== undefined && !/^https?:\/\/[^/]+\/?$/.test(app)) throw new TypeError(`startWebServer: app must be an http:// origin like 'http://127.0.0.1:3000/', got ${JSON.stringify(app)}`)
+  if (app !== undefined && !/^https?:\/\/[^/]+\/?$/.test(app))
+    throw new TypeError(`startWebServer: app must be an http:// origin like 'http://127.0.0.1:3000/', got ${JSON.stringify(app)}`)
   // Compiled to dist/server/, the page's sources stay in web/.
   const root = fileURLToPath(new URL('../../web/', import.meta.url))
   const vite: ViteDevServer = await createServer({

@@ -20,7 +20,10 @@ function request(titles: Map<number, string>): [path: string, init?: RequestInit
   if (roll < 0.65) return [`/app/books/${id}/page`]
   if (roll < 0.8) return [`/app/books?ids=${BOOK_IDS.filter(() => Math.random() < 0.5).join(',') || id}`]
   if (roll < 0.9) return [`/app/comments/${1 + Math.floor(Math.random() * 8)}`]
-  const post = (path: string, body: unknown): [string, RequestInit] => [path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }]
+  const post = (path: string, body: unknown): [string, RequestInit] => [
+    path,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  ]
   // Rewriting a book's title with itself: a real write path (update, then invalidate) that changes nothing.
   if (roll < 0.95 && titles.has(id)) return post(`/app/books/${id}`, { title: titles.get(id) })
   return post(`/app/books/${id}/comments`, { author: 'burst', text: `comment at ${new Date().toISOString()}` })
@@ -32,12 +35,14 @@ export async function burst(count: number): Promise<BurstResult> {
   const list = (await (await fetch('/app/books')).json()) as { books: { id: number; title: string }[] }
   const titles = new Map(list.books.map((book) => [book.id, book.title]))
   const statuses = new Map<number, number>()
-  await Promise.all(Array.from({ length: count - 1 }, async () => {
-    const [path, init] = request(titles)
-    const response = await fetch(path, init)
-    await response.arrayBuffer()
-    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
-  }))
+  await Promise.all(
+    Array.from({ length: count - 1 }, async () => {
+      const [path, init] = request(titles)
+      const response = await fetch(path, init)
+      await response.arrayBuffer()
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+    }),
+  )
   statuses.set(200, (statuses.get(200) ?? 0) + 1) // the list
   return { requests: count, statuses, ms: Math.round(performance.now() - started) }
 }

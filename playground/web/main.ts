@@ -36,7 +36,8 @@ async function refreshEmitted(): Promise<void> {
     if (request !== latest) return
     replaceText(emitted, output.code)
     const errors = output.diagnostics.filter((d) => d.severity === 'error').length
-    emitStatus.textContent = errors > 0 ? `${errors} error${errors > 1 ? 's' : ''}` : output.changed ? 'transformed' : 'nothing to transform'
+    emitStatus.textContent =
+      errors > 0 ? `${errors} error${errors > 1 ? 's' : ''}` : output.changed ? 'transformed' : 'nothing to transform'
     emitStatus.className = errors > 0 ? 'error' : ''
     renderDiagnostics(diagnosticsList, output.diagnostics, (d) => revealPosition(source, d.line, d.column))
   } catch (error) {

@@ -46,7 +46,10 @@ export async function startMetrics(panel: MetricsPanel): Promise<void> {
     panel.status.textContent = `burst: ${BURST_REQUESTS} requests…`
     try {
       const result = await burst(BURST_REQUESTS)
-      const statuses = [...result.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${n} × ${status}`).join(', ')
+      const statuses = [...result.statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${n} × ${status}`)
+        .join(', ')
       panel.status.textContent = `burst done: ${result.requests} requests in ${result.ms} ms (${statuses})`
       panel.status.dataset.bursts = String(Number(panel.status.dataset.bursts ?? 0) + 1)
     } catch (error) {

@@ -22,8 +22,12 @@ describe('ACL-limited users', () => {
   }
   const user = (profile: AclProfile) => createAclUser(server, profile)
 
-  beforeAll(async () => { server = await startRedisServer() })
-  afterEach(async () => { await Promise.all(clients.splice(0).map((c) => c.close())) })
+  beforeAll(async () => {
+    server = await startRedisServer()
+  })
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()))
+  })
   afterAll(() => server.stop())
 
   it('without EVAL: get falls back and ERROR names the missing script permission', async () => {
@@ -68,10 +72,13 @@ describe('ACL-limited users', () => {
     expect(waiter.errorMessages().join(' | ')).toMatch(/subscribe/i)
   })
 
-  it("read-only: set rejects as not applied, naming store, key and the refused write", async () => {
+  it('read-only: set rejects as not applied, naming store, key and the refused write', async () => {
     const { client, log } = clientAs((await user('read-only')).url, { prefix: prefix() })
     const { store } = countingStore(client)
-    const error = await store.set({ id: 1 }, { id: 1, n: 0 }).then(() => undefined, (e: unknown) => e)
+    const error = await store.set({ id: 1 }, { id: 1, n: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(CacheUnavailableError)
     const e = error as CacheUnavailableError & { outcome?: string }
     expect(e.outcome).toBe('not-applied')
@@ -92,7 +99,10 @@ describe('ACL-limited users', () => {
     const messages = log.errorMessages().join(' | ')
     expect(messages).toMatch(/WRONGPASS|password|auth/i)
     expect(messages).not.toContain(account.password)
-    const error = await store.set({ id: 1 }, { id: 1, n: 0 }).then(() => undefined, (e: unknown) => e) as Error
+    const error = (await store.set({ id: 1 }, { id: 1, n: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error
     expect(error).toBeInstanceOf(CacheUnavailableError)
     expect(error.message).toMatch(/WRONGPASS|password|auth/i)
     expect(error.message).not.toMatch(/max retries/i)

@@ -50,8 +50,7 @@ describe('big values', () => {
     await new Promise((resolve) => setImmediate(resolve)) // its GET is on the wire
     // Queued behind the big reply on the same connection: it times out as well.
     const behind = counting.store.get({ id: 2 })
-    const [slow, queued] = await timed('the big read and the one behind it', 2000, () => Promise.all([big, behind]))
-      .then((r) => r.value)
+    const [slow, queued] = await timed('the big read and the one behind it', 2000, () => Promise.all([big, behind])).then((r) => r.value)
     expect(slow).toEqual({ id: 1, n: 1 }) // fell back to the fetcher within the timeout
     expect(queued).toEqual({ id: 2, n: 2 })
 
@@ -79,16 +78,25 @@ describe('big values', () => {
     const waiter = open({ redis: url, prefix, timeout: 20_000, logger: log.logger })
     let fetches = 0
     let release!: () => void
-    const gate = new Promise<void>((resolve) => { release = resolve })
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
     let started!: () => void
-    const fetching = new Promise<void>((resolve) => { started = resolve })
+    const fetching = new Promise<void>((resolve) => {
+      started = resolve
+    })
     const name = `big-${randomUUID().slice(0, 8)}`
-    const storeOf = (client: Client) => cached('big:<<id>>', async () => {
-      fetches++
-      started()
-      await gate
-      return 'x'.repeat(60 * MB)
-    }, { ttl: 3600, client, name })
+    const storeOf = (client: Client) =>
+      cached(
+        'big:<<id>>',
+        async () => {
+          fetches++
+          started()
+          await gate
+          return 'x'.repeat(60 * MB)
+        },
+        { ttl: 3600, client, name },
+      )
     const holding = storeOf(holder).get({ id: 1 })
     await timed('the holder fetching', 5000, () => fetching)
     const waiting = storeOf(waiter).get({ id: 1 })

@@ -147,8 +147,10 @@ describe('bounded under faults (standalone)', () => {
     const c = client({ timeout: 500, logger: log.logger })
     const { store } = countingStore(c, { lock: { ttl: '1s' } })
     // The shape of cacheme's own markers (header 0xC1 'cm' 1 'l' + 32 hex characters), and the one wave 1 wrote.
-    const marker = (token: string) => Buffer.concat([Buffer.from([0xc1, 0x63, 0x6d, 1, 0x6c]), Buffer.from(token.padEnd(32, '0').slice(0, 32))])
-    const oldMarker = (token: string) => Buffer.concat([Buffer.from('\x00\xffcacheme-lock:', 'latin1'), Buffer.from(token.padEnd(32, '0').slice(0, 32))])
+    const marker = (token: string) =>
+      Buffer.concat([Buffer.from([0xc1, 0x63, 0x6d, 1, 0x6c]), Buffer.from(token.padEnd(32, '0').slice(0, 32))])
+    const oldMarker = (token: string) =>
+      Buffer.concat([Buffer.from('\x00\xffcacheme-lock:', 'latin1'), Buffer.from(token.padEnd(32, '0').slice(0, 32))])
     await admin.set(store.key({ id: 1 }), marker('a'))
     await admin.set(store.key({ id: 2 }), marker('b'), 'EX', 3600)
     await admin.set(store.key({ id: 3 }), oldMarker('c'))

@@ -11,7 +11,14 @@ import { createClient, type Client } from 'cacheme'
 import { Cluster } from '../harness/ioredis.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  clusterSlots, currentMasters, debugSleep, keySlot, killMaster, migrateSlot, waitForPromotion, type SlotRange,
+  clusterSlots,
+  currentMasters,
+  debugSleep,
+  keySlot,
+  killMaster,
+  migrateSlot,
+  waitForPromotion,
+  type SlotRange,
 } from '../harness/cluster-faults.js'
 import { startFaultCluster } from '../harness/cluster-faults.js'
 import type { RedisCluster } from '../harness/redis-cluster.js'
@@ -60,7 +67,14 @@ describe('a sick cluster node costs only its own keys', () => {
    */
   async function readWhile(healthy: number[], sick: number[], until: Promise<unknown>): Promise<{ gets: number; fetches: number }> {
     let done = false
-    until.then(() => { done = true }, () => { done = true })
+    until.then(
+      () => {
+        done = true
+      },
+      () => {
+        done = true
+      },
+    )
     const all = [...healthy, ...sick].map((id) => ({ id }))
     const healthyFetches = () => healthy.reduce((n, id) => n + (counting.fetches.get(id) ?? 0), 0)
     const before = healthyFetches()
@@ -80,7 +94,9 @@ describe('a sick cluster node costs only its own keys', () => {
       last = await round(ids)
       if (last === 0) return
     }
-    throw new Error(`caching of the failed-over master's keys did not resume within ${RESUME_WITHIN_MS} ms of the promotion (last round: ${last} of ${ids.length} gets fetched)`)
+    throw new Error(
+      `caching of the failed-over master's keys did not resume within ${RESUME_WITHIN_MS} ms of the promotion (last round: ${last} of ${ids.length} gets fetched)`,
+    )
   }
 
   /** `fault` starts the fault; `woken` (if any) settles when the node answers again. */
@@ -93,7 +109,10 @@ describe('a sick cluster node costs only its own keys', () => {
     const during = await readWhile(healthy, sick, promoted)
     const newOwner = await promoted
     const hitRatio = 1 - during.fetches / Math.max(1, during.gets)
-    expect(hitRatio, `healthy masters' keys while ${victim.port} was down: ${during.fetches} fetches in ${during.gets} gets`).toBeGreaterThanOrEqual(0.9)
+    expect(
+      hitRatio,
+      `healthy masters' keys while ${victim.port} was down: ${during.fetches} fetches in ${during.gets} gets`,
+    ).toBeGreaterThanOrEqual(0.9)
     await expectCachingResumes(sick)
     await woken
     // The failed-over keys are now on the promoted replica: record it for the next scenario.
@@ -124,7 +143,10 @@ describe('a sick cluster node costs only its own keys', () => {
       try {
         const { store, totalFetches } = countingStore(prefixed, { lock: { ttl: '5s', wait: '5s' } })
         const params = Array.from({ length: 50 }, (_, id) => ({ id }))
-        const first = await store.getMany(params).then(() => undefined, (e: Error) => e)
+        const first = await store.getMany(params).then(
+          () => undefined,
+          (e: Error) => e,
+        )
         if (first) {
           expect(first.message, 'refused at the first operation: the reason must name keyPrefix').toMatch(/keyPrefix/)
           return
@@ -172,7 +194,7 @@ describe('a sick cluster node costs only its own keys', () => {
     // which lives beside them) move two at a time.
     expect(reads).toBeGreaterThanOrEqual(6)
     expect(extra(others), 'fetches of keys outside the moving slot').toBe(0)
-    expect(extra(moving), 'fetches of the moving slot\'s keys (ASK / MOVED not followed)').toBe(0)
+    expect(extra(moving), "fetches of the moving slot's keys (ASK / MOVED not followed)").toBe(0)
   })
 
   it('a hung master (DEBUG SLEEP 8)', async () => {
@@ -183,7 +205,10 @@ describe('a sick cluster node costs only its own keys', () => {
   it('a killed master (SIGKILL)', async () => {
     const masters = await currentMasters(cluster)
     const victim = masters.find((m) => idsOf.has(m.port))!
-    await scenario(victim, async () => { await killMaster(victim); return {} })
+    await scenario(victim, async () => {
+      await killMaster(victim)
+      return {}
+    })
   })
 })
 

@@ -56,7 +56,9 @@ describe('caching resumes after link faults', () => {
       // Let time pass between rounds that fell back at once (an open breaker answers in microseconds).
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    throw new Error(`caching did not resume within ${RESUME_MS} ms after the fault ended (last round: ${last} of ${IDS.length} gets fetched)`)
+    throw new Error(
+      `caching did not resume within ${RESUME_MS} ms after the fault ended (last round: ${last} of ${IDS.length} gets fetched)`,
+    )
   }
 
   /** Reads during the fault, so the client notices it (its operations fail or time out). */
@@ -102,15 +104,18 @@ describe('caching resumes after link faults', () => {
     let hits = 0
     let errors = 0
     const onOp: (() => void)[] = []
-    await warm({ log: (_store, _key, op) => {
-      if (op === 'HIT') hits++
-      if (op === 'ERROR') errors++
-      for (const wake of onOp.splice(0)) wake()
-    } })
-    /** Resolves once `ready()` holds after a logged op; rejects past `boundMs`. */
-    const until = (what: string, boundMs: number, ready: () => boolean) => timed(what, boundMs, async () => {
-      while (!ready()) await new Promise<void>((resolve) => onOp.push(resolve))
+    await warm({
+      log: (_store, _key, op) => {
+        if (op === 'HIT') hits++
+        if (op === 'ERROR') errors++
+        for (const wake of onOp.splice(0)) wake()
+      },
     })
+    /** Resolves once `ready()` holds after a logged op; rejects past `boundMs`. */
+    const until = (what: string, boundMs: number, ready: () => boolean) =>
+      timed(what, boundMs, async () => {
+        while (!ready()) await new Promise<void>((resolve) => onOp.push(resolve))
+      })
     let stop = false
     // Readers that never pause but give the event loop a turn between gets (so I/O is read).
     const readers = Array.from({ length: 4 }, async (_, w) => {

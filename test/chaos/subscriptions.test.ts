@@ -75,22 +75,40 @@ describe('subscriptions after a connection drop', () => {
     const holderClient = createClient({ redis: server.url, prefix, timeout })
     const waiterClient = createClient({ redis: proxy.url, prefix, timeout })
     let release!: () => void
-    const gate = new Promise<void>((resolve) => { release = resolve })
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
     let holding = 0
     let allHeld!: () => void
-    const held = new Promise<void>((resolve) => { allHeld = resolve })
-    const holderStore = cached('sub:<<id>>', async ({ id }: { id: number }) => {
-      if (++holding === WAITERS) allHeld()
-      await gate
-      return { id, by: 'holder' }
-    }, { ttl: 3600, client: holderClient, name, lock })
-    const waiterStore = cached('sub:<<id>>', ({ id }: { id: number }) => ({ id, by: 'waiter' }), { ttl: 3600, client: waiterClient, name, lock })
+    const held = new Promise<void>((resolve) => {
+      allHeld = resolve
+    })
+    const holderStore = cached(
+      'sub:<<id>>',
+      async ({ id }: { id: number }) => {
+        if (++holding === WAITERS) allHeld()
+        await gate
+        return { id, by: 'holder' }
+      },
+      { ttl: 3600, client: holderClient, name, lock },
+    )
+    const waiterStore = cached('sub:<<id>>', ({ id }: { id: number }) => ({ id, by: 'waiter' }), {
+      ttl: 3600,
+      client: waiterClient,
+      name,
+      lock,
+    })
     const ids = Array.from({ length: WAITERS }, (_, i) => i)
     try {
       const holders = Promise.all(ids.map((id) => holderStore.get({ id })))
       await timed('the holder taking every lock', 5000, () => held)
       const waiters = Promise.allSettled(ids.map((id) => waiterStore.get({ id })))
-      await pollServer('waiters subscribing', 5000, () => subscriptions(admin), (n) => n >= WAITERS)
+      await pollServer(
+        'waiters subscribing',
+        5000,
+        () => subscriptions(admin),
+        (n) => n >= WAITERS,
+      )
 
       const connectionsBefore = proxy.connections()
       // The drop: every connection of the waiters' client is reset, reconnects are refused.

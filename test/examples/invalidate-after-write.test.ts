@@ -27,12 +27,15 @@ afterEach(async () => {
 
 /** The rejection of `promise`. */
 async function rejection(promise: Promise<unknown>): Promise<CacheUnavailableError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(CacheUnavailableError)
   return error as CacheUnavailableError
 }
 
-test('the problem: with Redis hung, invalidate rejects with outcome \'unknown\' naming store and key, and the old value stays', async () => {
+test("the problem: with Redis hung, invalidate rejects with outcome 'unknown' naming store and key, and the old value stays", async () => {
   const { books } = bookService({ db, client })
   expect(await books.get({ id: 1 })).toEqual({ id: 1, title: 'Dune' })
   await db.rename(1, 'Dune Messiah') // committed
@@ -41,11 +44,13 @@ test('the problem: with Redis hung, invalidate rejects with outcome \'unknown\' 
   expect(error.outcome).toBe('unknown')
   expect(error.store).toBe('book')
   expect(error.key).toBe('book:1:v1')
-  expect(error.message).toBe(`cacheme: invalidate of 'book:1:v1' in store 'book' may or may not have been applied: Redis node redis did not answer within ${TIMEOUT_MS} ms`)
+  expect(error.message).toBe(
+    `cacheme: invalidate of 'book:1:v1' in store 'book' may or may not have been applied: Redis node redis did not answer within ${TIMEOUT_MS} ms`,
+  )
   proxy.resume()
 })
 
-test('with the connection gone, it rejects \'not-applied\': the old value is certainly still cached', async () => {
+test("with the connection gone, it rejects 'not-applied': the old value is certainly still cached", async () => {
   const { books } = bookService({ db, client })
   await books.get({ id: 1 })
   await db.rename(1, 'Dune Messiah')
@@ -61,8 +66,16 @@ test('with the connection gone, it rejects \'not-applied\': the old value is cer
 test('1. retry: an invalidate that fails while Redis hangs is retried until it lands; readers then see the write', async () => {
   const retries: string[] = []
   const service = bookService({
-    db, client,
-    retry: { baseDelayMs: 50, attempts: 6, onRetry: (error, attempt) => { retries.push(`${attempt} ${error.outcome}`); if (attempt === 1) proxy.resume() } },
+    db,
+    client,
+    retry: {
+      baseDelayMs: 50,
+      attempts: 6,
+      onRetry: (error, attempt) => {
+        retries.push(`${attempt} ${error.outcome}`)
+        if (attempt === 1) proxy.resume()
+      },
+    },
   })
   expect(await service.books.get({ id: 2 })).toEqual({ id: 2, title: 'Kindred' })
   proxy.stall()
@@ -74,10 +87,26 @@ test('1. retry: an invalidate that fails while Redis hangs is retried until it l
 test('retryWrite gives up after its attempts with the last error, and never retries other errors', async () => {
   let calls = 0
   const unavailable = new CacheUnavailableError('cacheme: down', { outcome: 'not-applied' })
-  await expect(retryWrite(async () => { calls++; throw unavailable }, { attempts: 3, baseDelayMs: 1 })).rejects.toBe(unavailable)
+  await expect(
+    retryWrite(
+      async () => {
+        calls++
+        throw unavailable
+      },
+      { attempts: 3, baseDelayMs: 1 },
+    ),
+  ).rejects.toBe(unavailable)
   expect(calls).toBe(3)
   const bug = new TypeError('a bug')
-  await expect(retryWrite(async () => { calls++; throw bug }, { attempts: 3, baseDelayMs: 1 })).rejects.toBe(bug)
+  await expect(
+    retryWrite(
+      async () => {
+        calls++
+        throw bug
+      },
+      { attempts: 3, baseDelayMs: 1 },
+    ),
+  ).rejects.toBe(bug)
   expect(calls).toBe(4)
   await expect(retryWrite(async () => 1, { attempts: 0 })).rejects.toThrow('retryWrite: attempts must be an integer >= 1, got 0')
 })
@@ -94,8 +123,13 @@ test('2. outbox: the write commits with its outbox row; with Redis down the row 
   proxy.drop(false)
   const passes: DrainResult[] = []
   let done!: () => void
-  const drained = new Promise<void>((resolve) => { done = resolve })
-  const relay = startRelay(db, service.stores, 50, (result) => { passes.push(result); if (result.done > 0) done() })
+  const drained = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  const relay = startRelay(db, service.stores, 50, (result) => {
+    passes.push(result)
+    if (result.done > 0) done()
+  })
   try {
     await drained
   } finally {
@@ -134,7 +168,8 @@ async function expectEventuallyServed(books: ReturnType<typeof bookService>['boo
     const [state] = await client.peek([books.key({ id: 1 })]).catch(() => ['unreachable'])
     const book = await books.get({ id: 1 })
     if (state === 'value' && book?.title === title) return
-    if (Date.now() > deadline) throw new Error(`the cache did not serve '${title}' within ${timeoutMs} ms (got '${book?.title}', key ${state})`)
+    if (Date.now() > deadline)
+      throw new Error(`the cache did not serve '${title}' within ${timeoutMs} ms (got '${book?.title}', key ${state})`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

@@ -31,7 +31,9 @@ export async function startServer(name: string, env: Record<string, string>): Pr
   })
   const lines: string[] = []
   let stderr = ''
-  child.stderr!.on('data', (chunk) => { stderr += chunk })
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk
+  })
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
   const waiters: { match: RegExp; resolve: (line: string) => void }[] = []
   createInterface({ input: child.stdout! }).on('line', (text) => {
@@ -46,7 +48,9 @@ export async function startServer(name: string, env: Record<string, string>): Pr
     if (seen !== undefined) return Promise.resolve(seen)
     return new Promise<string>((resolve, reject) => {
       waiters.push({ match, resolve })
-      void exited.then(([code]) => reject(new Error(`examples/${name} exited (code ${code}) before printing ${match}:\n${lines.join('\n')}\n${stderr}`)))
+      void exited.then(([code]) =>
+        reject(new Error(`examples/${name} exited (code ${code}) before printing ${match}:\n${lines.join('\n')}\n${stderr}`)),
+      )
     })
   }
   const listening = await line(/^listening http:\/\//)
@@ -80,7 +84,11 @@ export function serviceSuite(name: string): void {
       expect(await call('/books/1')).toEqual({ status: 200, body: { id: 1, title: 'Dune' } })
       expect(await redis.exists(`${prefix}:book:1:v1`)).toBe(1)
       expect(await call('/books/1')).toEqual({ status: 200, body: { id: 1, title: 'Dune' } })
-      const renamed = await call('/books/1', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Dune Messiah' }) })
+      const renamed = await call('/books/1', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Dune Messiah' }),
+      })
       expect(renamed).toEqual({ status: 200, body: { id: 1, title: 'Dune Messiah' } })
       expect(await redis.exists(`${prefix}:book:1:v1`)).toBe(0)
       expect(await call('/books/1')).toEqual({ status: 200, body: { id: 1, title: 'Dune Messiah' } })
@@ -94,7 +102,10 @@ export function serviceSuite(name: string): void {
       try {
         const started = performance.now()
         const ready = await call('/health/ready')
-        expect(ready).toEqual({ status: 503, body: { ok: false, error: `cacheme: Redis node redis did not answer within ${TIMEOUT_MS} ms` } })
+        expect(ready).toEqual({
+          status: 503,
+          body: { ok: false, error: `cacheme: Redis node redis did not answer within ${TIMEOUT_MS} ms` },
+        })
         expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 1000)
         expect(await call('/health/live')).toEqual({ status: 200, body: { ok: true } })
         // Reads still work while Redis hangs: they fall back to the database.

@@ -14,7 +14,9 @@ describe('ACL users', () => {
     opened.push(redis)
     return redis
   }
-  beforeAll(async () => { server = await startRedisServer() })
+  beforeAll(async () => {
+    server = await startRedisServer()
+  })
   afterAll(async () => {
     opened.forEach((r) => r.disconnect())
     await server.stop()

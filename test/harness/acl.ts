@@ -15,7 +15,7 @@ import type { RedisServer } from './redis-server.js'
 export type AclProfile = 'full' | 'no-scripts' | 'no-publish' | 'no-subscribe' | 'read-only'
 
 const RULES: Record<AclProfile, string[]> = {
-  'full': [],
+  full: [],
   'no-scripts': ['-@scripting'],
   'no-publish': ['-publish', '-spublish'],
   'no-subscribe': ['-subscribe', '-ssubscribe', '-psubscribe'],

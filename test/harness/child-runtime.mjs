@@ -51,7 +51,8 @@ export function serve(handlers) {
     if (message.kind !== 'request') return
     const handler = handlers[message.name]
     try {
-      if (typeof handler !== 'function') throw new Error(`child-runtime: no handler '${message.name}'; have ${Object.keys(handlers).join(', ')}`)
+      if (typeof handler !== 'function')
+        throw new Error(`child-runtime: no handler '${message.name}'; have ${Object.keys(handlers).join(', ')}`)
       const result = await handler(message.args)
       process.send({ kind: 'reply', id: message.id, result })
     } catch (error) {

@@ -74,8 +74,13 @@ class ChildHandle implements Child {
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined
   private readyResolve: (() => void) | undefined
 
-  constructor(private readonly child: ChildProcess, private readonly script: string) {
-    child.stderr!.on('data', (chunk: Buffer) => { this.stderr += chunk.toString('utf8') })
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly script: string,
+  ) {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8')
+    })
     child.on('message', (message: any) => this.onMessage(message))
     this.exited = new Promise((resolve) => {
       // 'close', not 'exit': by then stderr is fully read, so errors carry all of it.
@@ -119,7 +124,13 @@ class ChildHandle implements Child {
   }
 
   ready(timeoutMs: number): Promise<void> {
-    return this.bounded(new Promise<void>((resolve) => { this.readyResolve = resolve }), timeoutMs, 'did not become ready')
+    return this.bounded(
+      new Promise<void>((resolve) => {
+        this.readyResolve = resolve
+      }),
+      timeoutMs,
+      'did not become ready',
+    )
   }
 
   request<R>(name: string, args?: unknown, timeoutMs = DEFAULT_WAIT_MS): Promise<R> {

@@ -2,8 +2,22 @@
 // one after the other: every step reads the topology the previous one left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  clusterSlots, currentMasters, debugSleep, keyInSlot, keySlot, killMaster, manualFailover, migrateSlot,
-  ownerPort, replicaOf, reshard, roleOf, slotOf, startFaultCluster, waitForPromotion, waitForRole,
+  clusterSlots,
+  currentMasters,
+  debugSleep,
+  keyInSlot,
+  keySlot,
+  killMaster,
+  manualFailover,
+  migrateSlot,
+  ownerPort,
+  replicaOf,
+  reshard,
+  roleOf,
+  slotOf,
+  startFaultCluster,
+  waitForPromotion,
+  waitForRole,
 } from './cluster-faults.js'
 import { Cluster, Redis } from './ioredis.js'
 import type { RedisCluster } from './redis-cluster.js'
@@ -38,7 +52,12 @@ describe('cluster fault helpers', () => {
     const keys = Array.from({ length: 25 }, (_, i) => `{${keyInSlot(slot)}}:${i}`)
     await Promise.all(keys.map((k) => client.set(k, k)))
     const progress: number[] = []
-    const moved = await migrateSlot(cluster, slot, b!, { batch: 7, onBatch: (n) => { progress.push(n) } })
+    const moved = await migrateSlot(cluster, slot, b!, {
+      batch: 7,
+      onBatch: (n) => {
+        progress.push(n)
+      },
+    })
     expect(moved).toBe(25)
     expect(progress).toEqual([0, 7, 14, 21, 25])
     for (const node of await currentMasters(cluster)) expect(await ownerPort(node, slot)).toBe(b!.port)

@@ -22,7 +22,15 @@ export async function startFaultCluster(options: RedisClusterOptions = {}): Prom
     // Redis's default cluster-require-full-coverage yes makes *every* node refuse every command
     // (CLUSTERDOWN) while one master is down and not yet failed over: no client can keep the other
     // masters' keys then. Fault isolation needs it off, as the README says.
-    args: ['--enable-debug-command', 'local', '--repl-diskless-sync-delay', '0', '--cluster-require-full-coverage', 'no', ...(options.args ?? [])],
+    args: [
+      '--enable-debug-command',
+      'local',
+      '--repl-diskless-sync-delay',
+      '0',
+      '--cluster-require-full-coverage',
+      'no',
+      ...(options.args ?? []),
+    ],
   })
   try {
     await waitForReplicasInSync(cluster)
@@ -43,7 +51,14 @@ export async function waitForReplicasInSync(cluster: RedisCluster, timeoutMs = 3
 
 /** A short-lived connection for one inspection; every command bounded by `commandTimeout`. */
 async function withNode<T>(node: Node, act: (redis: Redis) => Promise<T>, commandTimeout = 2000): Promise<T> {
-  const redis = new Redis({ host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, commandTimeout })
+  const redis = new Redis({
+    host: node.host,
+    port: node.port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    commandTimeout,
+  })
   redis.on('error', () => {}) // failures reach the caller as rejections
   try {
     await redis.connect()
@@ -112,9 +127,10 @@ export interface SlotRange {
 
 /** `CLUSTER SLOTS` as `node` sees it. */
 export async function clusterSlots(node: Node): Promise<SlotRange[]> {
-  const reply = await withNode(node, (r) => r.cluster('SLOTS')) as unknown as [number, number, ...[string, number, string][]][]
+  const reply = (await withNode(node, (r) => r.cluster('SLOTS'))) as unknown as [number, number, ...[string, number, string][]][]
   return reply.map(([from, to, master, ...replicas]) => ({
-    from, to,
+    from,
+    to,
     master: { port: Number(master![1]), id: String(master![2]) },
     replicas: replicas.map((r) => ({ port: Number(r[1]), id: String(r[2]) })),
   }))
@@ -145,8 +161,7 @@ export async function currentMasters(cluster: RedisCluster): Promise<RedisServer
 export async function replicaOf(cluster: RedisCluster, master: RedisServer): Promise<RedisServer> {
   const id = await nodeId(master)
   const lines = ((await withNode(master, (r) => r.cluster('NODES'))) as string).split('\n')
-  const ports = lines.filter((l) => l.split(' ')[3] === id && l.split(' ')[2]?.includes('slave'))
-    .map((l) => Number(/:(\d+)@/.exec(l)![1]))
+  const ports = lines.filter((l) => l.split(' ')[3] === id && l.split(' ')[2]?.includes('slave')).map((l) => Number(/:(\d+)@/.exec(l)![1]))
   const replica = cluster.nodes.find((n) => ports.includes(n.port) && n.running)
   if (!replica) throw new Error(`cluster-faults: master ${master.port} has no running replica`)
   return replica
@@ -170,10 +185,14 @@ export async function debugSleep(node: Node, seconds: number): Promise<{ done: P
   redis.on('error', () => {})
   await redis.connect()
   const done = redis.call('DEBUG', 'SLEEP', String(seconds)).then(
-    () => { redis.disconnect() },
+    () => {
+      redis.disconnect()
+    },
     (error: Error) => {
       redis.disconnect()
-      throw new Error(`cluster-faults: DEBUG SLEEP on ${node.port} failed (${error.message}); start the node with --enable-debug-command local (startFaultCluster does)`)
+      throw new Error(
+        `cluster-faults: DEBUG SLEEP on ${node.port} failed (${error.message}); start the node with --enable-debug-command local (startFaultCluster does)`,
+      )
     },
   )
   return { done }
@@ -268,8 +287,11 @@ export async function migrateSlot(cluster: RedisCluster, slot: number, to: Redis
     await target.cluster('SETSLOT', slot, 'NODE', toId)
     await source.cluster('SETSLOT', slot, 'NODE', toId)
     const masters = await currentMasters(cluster)
-    await Promise.all(masters.filter((m) => m.port !== from.port && m.port !== to.port)
-      .map((m) => withNode(m, (r) => r.cluster('SETSLOT', slot, 'NODE', toId))))
+    await Promise.all(
+      masters
+        .filter((m) => m.port !== from.port && m.port !== to.port)
+        .map((m) => withNode(m, (r) => r.cluster('SETSLOT', slot, 'NODE', toId))),
+    )
     return moved
   } finally {
     target.disconnect()
@@ -281,7 +303,13 @@ export async function migrateSlot(cluster: RedisCluster, slot: number, to: Redis
  * Moves `count` slots from master `from` to master `to`, one after the other (what
  * `redis-cli --cluster reshard` does), each with `migrateSlot`. Returns the slots moved.
  */
-export async function reshard(cluster: RedisCluster, from: RedisServer, to: RedisServer, count: number, options: Omit<MigrateOptions, 'onBatch'> & { onSlot?: (slot: number, done: number) => void | Promise<void> } = {}): Promise<number[]> {
+export async function reshard(
+  cluster: RedisCluster,
+  from: RedisServer,
+  to: RedisServer,
+  count: number,
+  options: Omit<MigrateOptions, 'onBatch'> & { onSlot?: (slot: number, done: number) => void | Promise<void> } = {},
+): Promise<number[]> {
   const ranges = (await clusterSlots(from)).filter((r) => r.master.port === from.port)
   const slots: number[] = []
   for (const r of ranges) for (let s = r.from; s <= r.to && slots.length < count; s++) slots.push(s)

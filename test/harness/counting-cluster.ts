@@ -33,7 +33,9 @@ export async function startCountingCluster(seeds: readonly string[]): Promise<Co
     roundTrips,
     busyNodes: () => new Map([...roundTrips()].filter(([, n]) => n > 0)),
     reset: () => proxies.forEach((p) => p.reset()),
-    close: async () => { await Promise.all([...proxies.values()].map((p) => p.close())) },
+    close: async () => {
+      await Promise.all([...proxies.values()].map((p) => p.close()))
+    },
   }
 }
 

@@ -57,10 +57,13 @@ export async function startCountingProxy(
   return {
     port: (server.address() as net.AddressInfo).port,
     roundTrips: () => count,
-    reset: () => { count = 0 },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      server.close(() => resolve())
-    }),
+    reset: () => {
+      count = 0
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
   }
 }

@@ -20,7 +20,13 @@ function rawClient(port: number, extra: RedisOptions = {}): Redis {
 /** Whether `promise` is still pending once everything already queued has run. */
 async function isPending(promise: Promise<unknown>): Promise<boolean> {
   const marker = Symbol('pending')
-  const result = await Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((r) => setImmediate(() => r(marker)))])
+  const result = await Promise.race([
+    promise.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    new Promise((r) => setImmediate(() => r(marker))),
+  ])
   return result === marker
 }
 
@@ -91,7 +97,9 @@ describe('fault proxy', () => {
     await direct.set(k, value)
     proxy.bandwidth(1_000_000, 'toClient')
     let slices = 0
-    const count = (direction: string) => { if (direction === 'toClient') slices++ }
+    const count = (direction: string) => {
+      if (direction === 'toClient') slices++
+    }
     proxy.events.on('forwarded', count)
     const started = performance.now()
     const read = await redis.getBuffer(k)

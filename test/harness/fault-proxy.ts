@@ -95,8 +95,7 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
   const sockets = new Set<net.Socket>()
   const clients = new Set<net.Socket>()
 
-  const directions = (direction: Direction): ('toServer' | 'toClient')[] =>
-    direction === 'both' ? ['toServer', 'toClient'] : [direction]
+  const directions = (direction: Direction): ('toServer' | 'toClient')[] => (direction === 'both' ? ['toServer', 'toClient'] : [direction])
 
   function pump(pipe: Pipe): void {
     if (pipe.timer) return
@@ -105,7 +104,10 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
       const head = pipe.queue[0]!
       const wait = head.due - Date.now()
       if (wait > 0) {
-        pipe.timer = setTimeout(() => { pipe.timer = undefined; pump(pipe) }, wait)
+        pipe.timer = setTimeout(() => {
+          pipe.timer = undefined
+          pump(pipe)
+        }, wait)
         return
       }
       pipe.queue.shift()
@@ -196,7 +198,8 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
       for (const d of directions(direction)) delays[d] = ms
     },
     bandwidth(bytesPerSecond, direction = 'both') {
-      if (!Number.isFinite(bytesPerSecond) || bytesPerSecond < 0) throw new RangeError(`fault-proxy: bandwidth must be >= 0 bytes/s, got ${bytesPerSecond}`)
+      if (!Number.isFinite(bytesPerSecond) || bytesPerSecond < 0)
+        throw new RangeError(`fault-proxy: bandwidth must be >= 0 bytes/s, got ${bytesPerSecond}`)
       for (const d of directions(direction)) rates[d] = bytesPerSecond
     },
     stall(direction = 'both') {
@@ -206,8 +209,12 @@ export async function startFaultProxy(targetPort: number, options: { targetHost?
       for (const d of directions(direction)) stalled[d] = false
       for (const pipe of pipes) pump(pipe)
     },
-    drop(on = true) { dropping = on },
-    blackhole(on = true) { blackholing = on },
+    drop(on = true) {
+      dropping = on
+    },
+    blackhole(on = true) {
+      blackholing = on
+    },
     reset() {
       for (const socket of [...sockets]) {
         socket.on('error', () => {})

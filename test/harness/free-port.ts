@@ -19,7 +19,10 @@ export async function freePort(alsoFree: readonly number[] = []): Promise<number
     if (!(await isFree(port))) continue
     let all = true
     for (const offset of alsoFree) {
-      if (!(await isFree(port + offset))) { all = false; break }
+      if (!(await isFree(port + offset))) {
+        all = false
+        break
+      }
     }
     if (all) return port
   }

@@ -7,7 +7,9 @@ import { startRedisServer, type RedisServer } from './redis-server.js'
 
 describe('redis-server harness', () => {
   let server: RedisServer
-  beforeAll(async () => { server = await startRedisServer() })
+  beforeAll(async () => {
+    server = await startRedisServer()
+  })
   afterAll(() => server.stop())
 
   it('serves, survives a restart on the same port, and refuses while stopped', async () => {

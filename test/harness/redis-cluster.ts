@@ -33,16 +33,20 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   if (masters < 3) throw new Error(`harness: a Redis Cluster needs at least 3 masters, got ${masters}`)
   const nodes: RedisServer[] = []
   try {
-    for (let i = 0; i < masters * (1 + replicas); i++) nodes.push(await startRedisServer({
-      cluster: true,
-      ...(options.nodeTimeoutMs !== undefined ? { clusterNodeTimeoutMs: options.nodeTimeoutMs } : {}),
-      ...(options.args ? { args: options.args } : {}),
-    }))
+    for (let i = 0; i < masters * (1 + replicas); i++)
+      nodes.push(
+        await startRedisServer({
+          cluster: true,
+          ...(options.nodeTimeoutMs !== undefined ? { clusterNodeTimeoutMs: options.nodeTimeoutMs } : {}),
+          ...(options.args ? { args: options.args } : {}),
+        }),
+      )
     const addresses = nodes.map((n) => `${n.host}:${n.port}`)
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 60_000 })
-      .catch((error: Error & { stdout?: string; stderr?: string }) => {
-        throw new Error(`harness: redis-cli --cluster create failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`)
-      })
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], {
+      timeout: 60_000,
+    }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`harness: redis-cli --cluster create failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`)
+    })
     await waitUntilHealthy(nodes, options.readyTimeoutMs ?? 60_000)
     const masterPorts = await masterPortsOf(nodes[0]!)
     return {
@@ -69,10 +73,12 @@ async function waitUntilHealthy(nodes: RedisServer[], timeoutMs: number): Promis
   try {
     for (;;) {
       const infos = await Promise.all(connections.map((c) => c.cluster('INFO').catch((e: Error) => e.message)))
-      const healthy = infos.every((info) =>
-        /cluster_state:ok/.test(info)
-        && /cluster_slots_assigned:16384/.test(info)
-        && new RegExp(`cluster_known_nodes:${nodes.length}\\b`).test(info))
+      const healthy = infos.every(
+        (info) =>
+          /cluster_state:ok/.test(info) &&
+          /cluster_slots_assigned:16384/.test(info) &&
+          new RegExp(`cluster_known_nodes:${nodes.length}\\b`).test(info),
+      )
       if (healthy) return
       last = infos.join('\n---\n')
       if (Date.now() > deadline) throw new Error(`harness: cluster not healthy after ${timeoutMs} ms; CLUSTER INFO:\n${last}`)

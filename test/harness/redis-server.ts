@@ -109,12 +109,33 @@ class RedisServerProcess implements RedisServer {
 
   private args(): string[] {
     const args = [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--dir', this.dir, '--daemonize', 'no', '--logfile', '', '--protected-mode', 'no',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+      '--protected-mode',
+      'no',
     ]
     if (this.options.password !== undefined) args.push('--requirepass', this.options.password)
     if (this.options.cluster) {
-      args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(this.options.clusterNodeTimeoutMs ?? 3000))
+      args.push(
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        String(this.options.clusterNodeTimeoutMs ?? 3000),
+      )
     }
     return args.concat(this.options.args ?? [])
   }
@@ -125,11 +146,13 @@ class RedisServerProcess implements RedisServer {
     const child = spawn('redis-server', this.args(), { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     live.add(child)
-    this.exited = new Promise((resolve) => child.once('exit', () => {
-      live.delete(child)
-      if (this.child === child) this.child = undefined
-      resolve()
-    }))
+    this.exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        live.delete(child)
+        if (this.child === child) this.child = undefined
+        resolve()
+      }),
+    )
     const timeoutMs = this.options.startTimeoutMs ?? 20_000
     await new Promise<void>((resolve, reject) => {
       let seen = ''

@@ -56,16 +56,20 @@ it("in a fetcher, the fetch span is the active span: the fetcher's own spans and
   const app = trace.getTracer('app')
   const price = cached('ctx-price:<<id>>', ({ id }: { id: number }) => id * 10, { client, name: 'Price' })
   let activeInFetcher: string | undefined
-  const product = cached('ctx-product:<<id>>', async ({ id }: { id: number }) => {
-    activeInFetcher = trace.getActiveSpan()?.spanContext().spanId
-    const row = await app.startActiveSpan('SELECT product', async (query) => {
-      // A get inside a span the fetcher started nests under that span.
-      const value = { id, price: await price.get({ id }) }
-      query.end()
-      return value
-    })
-    return row
-  }, { client, name: 'Product' })
+  const product = cached(
+    'ctx-product:<<id>>',
+    async ({ id }: { id: number }) => {
+      activeInFetcher = trace.getActiveSpan()?.spanContext().spanId
+      const row = await app.startActiveSpan('SELECT product', async (query) => {
+        // A get inside a span the fetcher started nests under that span.
+        const value = { id, price: await price.get({ id }) }
+        query.end()
+        return value
+      })
+      return row
+    },
+    { client, name: 'Product' },
+  )
   expect(await product.get({ id: 2 })).toEqual({ id: 2, price: 20 })
   const spans = sdk.spans()
   const get = onlySpan(spans, 'cacheme.get Product')

@@ -62,7 +62,7 @@ describe('cacheme.operations', () => {
 })
 
 describe('spans', () => {
-  it("a get that fetches: cacheme.get (CLIENT, db.system.name redis) is the parent of cacheme.fetch (INTERNAL)", async () => {
+  it('a get that fetches: cacheme.get (CLIENT, db.system.name redis) is the parent of cacheme.fetch (INTERNAL)', async () => {
     const store = cached('otel-user:<<id>>', ({ id }: { id: number }) => ({ id }), { client, name: 'User' })
     await store.get({ id: 7 })
     const spans = sdk.spans()
@@ -79,7 +79,8 @@ describe('spans', () => {
     expect(get.events.map((e) => e.attributes?.['cacheme.op'])).toEqual(['MISS', 'FETCH'])
     // The fetch ends before its get.
     expect(spans.indexOf(fetch)).toBeLessThan(spans.indexOf(get))
-    for (const span of spans) expect(span.instrumentationScope).toEqual({ name: '@cacheme/otel', version: packageVersion(), schemaUrl: undefined })
+    for (const span of spans)
+      expect(span.instrumentationScope).toEqual({ name: '@cacheme/otel', version: packageVersion(), schemaUrl: undefined })
   })
 
   it('a hit is a get span alone, with its HIT event', async () => {
@@ -93,9 +94,13 @@ describe('spans', () => {
   })
 
   it('a failing fetcher: fetch and get spans with status ERROR, the exception recorded, error.type on span and histogram', async () => {
-    const store = cached('otel-fail:<<id>>', async (_: { id: number }) => {
-      throw new DatabaseDown('connection refused')
-    }, { client, name: 'Fail' })
+    const store = cached(
+      'otel-fail:<<id>>',
+      async (_: { id: number }) => {
+        throw new DatabaseDown('connection refused')
+      },
+      { client, name: 'Fail' },
+    )
     await expect(store.get({ id: 1 })).rejects.toThrow('connection refused')
     const spans = sdk.spans()
     const fetch = onlySpan(spans, 'cacheme.fetch Fail')
@@ -115,12 +120,20 @@ describe('spans', () => {
   })
 
   it('a fetcher that throws synchronously, or throws a non-Error, is recorded the same way', async () => {
-    const sync = cached('otel-sync:<<id>>', (_: { id: number }): number => {
-      throw new TypeError('bad row')
-    }, { client, name: 'Sync' })
-    const odd = cached('otel-odd:<<id>>', (_: { id: number }): number => {
-      throw 'a string'
-    }, { client, name: 'Odd' })
+    const sync = cached(
+      'otel-sync:<<id>>',
+      (_: { id: number }): number => {
+        throw new TypeError('bad row')
+      },
+      { client, name: 'Sync' },
+    )
+    const odd = cached(
+      'otel-odd:<<id>>',
+      (_: { id: number }): number => {
+        throw 'a string'
+      },
+      { client, name: 'Odd' },
+    )
     await expect(sync.get({ id: 1 })).rejects.toThrow('bad row')
     await expect(odd.get({ id: 1 })).rejects.toBe('a string')
     const spans = sdk.spans()
@@ -134,11 +147,15 @@ describe('spans', () => {
 
   it('concurrent gets of one key: one fetch, under the get that started it', async () => {
     let calls = 0
-    const store = cached('otel-herd:<<id>>', async ({ id }: { id: number }) => {
-      calls++
-      await sleep(20)
-      return id
-    }, { client, name: 'Herd' })
+    const store = cached(
+      'otel-herd:<<id>>',
+      async ({ id }: { id: number }) => {
+        calls++
+        await sleep(20)
+        return id
+      },
+      { client, name: 'Herd' },
+    )
     await Promise.all([store.get({ id: 1 }), store.get({ id: 1 }), store.get({ id: 1 })])
     expect(calls).toBe(1)
     const spans = sdk.spans()
@@ -180,10 +197,14 @@ describe('spans', () => {
 
 describe('cacheme.fetch.duration', () => {
   it('records each fetch in seconds, per store', async () => {
-    const slow = cached('otel-slow:<<id>>', async ({ id }: { id: number }) => {
-      await sleep(30)
-      return id
-    }, { client, name: 'Slow' })
+    const slow = cached(
+      'otel-slow:<<id>>',
+      async ({ id }: { id: number }) => {
+        await sleep(30)
+        return id
+      },
+      { client, name: 'Slow' },
+    )
     const fast = cached('otel-fast:<<id>>', ({ id }: { id: number }) => id, { client, name: 'Fast' })
     await Promise.all([slow.get({ id: 1 }), slow.get({ id: 2 }), fast.get({ id: 1 })])
     const metric = (await sdk.metrics()).get('cacheme.fetch.duration')!
@@ -221,12 +242,24 @@ describe('stop()', () => {
 
   it('ends the spans still open, without recording their duration', async () => {
     let release!: () => void
-    const store = cached('otel-open:<<id>>', ({ id }: { id: number }) => new Promise<number>((resolve) => { release = () => resolve(id) }), { client, name: 'Open' })
+    const store = cached(
+      'otel-open:<<id>>',
+      ({ id }: { id: number }) =>
+        new Promise<number>((resolve) => {
+          release = () => resolve(id)
+        }),
+      { client, name: 'Open' },
+    )
     const pending = store.get({ id: 1 })
     await sleep(5)
     expect(sdk.spans()).toEqual([])
     stop()
-    expect(sdk.spans().map((s) => s.name).sort()).toEqual(['cacheme.fetch Open', 'cacheme.get Open'])
+    expect(
+      sdk
+        .spans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['cacheme.fetch Open', 'cacheme.get Open'])
     release()
     expect(await pending).toBe(1)
     expect(sdk.spans()).toHaveLength(2)
@@ -255,14 +288,36 @@ describe('robustness', () => {
   it('a tracer that throws does not break a get; the failure goes to the OTel diag logger', async () => {
     const { diag, DiagLogLevel } = await import('@opentelemetry/api')
     const reported: unknown[] = []
-    diag.setLogger({ error: (...args: unknown[]) => { reported.push(args) }, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR)
+    diag.setLogger(
+      {
+        error: (...args: unknown[]) => {
+          reported.push(args)
+        },
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.ERROR,
+    )
     const broken = instrument({
       meterProvider: sdk.meterProvider,
-      tracerProvider: { getTracer: () => ({ startSpan: () => { throw new Error('tracer broke') }, startActiveSpan: () => { throw new Error('tracer broke') } }) },
+      tracerProvider: {
+        getTracer: () => ({
+          startSpan: () => {
+            throw new Error('tracer broke')
+          },
+          startActiveSpan: () => {
+            throw new Error('tracer broke')
+          },
+        }),
+      },
     })
     try {
       const uncaught: unknown[] = []
-      const onUncaught = (error: unknown) => { uncaught.push(error) }
+      const onUncaught = (error: unknown) => {
+        uncaught.push(error)
+      }
       process.on('uncaughtException', onUncaught)
       const store = cached('otel-broken:<<id>>', ({ id }: { id: number }) => id, { client, name: 'Broken' })
       expect(await store.get({ id: 1 })).toBe(1)

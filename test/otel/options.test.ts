@@ -8,14 +8,34 @@ const bad: [string, unknown, RegExp][] = [
   ['null', null, /instrument\(\) takes \{ meterProvider\?, tracerProvider\? \} or nothing, got null/],
   ['a number', 5, /got number 5/],
   ['an array', [], /got array of length 0/],
-  ['a provider itself', trace.getTracerProvider(), /takes options, not a provider: got ProxyTracerProvider instance; pass \{ tracerProvider: provider \}/],
+  [
+    'a provider itself',
+    trace.getTracerProvider(),
+    /takes options, not a provider: got ProxyTracerProvider instance; pass \{ tracerProvider: provider \}/,
+  ],
   ['a meter provider itself', metrics.getMeterProvider(), /not a provider: .*pass \{ meterProvider: provider \}/],
   ['a class instance', new Map(), /takes a plain object \{ meterProvider\?, tracerProvider\? \}, got Map instance/],
-  ['a misspelt option', { meterprovider: metrics.getMeterProvider() }, /has no option 'meterprovider' \(it takes meterProvider and tracerProvider\)/],
-  ['a meterProvider without getMeter', { meterProvider: {} }, /meterProvider must be an OpenTelemetry MeterProvider \(with getMeter\(\)\), got object/],
+  [
+    'a misspelt option',
+    { meterprovider: metrics.getMeterProvider() },
+    /has no option 'meterprovider' \(it takes meterProvider and tracerProvider\)/,
+  ],
+  [
+    'a meterProvider without getMeter',
+    { meterProvider: {} },
+    /meterProvider must be an OpenTelemetry MeterProvider \(with getMeter\(\)\), got object/,
+  ],
   ['a meterProvider that is a function', { meterProvider: () => {} }, /meterProvider must be .*got function/],
-  ['a tracerProvider that is a string', { tracerProvider: 'jaeger' }, /tracerProvider must be an OpenTelemetry TracerProvider \(with getTracer\(\)\), got "jaeger"/],
-  ['a tracerProvider of the wrong kind', { tracerProvider: metrics.getMeterProvider() }, /tracerProvider must be .*got NoopMeterProvider instance/],
+  [
+    'a tracerProvider that is a string',
+    { tracerProvider: 'jaeger' },
+    /tracerProvider must be an OpenTelemetry TracerProvider \(with getTracer\(\)\), got "jaeger"/,
+  ],
+  [
+    'a tracerProvider of the wrong kind',
+    { tracerProvider: metrics.getMeterProvider() },
+    /tracerProvider must be .*got NoopMeterProvider instance/,
+  ],
 ]
 
 it.each(bad)('rejects %s with a TypeError naming it', (_what, options, message) => {

@@ -30,9 +30,13 @@ it('on Redis: MISS, FETCH, WAIT and HIT counted per store; spans and fetch durat
   const [first, second] = clients as [Client, Client]
   let fetches = 0
   let started!: () => void
-  const fetchStarted = new Promise<void>((resolve) => { started = resolve })
+  const fetchStarted = new Promise<void>((resolve) => {
+    started = resolve
+  })
   let release!: () => void
-  const released = new Promise<void>((resolve) => { release = resolve })
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
   const fetcher = async ({ id }: { id: number }) => {
     fetches++
     started()
@@ -47,13 +51,20 @@ it('on Redis: MISS, FETCH, WAIT and HIT counted per store; spans and fetch durat
   const waiting = onSecond.get({ id: 1 })
   await until(() => second.stats().stores.User?.waits === 1)
   release()
-  expect(await Promise.all([filling, waiting])).toEqual([{ id: 1, name: 'user 1' }, { id: 1, name: 'user 1' }])
+  expect(await Promise.all([filling, waiting])).toEqual([
+    { id: 1, name: 'user 1' },
+    { id: 1, name: 'user 1' },
+  ])
   expect(await onSecond.get({ id: 1 })).toEqual({ id: 1, name: 'user 1' })
   expect(fetches).toBe(1)
 
-  const failing = cached('broken:<<id>>', async (_: { id: number }): Promise<number> => {
-    throw new RangeError('no such row')
-  }, { client: first, name: 'Broken' })
+  const failing = cached(
+    'broken:<<id>>',
+    async (_: { id: number }): Promise<number> => {
+      throw new RangeError('no such row')
+    },
+    { client: first, name: 'Broken' },
+  )
   await expect(failing.get({ id: 1 })).rejects.toThrow('no such row')
 
   // The waiter found the first client's lock marker: WAIT, not MISS. A failed fetch is a FETCH too.
@@ -76,7 +87,12 @@ it('on Redis: MISS, FETCH, WAIT and HIT counted per store; spans and fetch durat
     expect(get.kind).toBe(SpanKind.CLIENT)
     expect(get.attributes).toEqual({ 'cacheme.store': 'User', 'cacheme.key': 'user:1:v1', 'db.system.name': 'redis' })
   }
-  expect(isChildOf(fetch, gets.find((g) => g.events.some((e) => e.attributes?.['cacheme.op'] === 'FETCH'))!)).toBe(true)
+  expect(
+    isChildOf(
+      fetch,
+      gets.find((g) => g.events.some((e) => e.attributes?.['cacheme.op'] === 'FETCH'))!,
+    ),
+  ).toBe(true)
   expect(gets.filter((g) => g.events.some((e) => e.attributes?.['cacheme.op'] === 'WAIT'))).toHaveLength(1)
   const brokenFetch = onlySpan(spans, 'cacheme.fetch Broken')
   expect(brokenFetch.status).toEqual({ code: SpanStatusCode.ERROR, message: 'no such row' })
@@ -86,7 +102,10 @@ it('on Redis: MISS, FETCH, WAIT and HIT counted per store; spans and fetch durat
   const user = durations.find((p) => p.attributes['cacheme.store'] === 'User')!
   expect(user.value.count).toBe(1)
   expect(user.value.min).toBeGreaterThanOrEqual(0.019)
-  expect(durations.find((p) => p.attributes['cacheme.store'] === 'Broken')!.attributes).toEqual({ 'cacheme.store': 'Broken', 'error.type': 'RangeError' })
+  expect(durations.find((p) => p.attributes['cacheme.store'] === 'Broken')!.attributes).toEqual({
+    'cacheme.store': 'Broken',
+    'error.type': 'RangeError',
+  })
 })
 
 /** Polls `condition` every 5 ms, for at most 10 s. */

@@ -64,7 +64,8 @@ export function createSdk(): Sdk {
 /** The one span named `name` (fails if there are none or several). */
 export function onlySpan(spans: readonly ReadableSpan[], name: string): ReadableSpan {
   const found = spans.filter((span) => span.name === name)
-  if (found.length !== 1) throw new Error(`expected one span '${name}', found ${found.length} among ${spans.map((s) => s.name).join(', ') || 'none'}`)
+  if (found.length !== 1)
+    throw new Error(`expected one span '${name}', found ${found.length} among ${spans.map((s) => s.name).join(', ') || 'none'}`)
   return found[0]!
 }
 

@@ -25,8 +25,16 @@ const chains = (dir: string): string[] => findCycles(importGraph(dir)).map((cycl
 describe('check-cycles', () => {
   test('follows imports, export-from, folder index files and types, but not packages or .d.ts files: no cycle here', () => {
     const graph = importGraph(ACYCLIC) as Map<string, { to: string; type: boolean }[]>
-    const edges = [...graph].flatMap(([from, list]) => list.map(({ to, type }) => `${from.slice(ACYCLIC.length + 1)} → ${type ? '(type) ' : ''}${to.slice(ACYCLIC.length + 1)}`))
-    expect(edges.sort()).toEqual(['a.ts → b.ts', 'a.ts → util/index.ts', 'b.ts → c.ts', 'util/helper.ts → (type) c.ts', 'util/index.ts → util/helper.ts'])
+    const edges = [...graph].flatMap(([from, list]) =>
+      list.map(({ to, type }) => `${from.slice(ACYCLIC.length + 1)} → ${type ? '(type) ' : ''}${to.slice(ACYCLIC.length + 1)}`),
+    )
+    expect(edges.sort()).toEqual([
+      'a.ts → b.ts',
+      'a.ts → util/index.ts',
+      'b.ts → c.ts',
+      'util/helper.ts → (type) c.ts',
+      'util/index.ts → util/helper.ts',
+    ])
     expect(chains(ACYCLIC)).toEqual([])
   })
 
@@ -42,14 +50,16 @@ describe('check-cycles', () => {
     expect(await cli('acyclic/src')).toEqual({ code: 0, stdout: 'acyclic/src: no import cycles\n', stderr: '' })
     const cyclic = await cli('acyclic/src', 'cyclic/src')
     expect(cyclic.code).toBe(1)
-    expect(cyclic.stdout).toBe([
-      'acyclic/src: no import cycles',
-      'cyclic/src: 3 import cycles',
-      '  client.ts → pipeline.mts → (type) client.ts',
-      '  herd/holder.ts → store/fill.ts → herd/holder.ts',
-      '  late-a.ts → late-b.ts → late-a.ts',
-      '',
-    ].join('\n'))
+    expect(cyclic.stdout).toBe(
+      [
+        'acyclic/src: no import cycles',
+        'cyclic/src: 3 import cycles',
+        '  client.ts → pipeline.mts → (type) client.ts',
+        '  herd/holder.ts → store/fill.ts → herd/holder.ts',
+        '  late-a.ts → late-b.ts → late-a.ts',
+        '',
+      ].join('\n'),
+    )
     const missing = await cli('no-such-folder')
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('no-such-folder is not a folder')

@@ -13,7 +13,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const WORKSPACES = ['packages/cacheme', 'packages/transform', 'packages/unplugin-cacheme', 'packages/otel']
 const OURS = ['cacheme', '@cacheme/transform', 'unplugin-cacheme', '@cacheme/otel']
 /** The root's own dev range of a third-party package, so the fresh project uses what the suite uses. */
-const rootRange = (name: string): string => (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[name]!
+const rootRange = (name: string): string =>
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[name]!
 
 interface Packed {
   name: string
@@ -31,7 +32,11 @@ interface Run {
 function run(command: string, args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: error && typeof error.code !== 'number' ? `${stderr}\n${error.message}` : stderr })
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        stdout,
+        stderr: error && typeof error.code !== 'number' ? `${stderr}\n${error.message}` : stderr,
+      })
     })
   })
 }
@@ -39,7 +44,8 @@ function run(command: string, args: string[], cwd: string): Promise<Run> {
 /** Runs a command and returns its stdout; a failure throws with everything it printed. */
 async function ok(command: string, args: string[], cwd: string): Promise<string> {
   const result = await run(command, args, cwd)
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.code}\n${result.stdout}\n${result.stderr}`)
+  if (result.code !== 0)
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.code}\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }
 
@@ -56,22 +62,40 @@ beforeAll(async () => {
   mkdirSync(tarballs)
   app = join(dir, 'app')
   mkdirSync(app)
-  packed = JSON.parse(await ok(NPM, ['pack', '--json', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['-w', w])], ROOT)) as Packed[]
+  packed = JSON.parse(
+    await ok(NPM, ['pack', '--json', '--pack-destination', tarballs, ...WORKSPACES.flatMap((w) => ['-w', w])], ROOT),
+  ) as Packed[]
   const tarball = (name: string) => `file:../tarballs/${packed.find((p) => p.name === name)!.filename}`
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'cacheme-packaging-check',
-    private: true,
-    type: 'module',
-    // A user lists cacheme and the plugin; @cacheme/transform is listed too only because it is not
-    // on the registry: its tarball stands in for what `^0.1.0` would resolve to there.
-    dependencies: {
-      cacheme: tarball('cacheme'), 'unplugin-cacheme': tarball('unplugin-cacheme'), '@cacheme/transform': tarball('@cacheme/transform'),
-      // @cacheme/otel as its README says: with the API (its peer) and an SDK of the app's choosing.
-      '@cacheme/otel': tarball('@cacheme/otel'), '@opentelemetry/api': rootRange('@opentelemetry/api'),
-      '@opentelemetry/sdk-metrics': rootRange('@opentelemetry/sdk-metrics'), '@opentelemetry/sdk-trace-base': rootRange('@opentelemetry/sdk-trace-base'),
-    },
-    devDependencies: { '@types/node': rootRange('@types/node'), esbuild: rootRange('esbuild'), typescript: rootRange('typescript7').replace(/^npm:typescript@/, ''), vite: rootRange('vite') },
-  }, null, 2))
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'cacheme-packaging-check',
+        private: true,
+        type: 'module',
+        // A user lists cacheme and the plugin; @cacheme/transform is listed too only because it is not
+        // on the registry: its tarball stands in for what `^0.1.0` would resolve to there.
+        dependencies: {
+          cacheme: tarball('cacheme'),
+          'unplugin-cacheme': tarball('unplugin-cacheme'),
+          '@cacheme/transform': tarball('@cacheme/transform'),
+          // @cacheme/otel as its README says: with the API (its peer) and an SDK of the app's choosing.
+          '@cacheme/otel': tarball('@cacheme/otel'),
+          '@opentelemetry/api': rootRange('@opentelemetry/api'),
+          '@opentelemetry/sdk-metrics': rootRange('@opentelemetry/sdk-metrics'),
+          '@opentelemetry/sdk-trace-base': rootRange('@opentelemetry/sdk-trace-base'),
+        },
+        devDependencies: {
+          '@types/node': rootRange('@types/node'),
+          esbuild: rootRange('esbuild'),
+          typescript: rootRange('typescript7').replace(/^npm:typescript@/, ''),
+          vite: rootRange('vite'),
+        },
+      },
+      null,
+      2,
+    ),
+  )
   await ok(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app)
   writeProject()
 }, 300_000)
@@ -80,11 +104,16 @@ beforeAll(async () => {
 function writeProject(): void {
   mkdirSync(join(app, 'src'))
   writeFileSync(join(app, 'src/main.ts'), MAIN)
-  writeFileSync(join(app, 'esbuild.mjs'), `import { build } from 'esbuild'
+  writeFileSync(
+    join(app, 'esbuild.mjs'),
+    `import { build } from 'esbuild'
 import cacheme from 'unplugin-cacheme/esbuild'
 await build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: 'out/esbuild.js', plugins: [cacheme()], logLevel: 'warning' })
-`)
-  writeFileSync(join(app, 'vite.config.ts'), `import { defineConfig } from 'vite'
+`,
+  )
+  writeFileSync(
+    join(app, 'vite.config.ts'),
+    `import { defineConfig } from 'vite'
 import cacheme from 'unplugin-cacheme/vite'
 
 export default defineConfig({
@@ -92,16 +121,41 @@ export default defineConfig({
   build: { ssr: 'src/main.ts', outDir: 'out/vite', emptyOutDir: true },
   logLevel: 'warn',
 })
-`)
-  writeFileSync(join(app, 'esbuild.config.ts'), "import type { BuildOptions } from 'esbuild'\nimport cacheme from 'unplugin-cacheme/esbuild'\n\nexport const options: BuildOptions = { entryPoints: ['src/main.ts'], plugins: [cacheme()] }\n")
+`,
+  )
+  writeFileSync(
+    join(app, 'esbuild.config.ts'),
+    "import type { BuildOptions } from 'esbuild'\nimport cacheme from 'unplugin-cacheme/esbuild'\n\nexport const options: BuildOptions = { entryPoints: ['src/main.ts'], plugins: [cacheme()] }\n",
+  )
   // The instrumentation's declarations, checked as strictly as the rest.
-  writeFileSync(join(app, 'src/telemetry.ts'), "import { instrument, type Stop } from '@cacheme/otel'\nexport const stop: Stop = instrument()\nstop()\n")
+  writeFileSync(
+    join(app, 'src/telemetry.ts'),
+    "import { instrument, type Stop } from '@cacheme/otel'\nexport const stop: Stop = instrument()\nstop()\n",
+  )
   // CommonJS TypeScript requiring the ES module, as `module: nodenext` allows since TS 5.8.
-  writeFileSync(join(app, 'src/legacy.cts'), "import cacheme = require('cacheme')\nexport const store = cacheme.cached('legacy:<<id>>', (p: { id: string }) => p.id.length)\n")
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, noEmit: true, skipLibCheck: false },
-    include: ['vite.config.ts', 'esbuild.config.ts', 'src'],
-  }, null, 2))
+  writeFileSync(
+    join(app, 'src/legacy.cts'),
+    "import cacheme = require('cacheme')\nexport const store = cacheme.cached('legacy:<<id>>', (p: { id: string }) => p.id.length)\n",
+  )
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        include: ['vite.config.ts', 'esbuild.config.ts', 'src'],
+      },
+      null,
+      2,
+    ),
+  )
 }
 
 afterAll(() => {
@@ -113,9 +167,15 @@ describe('the tarballs', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([...OURS].sort())
     for (const pack of packed) {
       const files = new Set(pack.files.map((f) => f.path))
-      expect([...files].filter((f) => f.endsWith('.tsbuildinfo')), pack.name).toEqual([])
+      expect(
+        [...files].filter((f) => f.endsWith('.tsbuildinfo')),
+        pack.name,
+      ).toEqual([])
       for (const file of ['README.md', 'LICENSE', 'package.json']) expect(files.has(file), `${pack.name}: ${file}`).toBe(true)
-      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', pack.name, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>>; license: string }
+      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', pack.name, 'package.json'), 'utf8')) as {
+        exports: Record<string, string | Record<string, string>>
+        license: string
+      }
       expect(manifest.license).toBe('MIT')
       for (const [entry, target] of Object.entries(manifest.exports)) {
         for (const path of typeof target === 'string' ? [target] : Object.values(target)) {
@@ -127,7 +187,10 @@ describe('the tarballs', () => {
 
   test('our packages depend on each other by version range, and the install links them to one copy each', () => {
     for (const name of OURS) {
-      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>
+        peerDependencies?: Record<string, string>
+      }
       for (const [dependency, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
         if (OURS.includes(dependency)) expect(range, `${name} → ${dependency}`).toMatch(/^\^\d/)
       }
@@ -156,7 +219,10 @@ describe('cacheme', () => {
   })
 
   test('require: the same, through require(esm), and it is the very module import() loads', async () => {
-    writeFileSync(join(app, 'cjs.cjs'), `const { cached } = require('cacheme')\n;(async () => {\n${GET}\n  if (require('cacheme') !== await import('cacheme')) throw new Error('require() and import() loaded two copies')\n})()\n`)
+    writeFileSync(
+      join(app, 'cjs.cjs'),
+      `const { cached } = require('cacheme')\n;(async () => {\n${GET}\n  if (require('cacheme') !== await import('cacheme')) throw new Error('require() and import() loaded two copies')\n})()\n`,
+    )
     const result = await run(process.execPath, ['cjs.cjs'], app)
     expect(result.stderr).toBe('')
     expect(JSON.parse(result.stdout)).toEqual(GOT)
@@ -165,16 +231,23 @@ describe('cacheme', () => {
 
 describe('@cacheme/otel', () => {
   test('never imports cacheme at run time: the diagnostics channels are the interface, cacheme a peer', () => {
-    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/@cacheme/otel/package.json'), 'utf8')) as { dependencies?: object; peerDependencies: Record<string, string> }
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/@cacheme/otel/package.json'), 'utf8')) as {
+      dependencies?: object
+      peerDependencies: Record<string, string>
+    }
     expect(manifest.dependencies).toBeUndefined()
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@opentelemetry/api', 'cacheme'])
     for (const file of ['index.js', 'instrument.js', 'options.js']) {
-      expect(readFileSync(join(app, 'node_modules/@cacheme/otel/dist', file), 'utf8'), file).not.toMatch(/from ['"]cacheme['"]|import\(['"]cacheme['"]\)/)
+      expect(readFileSync(join(app, 'node_modules/@cacheme/otel/dist', file), 'utf8'), file).not.toMatch(
+        /from ['"]cacheme['"]|import\(['"]cacheme['"]\)/,
+      )
     }
   })
 
   test('imports and instruments: a get twice on the memory backend shows in the real SDK as metrics and spans', async () => {
-    writeFileSync(join(app, 'otel.mjs'), `import { instrument } from '@cacheme/otel'
+    writeFileSync(
+      join(app, 'otel.mjs'),
+      `import { instrument } from '@cacheme/otel'
 import { cached } from 'cacheme'
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
@@ -202,7 +275,8 @@ for (const point of metrics.find((m) => m.descriptor.name === 'cacheme.operation
 }
 const durations = metrics.find((m) => m.descriptor.name === 'cacheme.fetch.duration')?.dataPoints.map((p) => p.value.count)
 console.log(JSON.stringify({ operations, durations, spans: exporter.getFinishedSpans().map((s) => s.name) }))
-`)
+`,
+    )
     const result = await run(process.execPath, ['otel.mjs'], app)
     expect(result.stderr).toBe('')
     expect(JSON.parse(result.stdout)).toEqual({
@@ -224,12 +298,15 @@ console.log(await greet('ada'))
 
 describe('@cacheme/transform and unplugin-cacheme', () => {
   test('transform() rewrites a call site; the tsc entry requires as ts-patch loads it', async () => {
-    writeFileSync(join(app, 'transform.mjs'), `import { transform } from '@cacheme/transform'
+    writeFileSync(
+      join(app, 'transform.mjs'),
+      `import { transform } from '@cacheme/transform'
 import { createRequire } from 'node:module'
 const result = transform(${JSON.stringify(MAIN)}, '/app/src/main.ts')
 const tsc = createRequire(import.meta.url)('@cacheme/transform/tsc')
 console.log(JSON.stringify({ hoisted: result.code.includes('__cacheme_'), diagnostics: result.diagnostics, tsc: typeof tsc.default }))
-`)
+`,
+    )
     expect(JSON.parse(await ok(process.execPath, ['transform.mjs'], app))).toEqual({ hoisted: true, diagnostics: [], tsc: 'function' })
   })
 
@@ -247,10 +324,14 @@ console.log(JSON.stringify({ hoisted: result.code.includes('__cacheme_'), diagno
   test.each([
     ['5.9', join(ROOT, 'node_modules/typescript/bin/tsc')],
     ['6', join(ROOT, 'node_modules/typescript6/bin/tsc')],
-    ['7 (the project\'s own)', 'node_modules/typescript/bin/tsc'],
-  ])('vite.config.ts, an esbuild config and the sources (ESM, CommonJS requiring cacheme, @cacheme/otel) type-check without skipLibCheck on TypeScript %s', async (_, tsc) => {
-    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)
-    expect(result.stdout + result.stderr).toBe('')
-    expect(result.code).toBe(0)
-  }, 180_000) // tsc 5.9 / 6 on vite's and node's declarations: ~9 s alone, several times that on a busy machine
+    ["7 (the project's own)", 'node_modules/typescript/bin/tsc'],
+  ])(
+    'vite.config.ts, an esbuild config and the sources (ESM, CommonJS requiring cacheme, @cacheme/otel) type-check without skipLibCheck on TypeScript %s',
+    async (_, tsc) => {
+      const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], app)
+      expect(result.stdout + result.stderr).toBe('')
+      expect(result.code).toBe(0)
+    },
+    180_000,
+  ) // tsc 5.9 / 6 on vite's and node's declarations: ~9 s alone, several times that on a busy machine
 })

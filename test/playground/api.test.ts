@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebServer, type WebServer } from '../../playground/dist/server/web-server.js'
 
-describe('the page\'s API', () => {
+describe("the page's API", () => {
   let web: WebServer
   beforeAll(async () => {
     web = await startWebServer({ port: 0, host: '127.0.0.1' })
@@ -21,7 +21,10 @@ describe('the page\'s API', () => {
   })
 
   it('POST /api/transform points at a syntax error when the compiler has nothing to do', async () => {
-    const { status, body } = await call('/api/transform', { method: 'POST', body: JSON.stringify({ source: 'const x = 1\nconst y = (\n' }) })
+    const { status, body } = await call('/api/transform', {
+      method: 'POST',
+      body: JSON.stringify({ source: 'const x = 1\nconst y = (\n' }),
+    })
     expect(status).toBe(200)
     expect(body).toMatchObject({ changed: false, diagnostics: [{ severity: 'error', line: 3, column: 1 }] })
   })

@@ -6,7 +6,12 @@ import { startApp, type AppProcess } from '../../playground/dist/server/app-proc
 
 async function get(app: AppProcess, path: string) {
   const response = await fetch(new URL(path, app.url))
-  return { status: response.status, cache: response.headers.get('x-cache'), ops: response.headers.get('x-cache-ops'), body: (await response.json()) as any }
+  return {
+    status: response.status,
+    cache: response.headers.get('x-cache'),
+    ops: response.headers.get('x-cache-ops'),
+    body: (await response.json()) as any,
+  }
 }
 
 async function post(app: AppProcess, path: string, body: unknown) {
@@ -50,7 +55,7 @@ describe('the example app on the embedded memory backend', () => {
     expect(after).toMatchObject({ cache: 'MISS', ops: 'book:3:v1 MISS FETCH', body: { title: 'Kindred (25th anniversary edition)' } })
   })
 
-  it('invalidates a book\'s comment list when a comment is posted', async () => {
+  it("invalidates a book's comment list when a comment is posted", async () => {
     const before = await get(app, '/books/4/comments')
     expect((await get(app, '/books/4/comments')).cache).toBe('HIT')
     const created = await post(app, '/books/4/comments', { author: 'tester', text: 'Still sharp.' })
@@ -66,7 +71,8 @@ describe('the example app on the embedded memory backend', () => {
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
       const text = await response.text()
-      const value = (store: string, op: string) => Number(new RegExp(`^cacheme_operations_total\\{store="${store}",op="${op}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)
+      const value = (store: string, op: string) =>
+        Number(new RegExp(`^cacheme_operations_total\\{store="${store}",op="${op}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)
       return { text, value }
     }
     const before = await scrape()
@@ -82,7 +88,10 @@ describe('the example app on the embedded memory backend', () => {
 
   it('rejects bad input with the bad value named', async () => {
     expect(await get(app, '/books?ids=1,x')).toMatchObject({ status: 400, body: { error: "ids must be a positive integer, got 'x'" } })
-    expect(await post(app, '/books/1', { title: 7 })).toMatchObject({ status: 400, body: { error: "'title' must be a non-empty string, got 7" } })
+    expect(await post(app, '/books/1', { title: 7 })).toMatchObject({
+      status: 400,
+      body: { error: "'title' must be a non-empty string, got 7" },
+    })
   })
 })
 
@@ -128,7 +137,11 @@ describe('the example app on Redis', () => {
     await get(app, '/books/6')
     expect((await get(app, '/books/6')).cache).toBe('HIT')
     await post(app, '/books/6', { title: 'Hyperion (illustrated)' })
-    expect(await get(app, '/books/6')).toMatchObject({ cache: 'MISS', ops: 'book:6:v1 MISS FETCH', body: { title: 'Hyperion (illustrated)' } })
+    expect(await get(app, '/books/6')).toMatchObject({
+      cache: 'MISS',
+      ops: 'book:6:v1 MISS FETCH',
+      body: { title: 'Hyperion (illustrated)' },
+    })
   })
 })
 

@@ -10,10 +10,18 @@ const STORES = ['book:<<bookID>>:comments', 'book:<<id>>', 'comment:<<id>>']
 
 /** The counts the page's legend shows for each store. */
 function legends(page: Page): Promise<Record<string, Record<string, number>>> {
-  return page.locator('#charts figure').evaluateAll((figures) => Object.fromEntries(figures.map((f) => [
-    f.getAttribute('data-store')!,
-    Object.fromEntries([...f.querySelectorAll('.legend [data-op]')].map((s) => [s.getAttribute('data-op')!, Number(s.textContent!.split(' ')[1])])),
-  ])))
+  return page
+    .locator('#charts figure')
+    .evaluateAll((figures) =>
+      Object.fromEntries(
+        figures.map((f) => [
+          f.getAttribute('data-store')!,
+          Object.fromEntries(
+            [...f.querySelectorAll('.legend [data-op]')].map((s) => [s.getAttribute('data-op')!, Number(s.textContent!.split(' ')[1])]),
+          ),
+        ]),
+      ),
+    )
 }
 
 /** Resolves after the page has taken a scrape that started after this call. */
@@ -39,7 +47,7 @@ async function scrape(app: AppProcess): Promise<Record<string, Record<string, nu
   return out
 }
 
-describe('the playground page charts the example app\'s /metrics', () => {
+describe("the playground page charts the example app's /metrics", () => {
   let app: AppProcess
   let web: WebServer
   let browser: Browser
@@ -50,7 +58,10 @@ describe('the playground page charts the example app\'s /metrics', () => {
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 1400 } })
     await page.goto(`${web.url}?poll=${POLL_MS}`)
-    await page.locator('#metrics-status').filter({ hasText: /^scraping / }).waitFor({ timeout: 10_000 })
+    await page
+      .locator('#metrics-status')
+      .filter({ hasText: /^scraping / })
+      .waitFor({ timeout: 10_000 })
   })
   afterAll(async () => {
     await browser?.close()
@@ -75,7 +86,11 @@ describe('the playground page charts the example app\'s /metrics', () => {
     expect(shown['book:<<id>>']!.hits).toBeGreaterThan(0)
     // The burst is a spike: some point of the hits line stands above the chart's baseline.
     const heights = await page.locator('figure[data-store="book:<<id>>"] polyline[data-op="hits"]').evaluate((line) =>
-      (line.getAttribute('points') ?? '').split(' ').filter(Boolean).map((p: string) => Number(p.split(',')[1])))
+      (line.getAttribute('points') ?? '')
+        .split(' ')
+        .filter(Boolean)
+        .map((p: string) => Number(p.split(',')[1])),
+    )
     expect(Math.min(...heights)).toBeLessThan(Math.max(...heights))
   })
 

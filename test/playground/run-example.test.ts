@@ -32,7 +32,9 @@ describe("runExample (the page's Run)", () => {
   })
 
   it('allows only cacheme and node built-ins to be imported', async () => {
-    const result = await runExample(`import { join } from 'node:path'\nimport express from 'express'\nconsole.log(join('a', 'b'), express)\n`)
+    const result = await runExample(
+      `import { join } from 'node:path'\nimport express from 'express'\nconsole.log(join('a', 'b'), express)\n`,
+    )
     expect(result.status).toBe('rejected')
     expect(result.diagnostics[0]!.message).toContain("not 'express'")
   })

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './chromium.js'
 import { startWebServer, type WebServer } from '../../playground/dist/server/web-server.js'
 
-
 const emitted = (page: Page) => page.locator('#emitted .cm-content')
 
 /** Resolves when `selector` shows text matching `text` (Playwright watches the DOM; no sleeps). */
@@ -36,13 +35,16 @@ describe('the playground page in Chromium', () => {
   })
 
   it('shows the code the transform emits for a template as it is typed', async () => {
-    await setSource(page, `import { cached } from 'cacheme'
+    await setSource(
+      page,
+      `import { cached } from 'cacheme'
 
 const fetchArticle = async ({ slug }: { slug: string }) => ({ slug, words: 1200 })
 
 export const article = (slug: string) => cached('article:<<slug>>', fetchArticle, '30s').get({ slug })
-`)
-    await page.keyboard.type('\nexport const draft = (slug: string) => cached(\'draft:<<slug>>\', fetchArticle, 60).get({ slug })')
+`,
+    )
+    await page.keyboard.type("\nexport const draft = (slug: string) => cached('draft:<<slug>>', fetchArticle, 60).get({ slug })")
     // The emitted module carries the new template, rewritten: the call site no longer calls cached().
     await waitForText(page, '#emitted .cm-content', 'draft:<<slug>>')
     const code = (await emitted(page).textContent())!
@@ -52,13 +54,16 @@ export const article = (slug: string) => cached('article:<<slug>>', fetchArticle
     expect(await page.locator('#diagnostics li').count()).toBe(0)
   })
 
-  it('shows a malformed template\'s diagnostic with its line', async () => {
-    await setSource(page, `import { cached } from 'cacheme'
+  it("shows a malformed template's diagnostic with its line", async () => {
+    await setSource(
+      page,
+      `import { cached } from 'cacheme'
 
 const fetchUser = async ({ id }: { id: string }) => ({ id })
 
 export const user = (id: string) => cached('user:<<id', fetchUser, '1m').get({ id })
-`)
+`,
+    )
     const diagnostic = page.locator('#diagnostics li.error').first()
     await diagnostic.waitFor({ timeout: 10_000 })
     expect(await diagnostic.locator('.where').textContent()).toMatch(/^example\.ts:5:\d+$/)
@@ -71,7 +76,9 @@ export const user = (id: string) => cached('user:<<id', fetchUser, '1m').get({ i
     await waitForText(page, '#emit-status', /^transformed$/)
     await page.locator('#run').click()
     await waitForText(page, '#run-status', /^finished in/, 15_000)
-    const rows = await page.locator('#log tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).slice(1)))
+    const rows = await page
+      .locator('#log tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).slice(1)))
     expect(rows.slice(0, 3)).toEqual([
       ['MISS', 'comment:<<id>>', 'comment:1:v1'],
       ['FETCH', 'comment:<<id>>', 'comment:1:v1'],

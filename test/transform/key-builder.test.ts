@@ -40,7 +40,10 @@ test('compiled key builders give the same keys and the same errors as the runtim
   TEMPLATES.forEach((template, i) => {
     const runtime = cached(template, () => 1, { version: i })
     for (const params of PARAMS) {
-      expect(outcome(() => compiled[`s${i}`].key(params)), `${template} with ${JSON.stringify(params)}`).toBe(outcome(() => runtime.key(params as never)))
+      expect(
+        outcome(() => compiled[`s${i}`].key(params)),
+        `${template} with ${JSON.stringify(params)}`,
+      ).toBe(outcome(() => runtime.key(params as never)))
     }
   })
 })

@@ -48,9 +48,10 @@ test('a module transformed again replaces its own definitions (watch mode)', () 
 
 test('versions and names conflict too; equal values written differently do not', () => {
   const head = "import { cached } from 'cacheme'\nimport { f } from './f.js'\n"
-  const check = (a: string, b: string) => transform(`${head}cached('t:<<x>>', f, ${a})\ncached('t:<<x>>', f, ${b})\n`, 'm.ts')!.diagnostics.map((d) => d.message)
-  expect(check("{ ttl: 300, version: 2 }", "{ ttl: '5m', version: '2' }")).toEqual([])
-  expect(check("{ version: 2 }", "{ version: 3 }")[0]).toContain('with version 3 and at m.ts:3:1 with version 2')
+  const check = (a: string, b: string) =>
+    transform(`${head}cached('t:<<x>>', f, ${a})\ncached('t:<<x>>', f, ${b})\n`, 'm.ts')!.diagnostics.map((d) => d.message)
+  expect(check('{ ttl: 300, version: 2 }', "{ ttl: '5m', version: '2' }")).toEqual([])
+  expect(check('{ version: 2 }', '{ version: 3 }')[0]).toContain('with version 3 and at m.ts:3:1 with version 2')
   expect(check("{ ttl: 60, name: 'A' }", '60')[0]).toContain("with name 't:<<x>>' (the default) and at m.ts:3:1 with name 'A'")
   // Values only known at run time can't be compared, so they never conflict.
   expect(check('{ version: v }', '{ version: 3 }')).toEqual([])
@@ -68,7 +69,9 @@ test('a non-literal template is left to the runtime with a warning at its positi
 test('transform() validates its input', () => {
   expect(() => transform(42 as unknown as string, 'a.ts')).toThrow('code must be a string, got number')
   expect(() => transform('', '')).toThrow('id must be a non-empty file name, got ""')
-  expect(() => transform('', 'a.ts', { sourcemap: false } as never)).toThrow("unknown option 'sourcemap'; expected one of registry, sourceMap")
+  expect(() => transform('', 'a.ts', { sourcemap: false } as never)).toThrow(
+    "unknown option 'sourcemap'; expected one of registry, sourceMap",
+  )
   expect(() => transform('', 'a.ts', { sourceMap: 'no' } as never)).toThrow("option 'sourceMap' must be a boolean, got string")
   expect(() => transform('', 'a.ts', 7 as never)).toThrow('options must be an object like { sourceMap: false }, got number')
 })

@@ -24,7 +24,7 @@ const SOURCES = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' 
   .split('\n')
   .filter((f) => /\.(m?ts|m?js|tsx)$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('test/transform/snapshots/'))
 
-const INJECTED = 'import { cached as __inj } from \'cacheme\'\n'
+const INJECTED = "import { cached as __inj } from 'cacheme'\n"
 const BODIES = new Set(['BlockStatement', 'StaticBlock'])
 
 /** The language `transform()` parses a file as (by its extension; SOURCES holds no `.jsx`, so no JSX fallback). */
@@ -46,20 +46,33 @@ function inject(file: string, code: string): string | undefined {
   const parsed = parseSync(file, code, { lang: langOf(file), sourceType: 'module' })
   if (parsed.errors.length > 0) return undefined
   const program = parsed.program as unknown as Node
-  const anImport = (program.body as Node[]).find((s) => s.type === 'ImportDeclaration' && s.specifiers.length > 0 && !s.importKind?.startsWith('type'))?.specifiers[0].local.name as string | undefined
+  const anImport = (program.body as Node[]).find(
+    (s) => s.type === 'ImportDeclaration' && s.specifiers.length > 0 && !s.importKind?.startsWith('type'),
+  )?.specifiers[0].local.name as string | undefined
   const inserts: { at: number; text: string }[] = []
   let n = 0
   const params: string[][] = [[]]
   walk(program, createScope(undefined, true), {
     node(node) {
       if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') {
-        params.push((node.params as Node[]).flatMap((p) => (p.type === 'Identifier' ? [p.name as string] : p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier' ? [p.parameter.name as string] : [])))
+        params.push(
+          (node.params as Node[]).flatMap((p) =>
+            p.type === 'Identifier'
+              ? [p.name as string]
+              : p.type === 'TSParameterProperty' && p.parameter.type === 'Identifier'
+                ? [p.parameter.name as string]
+                : [],
+          ),
+        )
       }
       if (!BODIES.has(node.type)) return
       const names = params[params.length - 1]!
       const reads = [names[0], anImport, n % 3 === 0 ? 'this' : undefined].filter((x): x is string => x !== undefined)
       const k = n++
-      inserts.push({ at: bodyStart(code, node), text: `;void __inj('inj${k}:<<id>>', () => [${reads.join(', ')}], { version: ${k % 2} });` })
+      inserts.push({
+        at: bodyStart(code, node),
+        text: `;void __inj('inj${k}:<<id>>', () => [${reads.join(', ')}], { version: ${k % 2} });`,
+      })
     },
   })
   if (inserts.length === 0) return undefined
@@ -77,7 +90,14 @@ const modules = SOURCES.flatMap((file) => {
 test(`${modules.length} of the repository's source files, call sites injected: oxc and TypeScript decide alike, and every output parses`, () => {
   expect(modules.length).toBeGreaterThan(150)
   const files = new Map(modules.map((m) => [`/repo/${m.file}`, m.code]))
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noResolve: true, noLib: true, types: [], allowJs: true }
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    noResolve: true,
+    noLib: true,
+    types: [],
+    allowJs: true,
+  }
   const host = ts.createCompilerHost(options)
   host.getSourceFile = (name, version) => (files.has(name) ? ts.createSourceFile(name, files.get(name)!, version, true) : undefined)
   host.fileExists = (name) => files.has(name)
@@ -88,13 +108,19 @@ test(`${modules.length} of the repository's source files, call sites injected: o
   for (const { file, code } of modules) {
     const decide = (found: { start: number }[] & Parameters<typeof planModule>[0]) => {
       const plan = planModule(found, { file, code, locate: lineLocator(code) })
-      return { edits: plan.edits.map((e) => `${e.site.start}:${e.kind}`), diagnostics: plan.diagnostics.map((d) => `${d.start}:${d.message}`) }
+      return {
+        edits: plan.edits.map((e) => `${e.site.start}:${e.kind}`),
+        diagnostics: plan.diagnostics.map((d) => `${d.start}:${d.message}`),
+      }
     }
     // As transform() reads it: a module that doesn't parse has no call sites there (oxc's tree of
     // a module with errors is partial, while TypeScript's recovers), so an injection that breaks
     // the syntax would show as a front-end disagreement. It must parse.
     const parsed = parseSync(file, code, { lang: langOf(file), sourceType: 'module' })
-    expect(parsed.errors.map((e) => e.codeframe), file).toEqual([])
+    expect(
+      parsed.errors.map((e) => e.codeframe),
+      file,
+    ).toEqual([])
     const oxc = decide(oxcCallSites(parsed.program as unknown as Node, cachemeImports(parsed.module)!, code).sites as never)
     const tsc = decide(tsCallSites(ts, program.getSourceFile(`/repo/${file}`)!, checker) as never)
     sites += oxc.edits.length
@@ -102,7 +128,8 @@ test(`${modules.length} of the repository's source files, call sites injected: o
     const output = transform(code, file)
     // transform() is the oxc front end as driven here: it has something to say exactly when the plan does.
     expect(output !== null, file).toBe(oxc.edits.length > 0 || oxc.diagnostics.length > 0)
-    if (output && output.code !== code) expect(parseSync(file, output.code, { lang: langOf(file), sourceType: 'module' }).errors, file).toEqual([])
+    if (output && output.code !== code)
+      expect(parseSync(file, output.code, { lang: langOf(file), sourceType: 'module' }).errors, file).toEqual([])
   }
   expect(disagreements.slice(0, 3)).toEqual([])
   expect(sites).toBeGreaterThan(1000)

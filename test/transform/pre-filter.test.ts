@@ -78,14 +78,38 @@ describe.each(REWRITTEN)('$what', (c) => {
 
 /** Modules without a call of cacheme's `cached()`: nothing to do, whether or not they pass the pre-filter. */
 const LEFT_ALONE: { what: string; code: string; filtered: boolean }[] = [
-  { what: "'cacheme' only in a comment", code: "// caches with cacheme, see docs\nconst cached = (t, f) => f\nexport const x = cached('a:<<id>>', () => 1)\n", filtered: true },
-  { what: "'cacheme' quoted in a comment", code: "// import { cached } from 'cacheme'\nconst cached = (t, f) => f\nexport const x = cached('a:<<id>>', () => 1)\n", filtered: false },
+  {
+    what: "'cacheme' only in a comment",
+    code: "// caches with cacheme, see docs\nconst cached = (t, f) => f\nexport const x = cached('a:<<id>>', () => 1)\n",
+    filtered: true,
+  },
+  {
+    what: "'cacheme' quoted in a comment",
+    code: "// import { cached } from 'cacheme'\nconst cached = (t, f) => f\nexport const x = cached('a:<<id>>', () => 1)\n",
+    filtered: false,
+  },
   { what: '`import type`', code: "import type { cached } from 'cacheme'\nexport type C = typeof cached\n", filtered: false },
-  { what: 'a type-only specifier', code: "import { type cached, configure } from 'cacheme'\nconfigure({})\nexport type C = typeof cached\n", filtered: false },
-  { what: 're-exports', code: "export { cached } from 'cacheme'\nexport * from 'cacheme'\nconst cached = (t, f) => f\ncached('a:<<id>>', () => 1)\n", filtered: false },
-  { what: 'another module of the package', code: "import { cached } from 'cacheme/template'\ncached('a:<<id>>', () => 1)\n", filtered: true },
+  {
+    what: 'a type-only specifier',
+    code: "import { type cached, configure } from 'cacheme'\nconfigure({})\nexport type C = typeof cached\n",
+    filtered: false,
+  },
+  {
+    what: 're-exports',
+    code: "export { cached } from 'cacheme'\nexport * from 'cacheme'\nconst cached = (t, f) => f\ncached('a:<<id>>', () => 1)\n",
+    filtered: false,
+  },
+  {
+    what: 'another module of the package',
+    code: "import { cached } from 'cacheme/template'\ncached('a:<<id>>', () => 1)\n",
+    filtered: true,
+  },
   { what: 'cacheme imported, cached not', code: "import { configure } from 'cacheme'\nconfigure({})\n", filtered: true },
-  { what: 'a shadowed cached', code: "import { cached } from 'cacheme'\nexport function f(cached) { return cached('a:<<id>>', () => 1) }\n", filtered: false },
+  {
+    what: 'a shadowed cached',
+    code: "import { cached } from 'cacheme'\nexport function f(cached) { return cached('a:<<id>>', () => 1) }\n",
+    filtered: false,
+  },
 ]
 
 test.each(LEFT_ALONE)('$what: nothing to do', ({ code, filtered }) => {

@@ -28,7 +28,11 @@ function callRanges(code: string): [number, number][] {
   return ranges
 }
 
-interface Token { text: string; line: number; column: number }
+interface Token {
+  text: string
+  line: number
+  column: number
+}
 
 function tokensOf(code: string): Token[] {
   return code.split('\n').flatMap((text, line) => [...text.matchAll(TOKEN)].map((m) => ({ text: m[0], line, column: m.index! })))
@@ -41,7 +45,12 @@ test.each(rewritten)('%s: every token outside the rewritten calls maps back to i
   const originalLines = code.split('\n')
   const reached = new Set<string>()
   for (const token of tokensOf(result.code)) {
-    const entry = map.findEntry(token.line, token.column) as { originalLine?: number; originalColumn?: number; generatedLine?: number; generatedColumn?: number }
+    const entry = map.findEntry(token.line, token.column) as {
+      originalLine?: number
+      originalColumn?: number
+      generatedLine?: number
+      generatedColumn?: number
+    }
     if (entry.originalLine === undefined || entry.generatedLine !== token.line || entry.generatedColumn !== token.column) continue
     const original = originalLines[entry.originalLine]!.slice(entry.originalColumn!, entry.originalColumn! + token.text.length)
     // Replacement text maps to the call it replaces; any other mapped token to the same text.
@@ -68,7 +77,11 @@ test('a fetcher moved into a hoisted store keeps its own mappings', () => {
   const line = generated.findIndex((l) => l.startsWith('const __cacheme_a_id') && l.includes(moved))
   expect(line).toBeGreaterThan(0)
   const original = code.split('\n')
-  for (const [offset, token] of [[0, 'async'], [moved.indexOf('db.get'), 'db'], [moved.indexOf('get('), 'get']] as const) {
+  for (const [offset, token] of [
+    [0, 'async'],
+    [moved.indexOf('db.get'), 'db'],
+    [moved.indexOf('get('), 'get'],
+  ] as const) {
     const entry = map.findEntry(line, generated[line]!.indexOf(moved) + offset) as { originalLine: number; originalColumn: number }
     expect(entry.originalLine).toBe(4)
     expect(original[4]!.slice(entry.originalColumn, entry.originalColumn + token.length)).toBe(token)

@@ -11,9 +11,17 @@ const fixtures = readdirSync(dir).filter((name) => name.endsWith('.ts'))
 
 /** Compiles fixtures as one program (one build) through the ts-patch transformer, in memory. */
 function compile(names: string[], module = ts.ModuleKind.ESNext) {
-  const program = ts.createProgram(names.map((name) => join(dir, name)), {
-    target: ts.ScriptTarget.ES2022, module, noResolve: true, noLib: true, types: [], esModuleInterop: true,
-  })
+  const program = ts.createProgram(
+    names.map((name) => join(dir, name)),
+    {
+      target: ts.ScriptTarget.ES2022,
+      module,
+      noResolve: true,
+      noLib: true,
+      types: [],
+      esModuleInterop: true,
+    },
+  )
   const diagnostics: ts.Diagnostic[] = []
   const outputs = new Map<string, string>()
   const transformer = cachemeTransformer(program, { warnings: 'diagnostic' }, { ts, addDiagnostic: (d) => void diagnostics.push(d) })
@@ -36,11 +44,14 @@ test.each(fixtures)('%s: the TypeScript front end reports what the oxc front end
   expect(mine.map((l) => l.replace(dir, 'fixtures/'))).toEqual(expected)
 })
 
-test.each(fixtures.filter((name) => !name.startsWith('malformed-') && !name.startsWith('conflict-')))('%s: emitted JavaScript', async (name) => {
-  const output = compile([name]).outputs.get(join(dir, name.replace(/\.ts$/, '.js')))
-  expect(output).toBeDefined()
-  await expect(output).toMatchFileSnapshot(`./snapshots/tsc/${name.replace(/\.ts$/, '.out.js')}`)
-})
+test.each(fixtures.filter((name) => !name.startsWith('malformed-') && !name.startsWith('conflict-')))(
+  '%s: emitted JavaScript',
+  async (name) => {
+    const output = compile([name]).outputs.get(join(dir, name.replace(/\.ts$/, '.js')))
+    expect(output).toBeDefined()
+    await expect(output).toMatchFileSnapshot(`./snapshots/tsc/${name.replace(/\.ts$/, '.out.js')}`)
+  },
+)
 
 test('CommonJS output: the runtime comes through require() and a hoisted imported fetcher is read from its module', () => {
   const output = compile(['inline-get.ts'], ts.ModuleKind.CommonJS).outputs.get(join(dir, 'inline-get.js'))!

@@ -37,4 +37,6 @@ export async function settled(): Promise<void> {
 // @ts-expect-error fetchMany returns the store's values
 cached('bad:<<id>>', ({ id }: { id: number }): Post => ({ id, title: '' }), { fetchMany: (list) => list.map(() => 'text') })
 // @ts-expect-error fetchMany's params are the store's
-cached('bad:<<id>>', ({ id }: { id: number }): Post => ({ id, title: '' }), { fetchMany: (list: { slug: string }[]) => list.map(() => ({ id: 1, title: '' })) })
+cached('bad:<<id>>', ({ id }: { id: number }): Post => ({ id, title: '' }), {
+  fetchMany: (list: { slug: string }[]) => list.map(() => ({ id: 1, title: '' })),
+})

@@ -18,7 +18,10 @@ cached('comment:<<id>>', async ({ id, lang }: { id: string; lang: string }) => (
 cached('category:<<categoryID>>:book:<<bookID>>', ({ bookID }: { bookID: number }) => bookID)
 
 const comments = cached('comment:<<id>>', fetchComment, '5m')
-const books = cached('category:<<categoryID>>:book:<<bookID>>', ({ categoryID, bookID }: { categoryID: number; bookID: number }) => categoryID + bookID)
+const books = cached(
+  'category:<<categoryID>>:book:<<bookID>>',
+  ({ categoryID, bookID }: { categoryID: number; bookID: number }) => categoryID + bookID,
+)
 
 export async function wrongCalls(): Promise<void> {
   // @ts-expect-error missing param in get()
@@ -60,7 +63,10 @@ cached('comment:<<id>>', fetchComment, { version: true })
 createClient({ redsi: 'redis://127.0.0.1:6379' })
 
 // @ts-expect-error a fetcher taking ctx still has its params checked against the template
-cached('comment:<<id>>', async ({ commentId }: { commentId: string }, ctx) => { ctx.setTtl(1); return commentId })
+cached('comment:<<id>>', async ({ commentId }: { commentId: string }, ctx) => {
+  ctx.setTtl(1)
+  return commentId
+})
 
 // @ts-expect-error a freshness option of the wrong type
 cached('comment:<<id>>', fetchComment, { staleWhileRevalidate: true })

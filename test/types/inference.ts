@@ -27,13 +27,19 @@ export async function inferred(): Promise<void> {
   const removed: number = await comments.invalidateAll()
   const key: string = comments.key({ id: '1' })
   const name: string = comments.name
-  void removed, key, name
+  ;(void removed, key, name)
 }
 
 // A synchronous fetcher and two placeholders.
-const books = cached('category:<<categoryID>>:book:<<bookID>>', ({ categoryID, bookID }: { categoryID: number; bookID: number }): Book => ({
-  categoryID, bookID, title: 'x',
-}), { ttl: '1h', version: () => 'v2', name: 'Book', singleflight: true })
+const books = cached(
+  'category:<<categoryID>>:book:<<bookID>>',
+  ({ categoryID, bookID }: { categoryID: number; bookID: number }): Book => ({
+    categoryID,
+    bookID,
+    title: 'x',
+  }),
+  { ttl: '1h', version: () => 'v2', name: 'Book', singleflight: true },
+)
 
 export async function twoParams(): Promise<void> {
   const book = await books.get({ categoryID: 1, bookID: 3 })
@@ -56,11 +62,15 @@ export async function unionParam(): Promise<void> {
 }
 
 // The fetcher's ctx (freshness): typed by the store inline, or annotated for a typed ctx.stale.
-const products = cached('product:<<id>>', async ({ id }: { id: string }, ctx) => {
-  expectType<Equal<typeof ctx.signal, AbortSignal>>(true)
-  ctx.setTtl('10s')
-  return { id, name: 'p' }
-}, { ttl: '5m', staleWhileRevalidate: '1m', staleIfError: 60, fetchTimeout: { soft: '200ms', hard: '5s' }, earlyRefresh: { beta: 2 } })
+const products = cached(
+  'product:<<id>>',
+  async ({ id }: { id: string }, ctx) => {
+    expectType<Equal<typeof ctx.signal, AbortSignal>>(true)
+    ctx.setTtl('10s')
+    return { id, name: 'p' }
+  },
+  { ttl: '5m', staleWhileRevalidate: '1m', staleIfError: 60, fetchTimeout: { soft: '200ms', hard: '5s' }, earlyRefresh: { beta: 2 } },
+)
 expectType<Equal<typeof products, Store<{ id: string }, { id: string; name: string }>>>(true)
 const fetchPrice = async ({ id }: { id: string }, ctx: FetchContext<number>): Promise<number> => (ctx.stale ?? 0) + id.length
 const prices = cached('price:<<id>>', fetchPrice, { ttl: '1m', earlyRefresh: true })

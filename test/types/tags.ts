@@ -42,5 +42,5 @@ export async function tags(client: Client): Promise<void> {
   // @ts-expect-error an array of tags, not one
   await client.invalidateTags('posts')
   const option: TagsOption<{ id: number }, Post> = (params, post) => [`${params.id}:${post.authorID}`]
-  void option, createClient
+  ;(void option, createClient)
 }

@@ -15,5 +15,13 @@ export const MALFORMED_CASES = [
   { entry: 'params.js', expect: ['params.js:4:80', "'userID' is not a placeholder of 'user:<<userId>>:posts'; did you mean 'userId'?"] },
   // A .js module with JSX is still read (as JSX), so its templates are still checked.
   { entry: 'jsx.js', expect: ['jsx.js:5:41', "has an unclosed '<<'"] },
-  { entry: 'conflict.js', expect: ['conflict-a.js:4:25', 'conflict-b.js:4:25', "template 'comment:<<id>>' is defined here with", 'must agree on ttl, version and name'] },
+  {
+    entry: 'conflict.js',
+    expect: [
+      'conflict-a.js:4:25',
+      'conflict-b.js:4:25',
+      "template 'comment:<<id>>' is defined here with",
+      'must agree on ttl, version and name',
+    ],
+  },
 ]

@@ -103,18 +103,30 @@ beforeAll(async () => {
   const { build } = await import('esbuild')
   const dir = join(ROOT, 'source')
   await writeProject(dir, SOURCES)
-  await build({ entryPoints: [join(dir, 'src/main.ts')], outfile: join(dir, 'dist/main.mjs'), bundle: true, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent' })
+  await build({
+    entryPoints: [join(dir, 'src/main.ts')],
+    outfile: join(dir, 'dist/main.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    external: ['cacheme'],
+    logLevel: 'silent',
+  })
   expected = JSON.parse((await run(process.execPath, [join(dir, 'dist/main.mjs')])).stdout)
   expect(expected).toMatchObject({ reads: ['ada', 'bob'] })
 })
 
-test.each(Object.keys(BUILDS) as (keyof typeof BUILDS)[])('the %s setup of docs/build-plugin.md builds TypeScript as written, and the build runs like the source', async (bundler) => {
-  const { config, script, output } = BUILDS[bundler]
-  const dir = join(ROOT, bundler)
-  await writeProject(dir, { ...SOURCES, 'config.mjs': await docBlock(config), 'build.mjs': script })
-  await run(process.execPath, ['build.mjs'], { cwd: dir })
-  const built = await readFile(join(dir, output), 'utf8')
-  expect(built).toContain('__cacheme_user_id')
-  expect(built).not.toMatch(/: Promise<|interface User/)
-  expect(JSON.parse((await run(process.execPath, [join(dir, output)])).stdout)).toEqual(expected)
-}, 120_000)
+test.each(Object.keys(BUILDS) as (keyof typeof BUILDS)[])(
+  'the %s setup of docs/build-plugin.md builds TypeScript as written, and the build runs like the source',
+  async (bundler) => {
+    const { config, script, output } = BUILDS[bundler]
+    const dir = join(ROOT, bundler)
+    await writeProject(dir, { ...SOURCES, 'config.mjs': await docBlock(config), 'build.mjs': script })
+    await run(process.execPath, ['build.mjs'], { cwd: dir })
+    const built = await readFile(join(dir, output), 'utf8')
+    expect(built).toContain('__cacheme_user_id')
+    expect(built).not.toMatch(/: Promise<|interface User/)
+    expect(JSON.parse((await run(process.execPath, [join(dir, output)])).stdout)).toEqual(expected)
+  },
+  120_000,
+)

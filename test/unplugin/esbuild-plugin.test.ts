@@ -10,15 +10,28 @@ import { APP } from './cases.js'
 const MAIN = join(APP, 'src/main.js')
 
 async function bundle(plugin: Plugin, sourcemap: false | 'inline'): Promise<string> {
-  const result = await build({ entryPoints: [MAIN], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', sourcemap, plugins: [plugin] })
+  const result = await build({
+    entryPoints: [MAIN],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    external: ['cacheme'],
+    logLevel: 'silent',
+    sourcemap,
+    plugins: [plugin],
+  })
   return result.outputFiles[0]!.text
 }
 
-test.each([false, 'inline'] as const)('the esbuild plugin builds what unplugin\'s esbuild adapter builds, byte for byte (sourcemap: %s)', async (sourcemap) => {
-  const ours = await bundle(esbuildPlugin(), sourcemap)
-  expect(ours).toContain('__cacheme_')
-  expect(ours).toBe(await bundle(unplugin.esbuild(), sourcemap))
-})
+test.each([false, 'inline'] as const)(
+  "the esbuild plugin builds what unplugin's esbuild adapter builds, byte for byte (sourcemap: %s)",
+  async (sourcemap) => {
+    const ours = await bundle(esbuildPlugin(), sourcemap)
+    expect(ours).toContain('__cacheme_')
+    expect(ours).toBe(await bundle(unplugin.esbuild(), sourcemap))
+  },
+)
 
 test('include / exclude: RegExps are matched by the plugin itself, glob strings go through unplugin', async () => {
   expect(await bundle(esbuildPlugin({ exclude: /scenario\.js$/ }), false)).not.toMatch(/__cacheme_comment_id\b/)
@@ -29,7 +42,7 @@ test('include / exclude: RegExps are matched by the plugin itself, glob strings 
 
 test.each([
   ['the esbuild plugin', () => esbuildPlugin()],
-  ['unplugin\'s esbuild adapter (glob patterns)', () => esbuildPlugin({ exclude: '**/node_modules/**' })],
+  ["unplugin's esbuild adapter (glob patterns)", () => esbuildPlugin({ exclude: '**/node_modules/**' })],
 ])('%s: a rebuild forgets the definitions of a module whose call sites were removed', async (_, plugin) => {
   const dir = mkdtempSync(join(tmpdir(), 'cacheme-esbuild-'))
   const [main, a, b] = ['main.js', 'a.js', 'b.js'].map((name) => join(dir, name)) as [string, string, string]
@@ -37,7 +50,15 @@ test.each([
   writeFileSync(main, "import './a.js'\nimport './b.js'\n")
   writeFileSync(a, define('1m'))
   writeFileSync(b, 'export const y = 1\n')
-  const ctx = await context({ entryPoints: [main], bundle: true, write: false, format: 'esm', external: ['cacheme'], logLevel: 'silent', plugins: [plugin()] })
+  const ctx = await context({
+    entryPoints: [main],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    external: ['cacheme'],
+    logLevel: 'silent',
+    plugins: [plugin()],
+  })
   try {
     await ctx.rebuild()
     writeFileSync(a, 'export const x = 2\n')
@@ -54,16 +75,52 @@ test.each([
 test('each build error is its own esbuild message at the bad call, with the line for the code frame', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cacheme-esbuild-'))
   const main = join(dir, 'main.ts')
-  writeFileSync(main, "import { cached } from 'cacheme'\nconst f = (p: unknown) => p\nexport const a = cached('a:<<id', f)\nexport const ü = cached('ü:<<>>', f)\n")
+  writeFileSync(
+    main,
+    "import { cached } from 'cacheme'\nconst f = (p: unknown) => p\nexport const a = cached('a:<<id', f)\nexport const ü = cached('ü:<<>>', f)\n",
+  )
   try {
-    const failure = await build({ entryPoints: [main], bundle: true, write: false, format: 'esm', external: ['cacheme'], logLevel: 'silent', plugins: [esbuildPlugin()] }).then(
+    const failure = await build({
+      entryPoints: [main],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      external: ['cacheme'],
+      logLevel: 'silent',
+      plugins: [esbuildPlugin()],
+    }).then(
       () => undefined,
-      (e: { errors: { text: string; location: { file: string; line: number; column: number; length: number; lineText: string } | null }[] }) => e,
+      (e: {
+        errors: { text: string; location: { file: string; line: number; column: number; length: number; lineText: string } | null }[]
+      }) => e,
     )
-    expect(failure?.errors.map(({ text, location }) => ({ text: text.split(';')[0], file: location?.file.split('/').pop(), line: location?.line, column: location?.column, length: location?.length, lineText: location?.lineText }))).toEqual([
-      { text: "cacheme: template 'a:<<id' has an unclosed '<<' at offset 2", file: 'main.ts', line: 3, column: 27, length: 4, lineText: "export const a = cached('a:<<id', f)" },
+    expect(
+      failure?.errors.map(({ text, location }) => ({
+        text: text.split(';')[0],
+        file: location?.file.split('/').pop(),
+        line: location?.line,
+        column: location?.column,
+        length: location?.length,
+        lineText: location?.lineText,
+      })),
+    ).toEqual([
+      {
+        text: "cacheme: template 'a:<<id' has an unclosed '<<' at offset 2",
+        file: 'main.ts',
+        line: 3,
+        column: 27,
+        length: 4,
+        lineText: "export const a = cached('a:<<id', f)",
+      },
       // Columns in UTF-8 bytes, as esbuild counts them: 'ü' is two.
-      { text: "cacheme: template 'ü:<<>>' has an empty placeholder '<<>>' at offset 2", file: 'main.ts', line: 4, column: 29, length: 4, lineText: "export const ü = cached('ü:<<>>', f)" },
+      {
+        text: "cacheme: template 'ü:<<>>' has an empty placeholder '<<>>' at offset 2",
+        file: 'main.ts',
+        line: 4,
+        column: 29,
+        length: 4,
+        lineText: "export const ü = cached('ü:<<>>', f)",
+      },
     ])
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -34,19 +34,27 @@ describe.each(BUNDLERS)('%s', (bundler) => {
   })
 })
 
-test.each(Object.keys(TYPESCRIPTS) as TypeScriptVersion[])('tspc (ts-patch 3) on TypeScript %s: the compiled app behaves like the source', async (version) => {
-  expect((await runTspc(version, ['--version'])).output).toContain(`Version ${version}.`)
-  const outDir = join(OUT_ROOT, `tspc-${version}`)
-  const result = await tspc(version, join(APP, 'tsconfig.json'), outDir)
-  expect(result.output).toContain('scenario.js:29:30 - warning TS9871: cacheme: the template of this cached() call is not a literal')
-  expect(result.code).toBe(0)
-  await expectLikeSource(join(outDir, 'main.js'), join(outDir, 'scenario.js'))
-})
+test.each(Object.keys(TYPESCRIPTS) as TypeScriptVersion[])(
+  'tspc (ts-patch 3) on TypeScript %s: the compiled app behaves like the source',
+  async (version) => {
+    expect((await runTspc(version, ['--version'])).output).toContain(`Version ${version}.`)
+    const outDir = join(OUT_ROOT, `tspc-${version}`)
+    const result = await tspc(version, join(APP, 'tsconfig.json'), outDir)
+    expect(result.output).toContain('scenario.js:29:30 - warning TS9871: cacheme: the template of this cached() call is not a literal')
+    expect(result.code).toBe(0)
+    await expectLikeSource(join(outDir, 'main.js'), join(outDir, 'scenario.js'))
+  },
+)
 
 test("vite's dev server transforms modules on request, and they behave like the source", async () => {
   const server = await createServer({
-    configFile: false, root: APP, logLevel: 'silent', appType: 'custom', plugins: [vitePlugin()],
-    server: { middlewareMode: true, hmr: false, ws: false }, ssr: { external: ['cacheme'] },
+    configFile: false,
+    root: APP,
+    logLevel: 'silent',
+    appType: 'custom',
+    plugins: [vitePlugin()],
+    server: { middlewareMode: true, hmr: false, ws: false },
+    ssr: { external: ['cacheme'] },
   })
   try {
     for (const ssr of [false, true]) {

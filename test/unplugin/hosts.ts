@@ -38,8 +38,15 @@ type Builder = (entry: string, outDir: string, outFile: string, plugin: boolean)
 const BUILDERS: Record<Bundler, Builder> = {
   async esbuild(entry, _outDir, outfile, plugin) {
     await esbuild({
-      entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', external: ['cacheme'],
-      sourcemap: true, logLevel: 'silent', plugins: plugin ? [esbuildPlugin()] : [],
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['cacheme'],
+      sourcemap: true,
+      logLevel: 'silent',
+      plugins: plugin ? [esbuildPlugin()] : [],
     })
   },
   async rollup(entry, _outDir, file, plugin) {
@@ -48,18 +55,37 @@ const BUILDERS: Record<Bundler, Builder> = {
     await build.close()
   },
   async rolldown(entry, _outDir, file, plugin) {
-    const build = await rolldown({ input: entry, external: ['cacheme'], platform: 'node', plugins: plugin ? [rolldownPlugin()] : [], onwarn: () => {} })
+    const build = await rolldown({
+      input: entry,
+      external: ['cacheme'],
+      platform: 'node',
+      plugins: plugin ? [rolldownPlugin()] : [],
+      onwarn: () => {},
+    })
     await build.write({ file, format: 'es', sourcemap: true })
     await build.close()
   },
   async vite(entry, outDir, _outFile, plugin) {
     await viteBuild({
-      configFile: false, logLevel: 'silent', root: outDir, plugins: plugin ? [vitePlugin()] : [],
-      build: { ssr: entry, outDir, emptyOutDir: false, sourcemap: true, minify: false, rollupOptions: { output: { entryFileNames: 'main.mjs' } } },
+      configFile: false,
+      logLevel: 'silent',
+      root: outDir,
+      plugins: plugin ? [vitePlugin()] : [],
+      build: {
+        ssr: entry,
+        outDir,
+        emptyOutDir: false,
+        sourcemap: true,
+        minify: false,
+        rollupOptions: { output: { entryFileNames: 'main.mjs' } },
+      },
     })
   },
   async webpack(entry, outDir, _outFile, plugin) {
-    await runWebpackLike(webpack as unknown as WebpackLike, { ...webpackLikeConfig(entry, outDir), plugins: plugin ? [webpackPlugin()] : [] })
+    await runWebpackLike(webpack as unknown as WebpackLike, {
+      ...webpackLikeConfig(entry, outDir),
+      plugins: plugin ? [webpackPlugin()] : [],
+    })
   },
   async rspack(entry, outDir, _outFile, plugin) {
     await runWebpackLike(rspack as unknown as WebpackLike, { ...webpackLikeConfig(entry, outDir), plugins: plugin ? [rspackPlugin()] : [] })
@@ -68,10 +94,15 @@ const BUILDERS: Record<Bundler, Builder> = {
 
 function webpackLikeConfig(entry: string, outDir: string) {
   return {
-    mode: 'none' as const, target: 'node20', entry, devtool: 'source-map', context: outDir,
+    mode: 'none' as const,
+    target: 'node20',
+    entry,
+    devtool: 'source-map',
+    context: outDir,
     output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
     experiments: { outputModule: true },
-    externalsType: 'module', externals: { cacheme: 'cacheme' },
+    externalsType: 'module',
+    externals: { cacheme: 'cacheme' },
     optimization: { minimize: false, concatenateModules: false },
     infrastructureLogging: { level: 'none' as const },
     stats: 'none' as const,
@@ -82,11 +113,20 @@ interface WebpackStats {
   hasErrors(): boolean
   toJson(options: unknown): { errors?: { message: string }[] }
 }
-type WebpackLike = (config: object) => { run(cb: (err: Error | null, stats?: WebpackStats) => void): void; close(cb: (err?: Error | null) => void): void }
+type WebpackLike = (config: object) => {
+  run(cb: (err: Error | null, stats?: WebpackStats) => void): void
+  close(cb: (err?: Error | null) => void): void
+}
 
 async function runWebpackLike(create: WebpackLike, config: object): Promise<void> {
   const compiler = create(config)
   const stats = await promisify(compiler.run.bind(compiler))()
   await promisify(compiler.close.bind(compiler))()
-  if (stats?.hasErrors()) throw new Error(stats.toJson({ errors: true }).errors!.map((e) => e.message).join('\n'))
+  if (stats?.hasErrors())
+    throw new Error(
+      stats
+        .toJson({ errors: true })
+        .errors!.map((e) => e.message)
+        .join('\n'),
+    )
 }

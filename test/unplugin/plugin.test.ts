@@ -14,14 +14,30 @@ const WARNING = /scenario\.js:29:30: cacheme: the template of this cached\(\) ca
 
 test('a non-literal template is a build warning with file:line:col (rollup)', async () => {
   const warnings: string[] = []
-  const build = await rollup({ input: SCENARIO, external: ['cacheme'], plugins: [rollupPlugin()], onwarn: (w) => void warnings.push(w.message) })
+  const build = await rollup({
+    input: SCENARIO,
+    external: ['cacheme'],
+    plugins: [rollupPlugin()],
+    onwarn: (w) => void warnings.push(w.message),
+  })
   await build.close()
   expect(warnings.filter((w) => WARNING.test(w))).toHaveLength(1)
 })
 
 test('a non-literal template is a build warning with file:line:col (esbuild)', async () => {
-  const result = await esbuild({ entryPoints: [SCENARIO], bundle: true, write: false, format: 'esm', platform: 'node', external: ['cacheme'], logLevel: 'silent', plugins: [esbuildPlugin()] })
-  const located = result.warnings.map((w) => `${w.location?.file.split('/').pop()}:${w.location?.line}:${(w.location?.column ?? -1) + 1}: ${w.text}`)
+  const result = await esbuild({
+    entryPoints: [SCENARIO],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    external: ['cacheme'],
+    logLevel: 'silent',
+    plugins: [esbuildPlugin()],
+  })
+  const located = result.warnings.map(
+    (w) => `${w.location?.file.split('/').pop()}:${w.location?.line}:${(w.location?.column ?? -1) + 1}: ${w.text}`,
+  )
   expect(located.filter((w) => WARNING.test(w))).toHaveLength(1)
 })
 
@@ -41,8 +57,12 @@ test('the default export is the unplugin instance, and bad options are named', (
   expect(typeof unplugin.rspack).toBe('function')
   expect(() => rollupPlugin(42 as never)).toThrow('unplugin-cacheme: options must be an object like { include, exclude }, got number')
   expect(() => rollupPlugin({ inclde: /x/ } as never)).toThrow("unplugin-cacheme: unknown option 'inclde'; expected include, exclude")
-  expect(() => rollupPlugin({ include: 42 } as never)).toThrow('unplugin-cacheme: include must be a string, a RegExp or an array of them, got number 42')
-  expect(() => rollupPlugin({ exclude: ['a', null] } as never)).toThrow('unplugin-cacheme: exclude must be a string, a RegExp or an array of them, got an array holding string, null')
+  expect(() => rollupPlugin({ include: 42 } as never)).toThrow(
+    'unplugin-cacheme: include must be a string, a RegExp or an array of them, got number 42',
+  )
+  expect(() => rollupPlugin({ exclude: ['a', null] } as never)).toThrow(
+    'unplugin-cacheme: exclude must be a string, a RegExp or an array of them, got an array holding string, null',
+  )
 })
 
 test('modules without `cached` never reach the transform: hook filter on code, esbuild load filter on sources', () => {
@@ -84,8 +104,18 @@ test('in watch mode, a module changed to no longer contain `cached` drops its de
 
 test('a source map is made only where the host writes one: vite says so once (dev always maps), webpack / rspack per module, rollup never says', () => {
   const code = "import { cached } from 'cacheme'\nexport const x = cached('m:<<id>>', (p) => p)\n"
-  const context = (native?: unknown) => ({ warn: () => {}, error: (m: string) => { throw new Error(m) }, getNativeBuildContext: native === undefined ? undefined : () => native })
-  const mapOf = (framework: 'vite' | 'rollup' | 'webpack' | 'rspack', setup: (hooks: ReturnType<typeof unpluginFactory>) => void = () => {}, native?: unknown) => {
+  const context = (native?: unknown) => ({
+    warn: () => {},
+    error: (m: string) => {
+      throw new Error(m)
+    },
+    getNativeBuildContext: native === undefined ? undefined : () => native,
+  })
+  const mapOf = (
+    framework: 'vite' | 'rollup' | 'webpack' | 'rspack',
+    setup: (hooks: ReturnType<typeof unpluginFactory>) => void = () => {},
+    native?: unknown,
+  ) => {
     const hooks = unpluginFactory(undefined, { framework, versions: {} } as never)
     setup(hooks)
     const handler = (hooks.transform as { handler: (code: string, id: string) => { map: unknown } | null }).handler

@@ -29,7 +29,13 @@ export async function keysOf(url: string, prefix: string): Promise<AppRun['keys'
     const out: AppRun['keys'] = {}
     for (const key of keys) {
       const type = await redis.type(key)
-      const value = type === 'string' ? (await redis.getBuffer(key))!.toString('base64') : `${type}:${(await redis.smembers(key).catch(() => [])).map((m) => m.replace(prefix, '<prefix>')).sort().join(',')}`
+      const value =
+        type === 'string'
+          ? (await redis.getBuffer(key))!.toString('base64')
+          : `${type}:${(await redis.smembers(key).catch(() => []))
+              .map((m) => m.replace(prefix, '<prefix>'))
+              .sort()
+              .join(',')}`
       out[key.slice(prefix.length + 1)] = { value, expires: (await redis.pttl(key)) > 0 }
     }
     return out

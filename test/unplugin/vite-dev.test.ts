@@ -16,8 +16,13 @@ test('vite dev: a module no longer imported (still on disk) stops counting for c
   write('a.js', define('1m'))
   write('b.js', define('1m'))
   const server = await createServer({
-    configFile: false, root: dir, logLevel: 'silent', appType: 'custom', plugins: [vitePlugin()],
-    server: { middlewareMode: true, hmr: false, ws: false, watch: null }, resolve: { alias: { cacheme: CACHEME } },
+    configFile: false,
+    root: dir,
+    logLevel: 'silent',
+    appType: 'custom',
+    plugins: [vitePlugin()],
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+    resolve: { alias: { cacheme: CACHEME } },
   })
   const graph = server.environments.client.moduleGraph
   // What the watcher would do on a change: the module is transformed again on its next request.
@@ -31,7 +36,9 @@ test('vite dev: a module no longer imported (still on disk) stops counting for c
     await edit('main.js', "import './a.js'\n")
     expect((await edit('a.js', define('2m')))!.code).toContain('ttl: 120000')
     await edit('main.js', "import './a.js'\nimport './b.js'\n")
-    await expect(edit('a.js', define('3m'))).rejects.toThrow(/a\.js:2:18: cacheme: template 't:<<id>>' is defined here with ttl '3m' and at .*b\.js:2:18 with ttl '1m'/)
+    await expect(edit('a.js', define('3m'))).rejects.toThrow(
+      /a\.js:2:18: cacheme: template 't:<<id>>' is defined here with ttl '3m' and at .*b\.js:2:18 with ttl '1m'/,
+    )
   } finally {
     await server.close()
     rmSync(dir, { recursive: true, force: true })

@@ -24,7 +24,9 @@ export function createApp({ cache, db }: { cache: Client; db: BooksDb }): Expres
     const id = bookID(req.params.id)
     const title: unknown = req.body?.title
     if (id === undefined || typeof title !== 'string' || title === '') {
-      return void res.status(400).json({ error: `want PUT /books/<positive integer> {"title": "<non-empty>"}, got id '${req.params.id}', title ${JSON.stringify(title)}` })
+      return void res.status(400).json({
+        error: `want PUT /books/<positive integer> {"title": "<non-empty>"}, got id '${req.params.id}', title ${JSON.stringify(title)}`,
+      })
     }
     const book = await db.rename(id, title)
     if (!book) return void res.status(404).json({ error: `book ${id} not found` })

@@ -18,10 +18,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     const started = Date.now()
     server.close(() => {
-      cache.close().then(() => console.log(`closed in ${Date.now() - started} ms`), (error: unknown) => {
-        console.error(error)
-        process.exitCode = 1
-      })
+      cache.close().then(
+        () => console.log(`closed in ${Date.now() - started} ms`),
+        (error: unknown) => {
+          console.error(error)
+          process.exitCode = 1
+        },
+      )
     })
     server.closeIdleConnections()
   })

@@ -16,15 +16,19 @@ export async function buildApp(options: { cache: ClientOptions; db: BooksDb; log
     return book ?? reply.code(404).send({ error: `book ${request.params.id} not found` })
   })
 
-  app.put<{ Params: { id: number }; Body: { title: string } }>('/books/:id', {
-    schema: { params: idParam, body: { type: 'object', properties: { title: { type: 'string', minLength: 1 } }, required: ['title'] } },
-  }, async (request, reply) => {
-    const book = await db.rename(request.params.id, request.body.title)
-    if (!book) return reply.code(404).send({ error: `book ${request.params.id} not found` })
-    // The database committed; see examples/invalidate-after-write for when this rejects.
-    await books.invalidate({ id: request.params.id })
-    return book
-  })
+  app.put<{ Params: { id: number }; Body: { title: string } }>(
+    '/books/:id',
+    {
+      schema: { params: idParam, body: { type: 'object', properties: { title: { type: 'string', minLength: 1 } }, required: ['title'] } },
+    },
+    async (request, reply) => {
+      const book = await db.rename(request.params.id, request.body.title)
+      if (!book) return reply.code(404).send({ error: `book ${request.params.id} not found` })
+      // The database committed; see examples/invalidate-after-write for when this rejects.
+      await books.invalidate({ id: request.params.id })
+      return book
+    },
+  )
 
   // Liveness: the process answers. Readiness: the cache answers too (within the client timeout).
   app.get('/health/live', async () => ({ ok: true }))

@@ -14,7 +14,11 @@ async function cachePlugin(app: FastifyInstance, options: ClientOptions): Promis
   const client = createClient({
     ...options,
     // Cache failures are no request failures (a get falls back to the fetcher): log them.
-    logger: { log: (store, key, op, detail) => { if (op === 'ERROR') app.log.warn({ store, key, err: detail?.error }, 'cache error') } },
+    logger: {
+      log: (store, key, op, detail) => {
+        if (op === 'ERROR') app.log.warn({ store, key, err: detail?.error }, 'cache error')
+      },
+    },
   })
   app.decorate('cache', client)
   // Runs on app.close(): after the server stopped taking requests and the in-flight ones ended.

@@ -15,9 +15,12 @@ console.log(`listening ${address}/`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     const started = Date.now()
-    app.close().then(() => console.log(`closed in ${Date.now() - started} ms`), (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    })
+    app.close().then(
+      () => console.log(`closed in ${Date.now() - started} ms`),
+      (error: unknown) => {
+        console.error(error)
+        process.exitCode = 1
+      },
+    )
   })
 }

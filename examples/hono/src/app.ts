@@ -20,7 +20,12 @@ export function createApp({ cache, db }: { cache: Client; db: BooksDb }): Hono {
     const body: unknown = await c.req.json().catch(() => undefined)
     const title = (body as { title?: unknown } | undefined)?.title
     if (id === undefined || typeof title !== 'string' || title === '') {
-      return c.json({ error: `want PUT /books/<positive integer> {"title": "<non-empty>"}, got id '${c.req.param('id')}', title ${JSON.stringify(title)}` }, 400)
+      return c.json(
+        {
+          error: `want PUT /books/<positive integer> {"title": "<non-empty>"}, got id '${c.req.param('id')}', title ${JSON.stringify(title)}`,
+        },
+        400,
+      )
     }
     const book = await db.rename(id, title)
     if (!book) return c.json({ error: `book ${id} not found` }, 404)

@@ -37,7 +37,8 @@ export function bookService({ db, client, retry, ttl = '10m' }: { db: BooksDb; c
     /** 3. Nothing but the TTL: the invalidate is tried once; on failure the old value lives out `ttl`. */
     async renameBestEffort(id: number, title: string): Promise<Book | null> {
       const book = await db.rename(id, title)
-      if (book) await books.invalidate({ id }).catch((error: unknown) => console.warn(`stale for up to ${ttl}: ${(error as Error).message}`))
+      if (book)
+        await books.invalidate({ id }).catch((error: unknown) => console.warn(`stale for up to ${ttl}: ${(error as Error).message}`))
       return book
     },
   }

@@ -8,8 +8,14 @@ import { startRelay } from './outbox.js'
 
 const db = new BooksDb()
 const client = createClient({ prefix: 'example-write', ...cacheOptionsFromEnv(process.env) })
-const service = bookService({ db, client, retry: { onRetry: (error, attempt) => console.warn(`invalidate attempt ${attempt} failed (${error.outcome}): ${error.message}`) } })
-const relay = startRelay(db, service.stores, 1000, ({ failed }) => failed.forEach(({ seq, error }) => console.warn(`outbox row ${seq} left for the next pass: ${error.message}`)))
+const service = bookService({
+  db,
+  client,
+  retry: { onRetry: (error, attempt) => console.warn(`invalidate attempt ${attempt} failed (${error.outcome}): ${error.message}`) },
+})
+const relay = startRelay(db, service.stores, 1000, ({ failed }) =>
+  failed.forEach(({ seq, error }) => console.warn(`outbox row ${seq} left for the next pass: ${error.message}`)),
+)
 
 console.log(await service.books.get({ id: 1 }))
 await service.renameWithRetry(1, 'Dune Messiah')

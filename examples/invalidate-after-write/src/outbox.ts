@@ -40,5 +40,10 @@ export function startRelay(db: BooksDb, stores: Stores, everyMs: number, onPass?
     if (!stopped) timer = setTimeout(pass, everyMs).unref()
   }
   timer = setTimeout(pass, 0).unref()
-  return { stop: () => { stopped = true; clearTimeout(timer) } }
+  return {
+    stop: () => {
+      stopped = true
+      clearTimeout(timer)
+    },
+  }
 }

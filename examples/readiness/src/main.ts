@@ -12,5 +12,7 @@ const server = createServer(async (req, res) => {
   if (await health(req, res)) return
   res.writeHead(404).end()
 })
-server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => console.log(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}/`))
+server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () =>
+  console.log(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}/`),
+)
 process.once('SIGTERM', () => server.close(() => void client.close()))

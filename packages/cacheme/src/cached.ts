@@ -30,7 +30,11 @@ export function cached<T = never>(
   fetcher: (params: any, ctx: FetchContext<NoInfer<T>>) => NoInfer<T> | Promise<NoInfer<T>>,
   ttlOrOptions?: Ttl | StoreOptions<NoInfer<T>, Record<string, string | number>>,
 ): Store<Record<string, string | number>, T>
-export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown, any>): Store<any, unknown> {
+export function cached(
+  template: string,
+  fetcher: Fetcher<any, unknown>,
+  ttlOrOptions?: Ttl | StoreOptions<unknown, any>,
+): Store<any, unknown> {
   return new Store(specOf(template), fetcher, ttlOrOptions)
 }
 
@@ -38,7 +42,11 @@ export function cached(template: string, fetcher: Fetcher<any, unknown>, ttlOrOp
  * @internal The compiler's output: a store whose static part was computed at build time.
  * With a fetcher it is complete; without, call sites bind theirs with `.with(fetcher, options)`.
  */
-export function __cachemeStore(spec: StoreSpec, fetcher?: Fetcher<any, unknown>, ttlOrOptions?: Ttl | StoreOptions<unknown, any>): Store<any, unknown> {
+export function __cachemeStore(
+  spec: StoreSpec,
+  fetcher?: Fetcher<any, unknown>,
+  ttlOrOptions?: Ttl | StoreOptions<unknown, any>,
+): Store<any, unknown> {
   return new Store(spec, fetcher ?? missingFetcher(spec.template), ttlOrOptions)
 }
 

@@ -24,7 +24,10 @@ export class TemplateError extends Error {
 export class DurationError extends Error {
   override name = 'DurationError'
   readonly code = 'CACHEME_DURATION'
-  constructor(message: string, readonly value: unknown) {
+  constructor(
+    message: string,
+    readonly value: unknown,
+  ) {
     super(message)
   }
 }
@@ -65,7 +68,11 @@ export class CacheUnavailableError extends Error {
 export class FetchTimeoutError extends Error {
   override name = 'FetchTimeoutError'
   readonly code = 'CACHEME_FETCH_TIMEOUT'
-  constructor(readonly store: string, readonly key: string, readonly timeoutMs: number) {
+  constructor(
+    readonly store: string,
+    readonly key: string,
+    readonly timeoutMs: number,
+  ) {
     super(`cacheme: the fetch of '${key}' (store '${store}') did not finish within its hard timeout of ${timeoutMs} ms`)
   }
 }
@@ -74,7 +81,11 @@ export class FetchTimeoutError extends Error {
 export class FetchFailedElsewhereError extends Error {
   override name = 'FetchFailedElsewhereError'
   readonly code = 'CACHEME_FETCH_FAILED'
-  constructor(readonly store: string, readonly key: string, message: string) {
+  constructor(
+    readonly store: string,
+    readonly key: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -88,7 +99,13 @@ export class FetchFailedElsewhereError extends Error {
 export class FetchManyError extends Error {
   override name = 'FetchManyError'
   readonly code = 'CACHEME_FETCH_MANY'
-  constructor(readonly store: string, readonly expected: number, readonly received: number | undefined, message: string, options?: { cause: unknown }) {
+  constructor(
+    readonly store: string,
+    readonly expected: number,
+    readonly received: number | undefined,
+    message: string,
+    options?: { cause: unknown },
+  ) {
     super(message, options)
   }
 }

@@ -21,5 +21,12 @@ export { msgpackCodec, jsonCodec } from './codec/codec.js'
 export type { Codec, CodecOption } from './codec/codec.js'
 export type { Placeholders, TemplateParams } from './types.js'
 export { keyParam as __cachemeParam } from './template/encode-param.js'
-export { TemplateError, DurationError, CacheUnavailableError, FetchTimeoutError, FetchFailedElsewhereError, FetchManyError } from './errors.js'
+export {
+  TemplateError,
+  DurationError,
+  CacheUnavailableError,
+  FetchTimeoutError,
+  FetchFailedElsewhereError,
+  FetchManyError,
+} from './errors.js'
 export type { WriteOutcome } from './errors.js'

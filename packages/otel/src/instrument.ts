@@ -91,7 +91,7 @@ export function instrument(options?: InstrumentOptions): Stop {
       unit: '{operation}',
     }),
     meter.createHistogram('cacheme.fetch.duration', {
-      description: 'Duration of calls of a store\'s fetcher',
+      description: "Duration of calls of a store's fetcher",
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
@@ -128,12 +128,17 @@ class Recorder {
       // The stores first: runStores() calls their transforms before publishing start.
       traced.start.bindStore(this.#current, (ctx) => this.#safely(() => this.#begin(kind, ctx as TraceContext)))
       undo.push(() => traced.start.unbindStore(this.#current))
-      traced.start.bindStore(this.#otelContext, (ctx) => this.#safely(() => this.#begin(kind, ctx as TraceContext).context) ?? context.active())
+      traced.start.bindStore(
+        this.#otelContext,
+        (ctx) => this.#safely(() => this.#begin(kind, ctx as TraceContext).context) ?? context.active(),
+      )
       undo.push(() => traced.start.unbindStore(this.#otelContext))
       on(traced.start, (ctx) => this.#begin(kind, ctx as TraceContext))
       on(traced.error, (ctx) => this.#failed(ctx as TraceContext))
       // A promise settles on asyncEnd; `end` with an error is a synchronous throw (no asyncEnd then).
-      on(traced.end, (ctx) => { if ('error' in (ctx as TraceContext)) this.#finish(ctx as TraceContext) })
+      on(traced.end, (ctx) => {
+        if ('error' in (ctx as TraceContext)) this.#finish(ctx as TraceContext)
+      })
       on(traced.asyncEnd, (ctx) => this.#finish(ctx as TraceContext))
     }
     on(channel('cacheme:op'), (message) => this.#op(message as OpMessage))
@@ -161,8 +166,21 @@ class Recorder {
     const parent = trace.getSpan(active) === undefined && outer !== undefined ? outer.context : active
     const attributes: Attributes = { 'cacheme.store': store, 'cacheme.key': key }
     if (kind === 'get') attributes['db.system.name'] = 'redis'
-    const span = this.#tracer.startSpan(`cacheme.${kind} ${store}`, { kind: kind === 'get' ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes }, parent)
-    const begun: Active = { kind, store, key, span, context: trace.setSpan(parent, span), outer, startedAt: performance.now(), ended: false }
+    const span = this.#tracer.startSpan(
+      `cacheme.${kind} ${store}`,
+      { kind: kind === 'get' ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes },
+      parent,
+    )
+    const begun: Active = {
+      kind,
+      store,
+      key,
+      span,
+      context: trace.setSpan(parent, span),
+      outer,
+      startedAt: performance.now(),
+      ended: false,
+    }
     this.#actives.set(ctx, begun)
     this.#inFlight.add(begun)
     return begun

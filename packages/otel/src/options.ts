@@ -17,11 +17,15 @@ export function checkOptions(options: unknown): InstrumentOptions {
   }
   if (hasMethod(options, 'getMeter') || hasMethod(options, 'getTracer')) {
     const which = hasMethod(options, 'getMeter') ? 'meterProvider' : 'tracerProvider'
-    throw new TypeError(`@cacheme/otel: instrument() takes options, not a provider: got ${describeValue(options)}; pass { ${which}: provider }`)
+    throw new TypeError(
+      `@cacheme/otel: instrument() takes options, not a provider: got ${describeValue(options)}; pass { ${which}: provider }`,
+    )
   }
   const proto: unknown = Object.getPrototypeOf(options)
   if (proto !== Object.prototype && proto !== null) {
-    throw new TypeError(`@cacheme/otel: instrument() takes a plain object { meterProvider?, tracerProvider? }, got ${describeValue(options)}`)
+    throw new TypeError(
+      `@cacheme/otel: instrument() takes a plain object { meterProvider?, tracerProvider? }, got ${describeValue(options)}`,
+    )
   }
   for (const name of Object.keys(options)) {
     if (!(OPTIONS as readonly string[]).includes(name)) {
@@ -30,10 +34,14 @@ export function checkOptions(options: unknown): InstrumentOptions {
   }
   const { meterProvider, tracerProvider } = options as Record<string, unknown>
   if (meterProvider !== undefined && !hasMethod(meterProvider, 'getMeter')) {
-    throw new TypeError(`@cacheme/otel: instrument()'s meterProvider must be an OpenTelemetry MeterProvider (with getMeter()), got ${describeValue(meterProvider)}`)
+    throw new TypeError(
+      `@cacheme/otel: instrument()'s meterProvider must be an OpenTelemetry MeterProvider (with getMeter()), got ${describeValue(meterProvider)}`,
+    )
   }
   if (tracerProvider !== undefined && !hasMethod(tracerProvider, 'getTracer')) {
-    throw new TypeError(`@cacheme/otel: instrument()'s tracerProvider must be an OpenTelemetry TracerProvider (with getTracer()), got ${describeValue(tracerProvider)}`)
+    throw new TypeError(
+      `@cacheme/otel: instrument()'s tracerProvider must be an OpenTelemetry TracerProvider (with getTracer()), got ${describeValue(tracerProvider)}`,
+    )
   }
   return { meterProvider: meterProvider as MeterProvider | undefined, tracerProvider: tracerProvider as TracerProvider | undefined }
 }

@@ -35,7 +35,8 @@ export interface TransformResult {
  */
 export function transform(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
   if (typeof code !== 'string') throw new TypeError(`@cacheme/transform: code must be a string, got ${typeof code}`)
-  if (typeof id !== 'string' || id === '') throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
+  if (typeof id !== 'string' || id === '')
+    throw new TypeError(`@cacheme/transform: id must be a non-empty file name, got ${JSON.stringify(id)}`)
   checkOptions(options)
   const parsed = mayContainCalls(code) ? parse(code, id) : undefined
   // The module record comes before the JS syntax tree is read: look there first.
@@ -48,7 +49,10 @@ export function transform(code: string, id: string, options: TransformOptions = 
   const locate = lineLocator(code)
   const names = new NameAllocator(code)
   // Allocated first, from the allocator the stores' names come from: they can't clash.
-  const runtime: Record<RuntimeName, string> = { __cachemeStore: names.allocate('__cachemeStore'), __cachemeParam: names.allocate('__cachemeParam') }
+  const runtime: Record<RuntimeName, string> = {
+    __cachemeStore: names.allocate('__cachemeStore'),
+    __cachemeParam: names.allocate('__cachemeParam'),
+  }
   const plan = planModule(sites, { file: id, code, locate, names, registry: options.registry })
   if (plan.edits.length === 0 && plan.diagnostics.length === 0) return null
   if (plan.edits.length === 0 || plan.diagnostics.some((d) => d.severity === 'error')) {
@@ -83,7 +87,9 @@ const OPTION_TYPES: Record<keyof TransformOptions, string> = { registry: 'object
 
 function checkOptions(options: unknown): void {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`@cacheme/transform: options must be an object like { sourceMap: false }, got ${options === null ? 'null' : typeof options}`)
+    throw new TypeError(
+      `@cacheme/transform: options must be an object like { sourceMap: false }, got ${options === null ? 'null' : typeof options}`,
+    )
   }
   for (const [key, value] of Object.entries(options)) {
     const type = OPTION_TYPES[key as keyof TransformOptions]
@@ -91,7 +97,9 @@ function checkOptions(options: unknown): void {
       throw new TypeError(`@cacheme/transform: unknown option '${key}'; expected one of ${Object.keys(OPTION_TYPES).join(', ')}`)
     }
     if (value !== undefined && (typeof value !== type || value === null)) {
-      throw new TypeError(`@cacheme/transform: option '${key}' must be a ${type === 'object' ? 'registry from createTransformer()' : type}, got ${value === null ? 'null' : typeof value}`)
+      throw new TypeError(
+        `@cacheme/transform: option '${key}' must be a ${type === 'object' ? 'registry from createTransformer()' : type}, got ${value === null ? 'null' : typeof value}`,
+      )
     }
   }
 }

@@ -35,13 +35,21 @@ const registries = new WeakMap<ts.Program, DefinitionRegistry>()
  * The ts-patch transformer: rewrites `cached()` calls into module-level stores while tsc emits,
  * reporting malformed templates, TTLs and conflicting definitions as compiler errors.
  */
-export default function cachemeTransformer(program: ts.Program, config: TscPluginConfig | undefined, extras: TransformerExtras): ts.TransformerFactory<ts.SourceFile> {
+export default function cachemeTransformer(
+  program: ts.Program,
+  config: TscPluginConfig | undefined,
+  extras: TransformerExtras,
+): ts.TransformerFactory<ts.SourceFile> {
   if (!extras || typeof extras.addDiagnostic !== 'function' || !extras.ts) {
-    throw new TypeError('@cacheme/transform/tsc: expected to be loaded by ts-patch as a program transformer ({ "transform": "@cacheme/transform/tsc" })')
+    throw new TypeError(
+      '@cacheme/transform/tsc: expected to be loaded by ts-patch as a program transformer ({ "transform": "@cacheme/transform/tsc" })',
+    )
   }
   const warnings = config?.warnings ?? 'stderr'
   if (!WARNING_MODES.includes(warnings)) {
-    throw new TypeError(`@cacheme/transform/tsc: "warnings" must be one of ${WARNING_MODES.map((m) => `"${m}"`).join(', ')}, got ${JSON.stringify(warnings)}`)
+    throw new TypeError(
+      `@cacheme/transform/tsc: "warnings" must be one of ${WARNING_MODES.map((m) => `"${m}"`).join(', ')}, got ${JSON.stringify(warnings)}`,
+    )
   }
   const { ts: tsi, addDiagnostic } = extras
   const checker = program.getTypeChecker()
@@ -94,20 +102,34 @@ export default function cachemeTransformer(program: ts.Program, config: TscPlugi
       if (options.kind === 'whole') args.push(visit(options.value.node) as ts.Expression)
       if (options.kind === 'some') {
         const literal = unwrap(tsi, options.value.node as ts.Expression) as ts.ObjectLiteralExpression
-        args.push(f.updateObjectLiteralExpression(literal, options.kept.map((p) => visit(p.node) as ts.ObjectLiteralElementLike)))
+        args.push(
+          f.updateObjectLiteralExpression(
+            literal,
+            options.kept.map((p) => visit(p.node) as ts.ObjectLiteralElementLike),
+          ),
+        )
       }
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(edit.store), 'with'), undefined, args)
     }
 
     const hoisted: ts.Statement[] = [
-      f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(runtime)), f.createStringLiteral('cacheme', true)),
+      f.createImportDeclaration(
+        undefined,
+        f.createImportClause(false, undefined, f.createNamespaceImport(runtime)),
+        f.createStringLiteral('cacheme', true),
+      ),
     ]
     for (const store of plan.stores) {
       const declaration = f.createVariableStatement(
         undefined,
-        f.createVariableDeclarationList([f.createVariableDeclaration(store.id, undefined, undefined, printEmit(tsi, store.init, runtime, visit))], tsi.NodeFlags.Const),
+        f.createVariableDeclarationList(
+          [f.createVariableDeclaration(store.id, undefined, undefined, printEmit(tsi, store.init, runtime, visit))],
+          tsi.NodeFlags.Const,
+        ),
       )
-      hoisted.push(tsi.addSyntheticLeadingComment(declaration, tsi.SyntaxKind.MultiLineCommentTrivia, ` ${commentText(store.template)} `, true))
+      hoisted.push(
+        tsi.addSyntheticLeadingComment(declaration, tsi.SyntaxKind.MultiLineCommentTrivia, ` ${commentText(store.template)} `, true),
+      )
     }
     const statements = sourceFile.statements.map((s) => visit(s) as ts.Statement)
     // After the leading imports and directives: before any code that could use the stores.

@@ -6,7 +6,10 @@ import type { Diagnostic } from '@cacheme/transform'
  * prints the code frame of the bad call (not of the line importing the module). esbuild counts
  * columns and lengths in UTF-8 bytes.
  */
-export function esbuildMessages(diagnostics: readonly Diagnostic[], code: string): { errors: PartialMessage[]; warnings: PartialMessage[] } {
+export function esbuildMessages(
+  diagnostics: readonly Diagnostic[],
+  code: string,
+): { errors: PartialMessage[]; warnings: PartialMessage[] } {
   const lines = code.split(/\r\n|\r|\n/)
   const message = (d: Diagnostic): PartialMessage => {
     const lineText = lines[d.line - 1] ?? ''

@@ -37,7 +37,9 @@ export default function cacheme(options?: Options): Plugin {
         if (!result) return undefined
         const { errors, warnings } = esbuildMessages(result.diagnostics, code)
         if (errors.length > 0) return { errors, warnings }
-        const map = result.map ? `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}` : ''
+        const map = result.map
+          ? `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}`
+          : ''
         return { contents: result.code + map, loader: loaderOf(args.path), resolveDir: dirname(args.path), warnings }
       })
     },

@@ -18,7 +18,9 @@ export const NODE_MODULES = /[\\/]node_modules[\\/]/
 export function checkOptions(options: unknown): Options {
   if (options === undefined) return {}
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`unplugin-cacheme: options must be an object like { include, exclude }, got ${options === null ? 'null' : typeof options}`)
+    throw new TypeError(
+      `unplugin-cacheme: options must be an object like { include, exclude }, got ${options === null ? 'null' : typeof options}`,
+    )
   }
   for (const [key, value] of Object.entries(options)) {
     if (key !== 'include' && key !== 'exclude') {

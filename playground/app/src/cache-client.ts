@@ -19,7 +19,11 @@ export function configureFromEnv(env: NodeJS.ProcessEnv): Client {
   const backend: ClientOptions = env.REDIS_URL
     ? { redis: env.REDIS_URL }
     : env.REDIS_CLUSTER
-      ? { cluster: env.REDIS_CLUSTER.split(',').map((seed) => seed.trim()).filter(Boolean) }
+      ? {
+          cluster: env.REDIS_CLUSTER.split(',')
+            .map((seed) => seed.trim())
+            .filter(Boolean),
+        }
       : {}
   return configure({
     ...backend,

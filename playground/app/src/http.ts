@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** A failure with the HTTP status it answers with. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -31,12 +34,14 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
 /** A positive integer id from a path segment or query value. */
 export function parseID(text: string, what: string): number {
   const id = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1) throw new HttpError(400, `${what} must be a positive integer, got '${text}'`)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1)
+    throw new HttpError(400, `${what} must be a positive integer, got '${text}'`)
   return id
 }
 
 export function requireString(body: Record<string, unknown>, field: string): string {
   const value = body[field]
-  if (typeof value !== 'string' || value.trim() === '') throw new HttpError(400, `'${field}' must be a non-empty string, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new HttpError(400, `'${field}' must be a non-empty string, got ${JSON.stringify(value)}`)
   return value
 }

@@ -8,8 +8,13 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 
 /** Each counter of `client.stats()` and the `op` label it is exported under. */
 const OPS: [keyof Counters, string][] = [
-  ['hits', 'hit'], ['localHits', 'local_hit'], ['misses', 'miss'], ['fetches', 'fetch'],
-  ['waits', 'wait'], ['stale', 'stale'], ['errors', 'error'],
+  ['hits', 'hit'],
+  ['localHits', 'local_hit'],
+  ['misses', 'miss'],
+  ['fetches', 'fetch'],
+  ['waits', 'wait'],
+  ['stale', 'stale'],
+  ['errors', 'error'],
 ]
 
 /** A label value as the format wants it: backslash, double quote and line feed escaped. */
@@ -35,7 +40,7 @@ export function prometheusText(stats: Stats): string {
     }
   }
   lines.push(
-    '# HELP cacheme_unattributed_operations_total Cache operations of no store (the client\'s own subscriber), by logger op.',
+    "# HELP cacheme_unattributed_operations_total Cache operations of no store (the client's own subscriber), by logger op.",
     '# TYPE cacheme_unattributed_operations_total counter',
     ...OPS.map(([field, op]) => `cacheme_unattributed_operations_total{op="${op}"} ${unattributed[field]}`),
   )

@@ -17,7 +17,11 @@ async function dispatch(req: IncomingMessage, url: URL): Promise<Reply> {
   for (const route of routes) {
     const match = route.path.exec(url.pathname)
     if (!match || req.method !== route.method) continue
-    const { status = 200, body } = await route.handle(match.slice(1).map((id) => parseID(id, 'id')), url, req)
+    const { status = 200, body } = await route.handle(
+      match.slice(1).map((id) => parseID(id, 'id')),
+      url,
+      req,
+    )
     return { status, body }
   }
   throw new HttpError(404, `no route for ${req.method} ${url.pathname}`)
@@ -30,8 +34,14 @@ function failure(error: unknown): Reply {
 }
 
 const ENDPOINTS = [
-  'GET /books[?ids=1,2]', 'GET /books/:id', 'POST /books/:id {"title"}', 'GET /books/:id/comments',
-  'POST /books/:id/comments {"author","text"}', 'GET /books/:id/page', 'GET /comments/:id', 'GET /metrics',
+  'GET /books[?ids=1,2]',
+  'GET /books/:id',
+  'POST /books/:id {"title"}',
+  'GET /books/:id/comments',
+  'POST /books/:id/comments {"author","text"}',
+  'GET /books/:id/page',
+  'GET /comments/:id',
+  'GET /metrics',
 ]
 
 const server = createServer(async (req, res) => {
@@ -52,7 +62,9 @@ const server = createServer(async (req, res) => {
   if (ops) res.setHeader('x-cache-ops', ops)
   sendJson(res, status, body)
   const ms = (performance.now() - started).toFixed(1).padStart(6)
-  console.log(`${req.method!.padEnd(4)} ${(url.pathname + url.search).padEnd(22)} ${status} ${ms} ms  db×${queryCount() - queriesBefore}  ${ops ?? 'no cache ops'}`)
+  console.log(
+    `${req.method!.padEnd(4)} ${(url.pathname + url.search).padEnd(22)} ${status} ${ms} ms  db×${queryCount() - queriesBefore}  ${ops ?? 'no cache ops'}`,
+  )
 })
 
 const port = Number(process.env.PORT ?? 3000)

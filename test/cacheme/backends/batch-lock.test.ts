@@ -44,7 +44,11 @@ describe.each(backends)('batch lock on %s', (_name, options) => {
     const value = frameValue(Buffer.from('v'))
     await core.backend.set([keys[0]!, keys[1]!].map((key) => ({ key, index, value, ttlMs: 60_000 })))
     const heads = keys.map(() => frameMarker(token()))
-    const results = await lock.acquire(keys.map((key, i) => ({ key, index, head: heads[i]!, replace: i === 1 ? value : undefined })), 5000, 60_000)
+    const results = await lock.acquire(
+      keys.map((key, i) => ({ key, index, head: heads[i]!, replace: i === 1 ? value : undefined })),
+      5000,
+      60_000,
+    )
     expect(results[0]).toMatchObject({ acquired: false })
     const held = results[0] as { current: Buffer; pttlMs: number }
     expect(held.current.equals(value)).toBe(true)
@@ -58,15 +62,24 @@ describe.each(backends)('batch lock on %s', (_name, options) => {
   test('settle commits where the marker is still ours, releases where asked, and is fenced off by a write in between', async () => {
     const { core, lock, index, keys, raw } = setUp()
     const heads = keys.map(() => frameMarker(token()))
-    await lock.acquire(keys.map((key, i) => ({ key, index, head: heads[i]! })), 5000, 60_000)
+    await lock.acquire(
+      keys.map((key, i) => ({ key, index, head: heads[i]! })),
+      5000,
+      60_000,
+    )
     const other = frameValue(Buffer.from('written meanwhile'))
     await core.backend.set([{ key: keys[2]!, index, value: other, ttlMs: 0 }])
     const values = keys.map((_, i) => frameValue(Buffer.from(`value ${i}`)))
-    const results = await lock.settle(keys.map((key, i) => ({
-      key, index, head: heads[i]!, ttlMs: 60_000,
-      value: i === 3 ? null : values[i]!,
-      notice: encodeNotice({ token: heads[i]!.subarray(5).toString('latin1'), kind: 'filled' }),
-    })))
+    const results = await lock.settle(
+      keys.map((key, i) => ({
+        key,
+        index,
+        head: heads[i]!,
+        ttlMs: 60_000,
+        value: i === 3 ? null : values[i]!,
+        notice: encodeNotice({ token: heads[i]!.subarray(5).toString('latin1'), kind: 'filled' }),
+      })),
+    )
     expect(results.map((r) => (r instanceof Error ? r.message : r.done))).toEqual(keys.map((_, i) => i !== 2))
     const stored = await raw(keys)
     expect(stored[2]!.equals(other)).toBe(true)
@@ -81,9 +94,16 @@ describe.each(backends)('batch lock on %s', (_name, options) => {
   test("extend pushes only our markers' expiry", async () => {
     const { lock, index, keys, raw } = setUp()
     const heads = keys.map(() => frameMarker(token()))
-    await lock.acquire(keys.map((key, i) => ({ key, index, head: heads[i]! })), 200, 60_000)
+    await lock.acquire(
+      keys.map((key, i) => ({ key, index, head: heads[i]! })),
+      200,
+      60_000,
+    )
     const stranger = frameMarker(token())
-    await lock.extend(keys.map((key, i) => ({ key, index, head: i === 0 ? stranger : heads[i]! })), 60_000)
+    await lock.extend(
+      keys.map((key, i) => ({ key, index, head: i === 0 ? stranger : heads[i]! })),
+      60_000,
+    )
     // Past the 200 ms lock TTL the extended markers are still there; the one a stranger "extended" is gone.
     await new Promise((resolve) => setTimeout(resolve, 400))
     const stored = await raw(keys)
@@ -98,22 +118,40 @@ describe.each(backends)('batch lock listing on %s', (_name, options) => {
   test('acquire lists the markers under their tags, and extend keeps those sets alive past the first lock TTL', async () => {
     const { core, lock, index, tag, pending, keys, heads } = setUp()
     const tags = [tag('t')]
-    await lock.acquire(keys.map((key, i) => ({ key, index, tags, head: heads[i]! })), 200, 60_000)
-    await lock.extend(keys.map((key, i) => ({ key, index, tags, head: heads[i]! })), 60_000)
+    await lock.acquire(
+      keys.map((key, i) => ({ key, index, tags, head: heads[i]! })),
+      200,
+      60_000,
+    )
+    await lock.extend(
+      keys.map((key, i) => ({ key, index, tags, head: heads[i]! })),
+      60_000,
+    )
     await new Promise((resolve) => setTimeout(resolve, 400)) // past the 200 ms the sets were first given
     expect(await core.backend.delTagged(tags, pending)).toBe(keys.length)
   })
 
-  test("settle lists a value under the tags that came with it and takes it off the pending fills; static tags stay listed", async () => {
+  test('settle lists a value under the tags that came with it and takes it off the pending fills; static tags stay listed', async () => {
     const { core, lock, index, tag, pending, keys, raw, heads } = setUp()
     const half = keys.length / 2
     // The first half's tags come with the value (marked pending); the second half's are static.
     const markerTags = (i: number) => (i < half ? [pending] : [tag('static')])
-    await lock.acquire(keys.map((key, i) => ({ key, index, tags: markerTags(i), head: heads[i]! })), 5000, 60_000)
-    const results = await lock.settle(keys.map((key, i) => ({
-      key, index, head: heads[i]!, ttlMs: 60_000, value: frameValue(Buffer.from(`value ${i}`)), notice: null,
-      ...(i < half ? { tags: [tag(`fn:${i % 2}`)], pending } : { tags: markerTags(i) }),
-    })))
+    await lock.acquire(
+      keys.map((key, i) => ({ key, index, tags: markerTags(i), head: heads[i]! })),
+      5000,
+      60_000,
+    )
+    const results = await lock.settle(
+      keys.map((key, i) => ({
+        key,
+        index,
+        head: heads[i]!,
+        ttlMs: 60_000,
+        value: frameValue(Buffer.from(`value ${i}`)),
+        notice: null,
+        ...(i < half ? { tags: [tag(`fn:${i % 2}`)], pending } : { tags: markerTags(i) }),
+      })),
+    )
     expect(results.map((r) => (r instanceof Error ? r.message : r.done))).toEqual(keys.map(() => true))
     // Off the pending fills: an invalidateTags of another tag (which fences every pending fill) leaves them.
     expect(await core.backend.delTagged([tag('other')], pending)).toBe(0)

@@ -12,7 +12,10 @@ const connectionLost = () => Promise.reject(Object.assign(new Error('connect ECO
 const replyError = (message: string) => () => Promise.reject(Object.assign(new Error(message), { name: 'ReplyError' }))
 
 async function outcome(promise: Promise<unknown>): Promise<CacheUnavailableError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(CacheUnavailableError)
   return error as CacheUnavailableError
 }
@@ -68,9 +71,17 @@ test('runEach bounds many commands with one timer: each settles as it answers, t
   vi.useFakeTimers({ now: 4_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
   const health = new NodeHealth('n', 100, new Secrets())
   let release!: (v: string) => void
-  const late = new Promise<string>((resolve) => { release = resolve })
+  const late = new Promise<string>((resolve) => {
+    release = resolve
+  })
   const results: unknown[] = []
-  const done = health.runEach(3, (j) => (j === 0 ? Promise.resolve('a') : j === 1 ? late : never()), (j, result) => { results[j] = result })
+  const done = health.runEach(
+    3,
+    (j) => (j === 0 ? Promise.resolve('a') : j === 1 ? late : never()),
+    (j, result) => {
+      results[j] = result
+    },
+  )
   await Promise.resolve()
   expect(results[0]).toBe('a') // settled before the others answered
   release('b')
@@ -85,7 +96,9 @@ test('runEach bounds many commands with one timer: each settles as it answers, t
 test('a server that answers with an error is up: an ACL refusal names the permission and never opens the breaker', async () => {
   const health = new NodeHealth('n', 1000, new Secrets())
   const refused = await outcome(health.run(replyError("NOPERM User reader has no permissions to run the 'evalsha' command")))
-  expect(refused.message).toBe("cacheme: the Redis user lacks a permission: NOPERM User reader has no permissions to run the 'evalsha' command (node n)")
+  expect(refused.message).toBe(
+    "cacheme: the Redis user lacks a permission: NOPERM User reader has no permissions to run the 'evalsha' command (node n)",
+  )
   expect(refused.outcome).toBe('not-applied')
   expect(await health.run(() => Promise.resolve('next'))).toBe('next')
 })
@@ -94,7 +107,10 @@ test('a failure reports no secret: the cause is a redacted copy, not the origina
   const secrets = new Secrets()
   secrets.add('pa/ss@word')
   const health = new NodeHealth('n', 1000, secrets)
-  const original = Object.assign(new Error('WRONGPASS invalid password pa/ss@word'), { name: 'ReplyError', command: { name: 'auth', args: ['pa/ss@word'] } })
+  const original = Object.assign(new Error('WRONGPASS invalid password pa/ss@word'), {
+    name: 'ReplyError',
+    command: { name: 'auth', args: ['pa/ss@word'] },
+  })
   const error = await outcome(health.run(() => Promise.reject(original)))
   expect(error.message).toBe('cacheme: Redis refused the credentials: WRONGPASS invalid password *** (node n)')
   expect(error.cause).not.toBe(original)

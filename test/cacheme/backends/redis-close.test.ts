@@ -22,7 +22,9 @@ afterEach(async () => {
 
 async function start(timeoutMs = TIMEOUT_MS): Promise<Child> {
   proxy = await startFaultProxy(inject('redis').standalone.port)
-  return (child = await startChild(CHILD, { env: { REDIS_URL: proxy.url, PREFIX: `close-${randomUUID()}`, TIMEOUT_MS: String(timeoutMs) } }))
+  return (child = await startChild(CHILD, {
+    env: { REDIS_URL: proxy.url, PREFIX: `close-${randomUUID()}`, TIMEOUT_MS: String(timeoutMs) },
+  }))
 }
 
 async function closeAndExit(c: Child): Promise<number> {

@@ -50,10 +50,14 @@ describe('auto-batching of get()', () => {
   })
 
   function bookStore(fetches: { count: number }) {
-    return cached('book:<<id>>', ({ id }: { id: number }) => {
-      fetches.count++
-      return { id, title: `book ${id}` }
-    }, { ttl: 60, client })
+    return cached(
+      'book:<<id>>',
+      ({ id }: { id: number }) => {
+        fetches.count++
+        return { id, title: `book ${id}` }
+      },
+      { ttl: 60, client },
+    )
   }
 
   it('N concurrent gets of distinct keys are one MGET of N keys', async () => {
@@ -147,7 +151,10 @@ describe('TickBatcher', () => {
     })
     for (const batcher of [rejecting, throwing]) {
       const results = await Promise.allSettled([batcher.add(1), batcher.add(2)])
-      expect(results).toEqual([{ status: 'rejected', reason: error }, { status: 'rejected', reason: error }])
+      expect(results).toEqual([
+        { status: 'rejected', reason: error },
+        { status: 'rejected', reason: error },
+      ])
     }
   })
 })

@@ -4,7 +4,9 @@ import { CacheUnavailableError, cached, configure, createClient, invalidateTags 
 import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
 
 let server: RedisServer
-beforeAll(async () => { server = await startRedisServer() })
+beforeAll(async () => {
+  server = await startRedisServer()
+})
 afterAll(() => server.stop())
 
 test('invalidateTags on a hung server rejects with outcome "unknown", naming the tags and the cause; it is applied once the server goes on', async () => {
@@ -16,14 +18,19 @@ test('invalidateTags on a hung server rejects with outcome "unknown", naming the
     server.pause()
     let error: unknown
     try {
-      error = await client.invalidateTags(['items', 'more']).then(() => undefined, (e: unknown) => e)
+      error = await client.invalidateTags(['items', 'more']).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     } finally {
       server.resume()
     }
     expect(error).toBeInstanceOf(CacheUnavailableError)
     const unknown = error as CacheUnavailableError
     expect(unknown.outcome).toBe('unknown')
-    expect(unknown.message).toBe("cacheme: invalidateTags of 'items', 'more' may or may not have been applied: Redis node redis did not answer within 300 ms")
+    expect(unknown.message).toBe(
+      "cacheme: invalidateTags of 'items', 'more' may or may not have been applied: Redis node redis did not answer within 300 ms",
+    )
     expect(unknown.cause).toBeInstanceOf(Error)
     expect(await client.peek([store.key({ id: '1' })])).toEqual(['missing'])
   } finally {
@@ -34,7 +41,10 @@ test('invalidateTags on a hung server rejects with outcome "unknown", naming the
 test('a closed client: outcome "not-applied"', async () => {
   const client = createClient({ redis: server.url, prefix: `tags-${randomUUID()}` })
   await client.close()
-  const error = await client.invalidateTags(['t']).then(() => undefined, (e: unknown) => e) as CacheUnavailableError
+  const error = (await client.invalidateTags(['t']).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as CacheUnavailableError
   expect(error).toBeInstanceOf(CacheUnavailableError)
   expect(error.outcome).toBe('not-applied')
   expect(error.message).toBe("cacheme: invalidateTags of 't' was not applied: the client is closed")

@@ -62,10 +62,14 @@ test('redis-server stopped during a stream of gets: no get fails; started again:
 
   await server.restart()
   const hitsBefore = (await ops()).HIT ?? 0
-  await eventually('a get is a HIT again after Redis restarted', async () => {
-    await child!.request('get', { id: 1 })
-    return ((await ops()).HIT ?? 0) > hitsBefore
-  }, 20_000)
+  await eventually(
+    'a get is a HIT again after Redis restarted',
+    async () => {
+      await child!.request('get', { id: 1 })
+      return ((await ops()).HIT ?? 0) > hitsBefore
+    },
+    20_000,
+  )
 })
 
 test('redis-server hung (SIGSTOP) during a stream of gets: no get fails; resumed: hits resume, no lock marker left', async () => {
@@ -86,10 +90,14 @@ test('redis-server hung (SIGSTOP) during a stream of gets: no get fails; resumed
   expect((await ops()).ERROR).toBeGreaterThan(0)
   server.resume()
   const hitsBefore = (await ops()).HIT ?? 0
-  await eventually('a get is a HIT again after Redis resumed', async () => {
-    await child!.request('get', { id: 1000 })
-    return ((await ops()).HIT ?? 0) > hitsBefore
-  }, 20_000)
+  await eventually(
+    'a get is a HIT again after Redis resumed',
+    async () => {
+      await child!.request('get', { id: 1000 })
+      return ((await ops()).HIT ?? 0) > hitsBefore
+    },
+    20_000,
+  )
   // Lock commands that ran late, after their callers gave up, left no marker behind.
   const inspect = new Redis(server.url)
   try {
@@ -132,7 +140,7 @@ test('a port that accepts connections but never answers: get falls back to the f
   }
 })
 
-test('Redis stops while a process waits on another one\'s fetch: both callers still resolve, the waiter without waiting out the lock', async () => {
+test("Redis stops while a process waits on another one's fetch: both callers still resolve, the waiter without waiting out the lock", async () => {
   server = await startRedisServer()
   const prefix = `outage-${randomUUID()}`
   others = await startChildren(2, CHILD, {

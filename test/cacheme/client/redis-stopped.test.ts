@@ -27,9 +27,14 @@ test('with Redis stopped, reads fall back to the fetcher (ERROR then FETCH per k
     expect(lines).toEqual(['2', '3', '4', '5'].flatMap((id) => [`ERROR item:${id}:v1`, `FETCH item:${id}:v1`]))
 
     for (const write of [() => store.set({ id: '1' }, 'other'), () => store.invalidate({ id: '1' }), () => store.invalidateAll()]) {
-      const error = await write().then(() => undefined, (e: unknown) => e)
+      const error = await write().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(CacheUnavailableError)
-      expect((error as Error).message).toMatch(/^cacheme: (set|invalidate|invalidateAll) of '.+' in store 'item:<<id>>' (was not applied|may or may not have been applied): /)
+      expect((error as Error).message).toMatch(
+        /^cacheme: (set|invalidate|invalidateAll) of '.+' in store 'item:<<id>>' (was not applied|may or may not have been applied): /,
+      )
     }
   } finally {
     await client.close()

@@ -15,16 +15,31 @@ function roundTrip<T>(value: T): T {
 }
 
 const TYPED = [
-  new Uint8Array([0, 1, 255]), new Int8Array([-128, 127]), new Uint8ClampedArray([0, 255]),
-  new Int16Array([-32768, 1]), new Uint16Array([65535]), new Int32Array([-1, 2 ** 31 - 1]), new Uint32Array([2 ** 32 - 1]),
-  new Float32Array([1.5, -0.25]), new Float64Array([Math.PI, Number.MAX_VALUE, -0]), new BigInt64Array([-(2n ** 63n)]), new BigUint64Array([2n ** 64n - 1n]),
+  new Uint8Array([0, 1, 255]),
+  new Int8Array([-128, 127]),
+  new Uint8ClampedArray([0, 255]),
+  new Int16Array([-32768, 1]),
+  new Uint16Array([65535]),
+  new Int32Array([-1, 2 ** 31 - 1]),
+  new Uint32Array([2 ** 32 - 1]),
+  new Float32Array([1.5, -0.25]),
+  new Float64Array([Math.PI, Number.MAX_VALUE, -0]),
+  new BigInt64Array([-(2n ** 63n)]),
+  new BigUint64Array([2n ** 64n - 1n]),
 ]
 
 describe('the default codec round-trips', () => {
   test.each([
-    ['a number', 42.5], ['a short string', 'user-1'], ['an empty string', ''], ['true', true], ['null', null],
-    ['an array', [1, 'two', null, { three: 3 }]], ['a record', { id: 1, title: 'x', author: { id: 2, name: 'y' }, tags: ['a'] }],
-    ['an empty object', {}], ['an empty array', []], ['unicode', 'héllo 😀 \u2028'],
+    ['a number', 42.5],
+    ['a short string', 'user-1'],
+    ['an empty string', ''],
+    ['true', true],
+    ['null', null],
+    ['an array', [1, 'two', null, { three: 3 }]],
+    ['a record', { id: 1, title: 'x', author: { id: 2, name: 'y' }, tags: ['a'] }],
+    ['an empty object', {}],
+    ['an empty array', []],
+    ['unicode', 'héllo 😀 \u2028'],
   ])('%s, as JSON does', (_label, value) => {
     expect(roundTrip(value)).toEqual(value)
   })
@@ -48,7 +63,12 @@ describe('the default codec round-trips', () => {
     // self-contained: another process (a fresh msgpackr) reads it, whatever was encoded before
     defaultCodec.encode(rows.map((r) => ({ ...r, id: -r.id })))
     const fresh = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true })
-    expect(fresh.unpack(Buffer.from(defaultCodec.encode(rows)).subarray(2))[1][7]).toEqual({ id: 7, title: 'row 7', at: new Date(7), tags: ['k', 7] })
+    expect(fresh.unpack(Buffer.from(defaultCodec.encode(rows)).subarray(2))[1][7]).toEqual({
+      id: 7,
+      title: 'row 7',
+      at: new Date(7),
+      tags: ['k', 7],
+    })
     // Shapes that don't repeat: records don't shrink it, so it stays plain msgpack.
     const varied = Array.from({ length: 40 }, (_, i) => ({ [`key${i}`]: 'x'.repeat(30), at: new Date(i) }))
     expect(Buffer.from(defaultCodec.encode(varied))[0]).not.toBe(0xc1)
@@ -66,12 +86,16 @@ describe('the default codec round-trips', () => {
   })
 
   test('a Map stays a Map, distinct from a plain object, with any keys', () => {
-    const map = new Map<unknown, unknown>([['a', 1], [2, 'b'], [null, { x: new Map([['y', new Set([1])]]) }]])
+    const map = new Map<unknown, unknown>([
+      ['a', 1],
+      [2, 'b'],
+      [null, { x: new Map([['y', new Set([1])]]) }],
+    ])
     const out = roundTrip({ map, object: { a: 1 }, empty: new Map() })
     expect(out.map).toBeInstanceOf(Map)
     expect(out.map).toEqual(map)
     expect(out.map.get(2)).toBe('b')
-    expect(((out.map.get(null) as { x: Map<string, Set<number>> }).x.get('y'))).toEqual(new Set([1]))
+    expect((out.map.get(null) as { x: Map<string, Set<number>> }).x.get('y')).toEqual(new Set([1]))
     expect(out.object).not.toBeInstanceOf(Map)
     expect(Object.getPrototypeOf(out.object)).toBe(Object.prototype)
     expect(out.empty).toEqual(new Map())
@@ -107,7 +131,7 @@ describe('the default codec round-trips', () => {
     expect(nested.typed).toEqual(typed)
   })
 
-  test('a Buffer is a Buffer again, a Uint8Array not a Buffer; both are the caller\'s own bytes', () => {
+  test("a Buffer is a Buffer again, a Uint8Array not a Buffer; both are the caller's own bytes", () => {
     const buffer = Buffer.from('raw bytes \u0000\u00ff')
     const out = roundTrip({ buffer, bytes: new Uint8Array([1, 2]), view: Buffer.from('abcdef').subarray(2, 4) })
     expect(Buffer.isBuffer(out.buffer)).toBe(true)
@@ -127,7 +151,12 @@ describe('the default codec round-trips', () => {
 
   test('nested combinations of all of them', () => {
     const value = {
-      text: 'héllo 😀', int: 42, float: -0.5, bool: true, none: null, missing: undefined,
+      text: 'héllo 😀',
+      int: 42,
+      float: -0.5,
+      bool: true,
+      none: null,
+      missing: undefined,
       list: [1, 'two', null, { three: 3, when: new Date(5) }, [new Map([[1, [2n, undefined]]])]],
       map: new Map<unknown, unknown>([['nested', new Map([['x', new Set([1, new Float64Array([2.5])])]])]]),
       set: new Set([new Map([[Buffer.from('k'), 1]])]),
@@ -146,7 +175,7 @@ describe('the default codec round-trips', () => {
     expect(out.two).toEqual(shared)
   })
 
-  test('data that looks like the codec\'s own table is just data', () => {
+  test("data that looks like the codec's own table is just data", () => {
     const lookalikes = [[[['M', 'x']], { x: [1, 2] }], [[['Z']], 0], '\xc1', { $t: 'M', v: 1 }]
     for (const value of lookalikes) expect(roundTrip(value)).toEqual(value)
   })
@@ -162,9 +191,24 @@ describe('the default codec round-trips', () => {
   })
 
   test('a class instance comes back as its fields, or its toJSON(), Maps inside included', () => {
-    class Point { constructor(public x: number, public y: number) {} }
-    class Money { toJSON() { return { amount: '12.50', by: new Map([['EUR', 1]]) } } }
-    const out = roundTrip({ point: new Point(1, 2), money: new Money(), inner: new (class { m = new Map([[1, 2]]) })() })
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    class Money {
+      toJSON() {
+        return { amount: '12.50', by: new Map([['EUR', 1]]) }
+      }
+    }
+    const out = roundTrip({
+      point: new Point(1, 2),
+      money: new Money(),
+      inner: new (class {
+        m = new Map([[1, 2]])
+      })(),
+    })
     expect(out).toEqual({ point: { x: 1, y: 2 }, money: { amount: '12.50', by: new Map([['EUR', 1]]) }, inner: { m: new Map([[1, 2]]) } })
   })
 
@@ -191,7 +235,15 @@ describe('the default codec round-trips', () => {
   })
 })
 
-const BOOK = { id: 7, title: 'The Book of 7', author: { id: 7, name: 'A. Writer', verified: true }, tags: ['fiction', 'classic', 'paperback'], price: 12.5, stock: 42, published: '2021-06-01T00:00:00.000Z' }
+const BOOK = {
+  id: 7,
+  title: 'The Book of 7',
+  author: { id: 7, name: 'A. Writer', verified: true },
+  tags: ['fiction', 'classic', 'paperback'],
+  price: 12.5,
+  stock: 42,
+  published: '2021-06-01T00:00:00.000Z',
+}
 
 /** The payload's form: 'json' (0xC1 0x04), 'msgpack' (plain), or the lead's mode. */
 function formOf(value: unknown): string {
@@ -210,9 +262,18 @@ describe('the default codec writes JSON text for what JSON carries exactly and d
   })
 
   test.each([
-    ['records', { id: 1, name: 'n1', ok: true }], ['nested records', { a: { b: { c: 1, d: 'x' } }, e: [{ f: null, g: false }] }],
-    ['an array of records', [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]], ['a dictionary', { u1: 1, u2: 2, u3: 3 }],
-    ['unicode and escapes', { text: 'héllo 😀 \u2028 "q" \\ \n\t\u0000', 日本: 'ελληνικά' }], ['lone surrogates', { high: '\ud800', low: 'a\udc00b' }],
+    ['records', { id: 1, name: 'n1', ok: true }],
+    ['nested records', { a: { b: { c: 1, d: 'x' } }, e: [{ f: null, g: false }] }],
+    [
+      'an array of records',
+      [
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ],
+    ],
+    ['a dictionary', { u1: 1, u2: 2, u3: 3 }],
+    ['unicode and escapes', { text: 'héllo 😀 \u2028 "q" \\ \n\t\u0000', 日本: 'ελληνικά' }],
+    ['lone surrogates', { high: '\ud800', low: 'a\udc00b' }],
     ['big, small and negative numbers', { a: 2 ** 53 + 2, b: -(2 ** 60), c: 5e-324, d: Number.MAX_VALUE, e: 0, f: -1 }],
     ['integer-like keys (in their JS order)', { 10: 'a', 2: 'b', x: 'c', 1: 'd' }],
   ])('%s: JSON, read back exactly', (_label, value) => {
@@ -223,12 +284,41 @@ describe('the default codec writes JSON text for what JSON carries exactly and d
   })
 
   test.each([
-    ['-0', { a: -0, b: 1 }], ['NaN', { a: Number.NaN, b: 1 }], ['Infinity', { a: Infinity, b: 1 }], ['undefined', { a: undefined, b: 1 }],
-    ['a hole', { a: Object.assign(new Array<number>(3), { 0: 1, 2: 3 }), b: 1, c: 2, d: 3, e: 4, f: 5, g: 6 }], ['a Date', { a: new Date(5), b: 1 }], ['a Map', { a: new Map([[1, 2]]), b: 1 }],
-    ['a Set', { a: new Set([1]), b: 1 }], ['a BigInt', { a: 1n, b: 1 }], ['a typed array', { a: new Int32Array([1]), b: 1 }],
-    ['a Buffer', { a: Buffer.from('x'), b: 1 }], ['a class instance', { a: new (class Point { x = 1; y = 2 })(), b: 1 }],
-    ['a toJSON()', { a: new (class { toJSON() { return 'j' } })(), b: 1 }], ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1, b: 2 })],
-    ['an Array subclass', { a: new (class List extends Array<number> {})(), b: 1 }], ['a function', { a: () => 1, b: 1 }],
+    ['-0', { a: -0, b: 1 }],
+    ['NaN', { a: Number.NaN, b: 1 }],
+    ['Infinity', { a: Infinity, b: 1 }],
+    ['undefined', { a: undefined, b: 1 }],
+    ['a hole', { a: Object.assign(new Array<number>(3), { 0: 1, 2: 3 }), b: 1, c: 2, d: 3, e: 4, f: 5, g: 6 }],
+    ['a Date', { a: new Date(5), b: 1 }],
+    ['a Map', { a: new Map([[1, 2]]), b: 1 }],
+    ['a Set', { a: new Set([1]), b: 1 }],
+    ['a BigInt', { a: 1n, b: 1 }],
+    ['a typed array', { a: new Int32Array([1]), b: 1 }],
+    ['a Buffer', { a: Buffer.from('x'), b: 1 }],
+    [
+      'a class instance',
+      {
+        a: new (class Point {
+          x = 1
+          y = 2
+        })(),
+        b: 1,
+      },
+    ],
+    [
+      'a toJSON()',
+      {
+        a: new (class {
+          toJSON() {
+            return 'j'
+          }
+        })(),
+        b: 1,
+      },
+    ],
+    ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1, b: 2 })],
+    ['an Array subclass', { a: new (class List extends Array<number> {})(), b: 1 }],
+    ['a function', { a: () => 1, b: 1 }],
   ])('a value holding %s is msgpack (JSON would change it)', (_label, value) => {
     expect(formOf(value)).not.toBe('json')
   })
@@ -238,9 +328,17 @@ describe('the default codec writes JSON text for what JSON carries exactly and d
   })
 
   test.each([
-    ['a top-level string', 'user-1'], ['a number', 42], ['true', true], ['null', null], ['one key', { id: 1 }], ['an empty object', {}],
-    ['an array of strings', ['a', 'b', 'c']], ['an array of ids', [1, 2, 3, 4]], ['a record with a tag list', { id: 1, title: 't', tags: ['a', 'b', 'c'] }],
-    ['a record of floats', { x: 1.5, y: 2.25 }], ['a long text', { id: 1, body: 'lorem ipsum '.repeat(100) }],
+    ['a top-level string', 'user-1'],
+    ['a number', 42],
+    ['true', true],
+    ['null', null],
+    ['one key', { id: 1 }],
+    ['an empty object', {}],
+    ['an array of strings', ['a', 'b', 'c']],
+    ['an array of ids', [1, 2, 3, 4]],
+    ['a record with a tag list', { id: 1, title: 't', tags: ['a', 'b', 'c'] }],
+    ['a record of floats', { x: 1.5, y: 2.25 }],
+    ['a long text', { id: 1, body: 'lorem ipsum '.repeat(100) }],
   ])('%s stays msgpack, which decodes it faster', (_label, value) => {
     expect(formOf(value)).toBe('msgpack')
     expect(roundTrip(value)).toEqual(value)
@@ -275,10 +373,22 @@ describe('the default codec writes JSON text for what JSON carries exactly and d
  * frame with freshness metadata (flags 1).
  */
 const OLD = {
-  book: Buffer.from('c1636d017600de0007a2696407a57469746c65ad54686520426f6f6b206f662037a6617574686f72de0003a2696407a46e616d65a9412e20577269746572a87665726966696564c3a47461677393a766696374696f6ea7636c6173736963a970617065726261636ba57072696365cb4029000000000000a573746f636b2aa97075626c6973686564b8323032312d30362d30315430303a30303a30302e3030305a', 'hex'),
-  rich: Buffer.from('c1636d017600c102929292a14da2627992a15aa47a65726fde0005a26174d6ff65dfc900a2627992a345555201a3626967d3000000000000000ca46e6f6e65d40000a47a65726f00', 'hex'),
-  rows: Buffer.from('wWNtAXYAwQHcAFDUckCSomlkpG5hbWUAomFiQAGiYWJAAqJhYkADomFiQASiYWJABaJhYkAGomFiQAeiYWJACKJhYkAJomFiQAqiYWJAC6JhYkAMomFiQA2iYWJADqJhYkAPomFiQBCiYWJAEaJhYkASomFiQBOiYWJAFKJhYkAVomFiQBaiYWJAF6JhYkAYomFiQBmiYWJAGqJhYkAbomFiQByiYWJAHaJhYkAeomFiQB+iYWJAIKJhYkAhomFiQCKiYWJAI6JhYkAkomFiQCWiYWJAJqJhYkAnomFiQCiiYWJAKaJhYkAqomFiQCuiYWJALKJhYkAtomFiQC6iYWJAL6JhYkAwomFiQDGiYWJAMqJhYkAzomFiQDSiYWJANaJhYkA2omFiQDeiYWJAOKJhYkA5omFiQDqiYWJAO6JhYkA8omFiQD2iYWJAPqJhYkA/omFiQMxAomFiQMxBomFiQMxComFiQMxDomFiQMxEomFiQMxFomFiQMxGomFiQMxHomFiQMxIomFiQMxJomFiQMxKomFiQMxLomFiQMxMomFiQMxNomFiQMxOomFiQMxPomFi', 'base64'),
-  fresh: Buffer.from('c1636d017601428dd9661ec00000428dd9661ec00000428dd9661ec000000000000500000000de0002a2696401a46e616d65a46b657074', 'hex'),
+  book: Buffer.from(
+    'c1636d017600de0007a2696407a57469746c65ad54686520426f6f6b206f662037a6617574686f72de0003a2696407a46e616d65a9412e20577269746572a87665726966696564c3a47461677393a766696374696f6ea7636c6173736963a970617065726261636ba57072696365cb4029000000000000a573746f636b2aa97075626c6973686564b8323032312d30362d30315430303a30303a30302e3030305a',
+    'hex',
+  ),
+  rich: Buffer.from(
+    'c1636d017600c102929292a14da2627992a15aa47a65726fde0005a26174d6ff65dfc900a2627992a345555201a3626967d3000000000000000ca46e6f6e65d40000a47a65726f00',
+    'hex',
+  ),
+  rows: Buffer.from(
+    'wWNtAXYAwQHcAFDUckCSomlkpG5hbWUAomFiQAGiYWJAAqJhYkADomFiQASiYWJABaJhYkAGomFiQAeiYWJACKJhYkAJomFiQAqiYWJAC6JhYkAMomFiQA2iYWJADqJhYkAPomFiQBCiYWJAEaJhYkASomFiQBOiYWJAFKJhYkAVomFiQBaiYWJAF6JhYkAYomFiQBmiYWJAGqJhYkAbomFiQByiYWJAHaJhYkAeomFiQB+iYWJAIKJhYkAhomFiQCKiYWJAI6JhYkAkomFiQCWiYWJAJqJhYkAnomFiQCiiYWJAKaJhYkAqomFiQCuiYWJALKJhYkAtomFiQC6iYWJAL6JhYkAwomFiQDGiYWJAMqJhYkAzomFiQDSiYWJANaJhYkA2omFiQDeiYWJAOKJhYkA5omFiQDqiYWJAO6JhYkA8omFiQD2iYWJAPqJhYkA/omFiQMxAomFiQMxBomFiQMxComFiQMxDomFiQMxEomFiQMxFomFiQMxGomFiQMxHomFiQMxIomFiQMxJomFiQMxKomFiQMxLomFiQMxMomFiQMxNomFiQMxOomFiQMxPomFi',
+    'base64',
+  ),
+  fresh: Buffer.from(
+    'c1636d017601428dd9661ec00000428dd9661ec00000428dd9661ec000000000000500000000de0002a2696401a46e616d65a46b657074',
+    'hex',
+  ),
 }
 const OLD_VALUES = {
   book: BOOK,
@@ -309,7 +419,11 @@ describe('values stored before the JSON mode still read', () => {
     const ops: string[] = []
     beforeAll(() => {
       const { url } = inject('redis').standalone
-      client = createClient({ redis: url, prefix: `codec-old-${randomUUID()}`, logger: { log: (_store, key, op) => ops.push(`${op} ${key}`) } })
+      client = createClient({
+        redis: url,
+        prefix: `codec-old-${randomUUID()}`,
+        logger: { log: (_store, key, op) => ops.push(`${op} ${key}`) },
+      })
       redis = new Redis(url)
     })
     afterAll(async () => {
@@ -319,7 +433,14 @@ describe('values stored before the JSON mode still read', () => {
 
     test('get and getMany return them as hits, without a fetch', async () => {
       const fetched: string[] = []
-      const store = cached('old:<<name>>', ({ name }: { name: string }) => { fetched.push(name); return 'refetched' }, { client, ttl: '1h' })
+      const store = cached(
+        'old:<<name>>',
+        ({ name }: { name: string }) => {
+          fetched.push(name)
+          return 'refetched'
+        },
+        { client, ttl: '1h' },
+      )
       const names = ['book', 'rich', 'rows'] as const
       for (const name of names) await redis.set(store.key({ name }), OLD[name], 'EX', 3600)
       expect(await store.get({ name: 'book' })).toStrictEqual(BOOK)
@@ -329,7 +450,11 @@ describe('values stored before the JSON mode still read', () => {
     })
 
     test('a frame with freshness metadata is read by a store with staleWhileRevalidate', async () => {
-      const store = cached('old-fresh:<<id>>', (_: { id: number }) => ({ id: 0, name: 'refetched' }), { client, ttl: '1h', staleWhileRevalidate: '1m' })
+      const store = cached('old-fresh:<<id>>', (_: { id: number }) => ({ id: 0, name: 'refetched' }), {
+        client,
+        ttl: '1h',
+        staleWhileRevalidate: '1m',
+      })
       await redis.set(store.key({ id: 1 }), OLD.fresh, 'EX', 3600)
       expect(await store.get({ id: 1 })).toEqual(OLD_VALUES.fresh)
       expect(ops.filter((o) => o.includes(' old-fresh:'))).toEqual(['HIT old-fresh:1:v1'])
@@ -350,14 +475,24 @@ describe('values stored before the JSON mode still read', () => {
 
 describe('the json codec and custom codecs', () => {
   test("codec: 'json' writes plain JSON (undefined as null) inside the JSON envelope", () => {
-    expect(resolveCodec('json', 's').write({ id: '1', tags: ['a'] }).toString()).toBe('{"cacheme":1,"value":{"id":"1","tags":["a"]}}')
+    expect(
+      resolveCodec('json', 's')
+        .write({ id: '1', tags: ['a'] })
+        .toString(),
+    ).toBe('{"cacheme":1,"value":{"id":"1","tags":["a"]}}')
     expect(resolveCodec('json', 's').write(undefined).toString()).toBe('{"cacheme":1,"value":null}')
     expect(jsonCodec.encode(undefined)).toBe('null')
   })
 
   test('a custom codec gets exactly its own bytes back, as a Buffer of their own', () => {
     const seen: Buffer[] = []
-    const custom = { encode: (v: string) => `<${v}>`, decode: (b: Buffer) => { seen.push(b); return b.toString().slice(1, -1) } }
+    const custom = {
+      encode: (v: string) => `<${v}>`,
+      decode: (b: Buffer) => {
+        seen.push(b)
+        return b.toString().slice(1, -1)
+      },
+    }
     const format = resolveCodec(custom, 's')
     const frame = format.read(format.write('x'))
     if (frame.kind !== 'value') throw new Error('expected a value frame')
@@ -373,7 +508,13 @@ describe('the json codec and custom codecs', () => {
 describe('the hit path (ValueFormat.hit)', () => {
   test('values that are views of one reply chunk decode in place, each as itself, chunk after chunk', () => {
     const format = resolveCodec<unknown>(undefined, 'hits')
-    const values = [{ id: 1, at: new Date(5) }, 'two', [3, new Map([[1, 2]])], { id: 4, tags: new Set(['a']) }, { id: 5, name: 'json', ok: true }]
+    const values = [
+      { id: 1, at: new Date(5) },
+      'two',
+      [3, new Map([[1, 2]])],
+      { id: 4, tags: new Set(['a']) },
+      { id: 5, name: 'json', ok: true },
+    ]
     for (let round = 0; round < 2; round++) {
       // As ioredis hands them over: subarrays of the socket's read, between RESP framing bytes.
       const framed = values.map((v) => format.write(v))

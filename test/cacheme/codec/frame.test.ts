@@ -28,7 +28,11 @@ describe('the binary frame', () => {
   test("another program's values and cacheme 0.1's values are foreign", () => {
     const packr = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: false })
     for (const bytes of [
-      Buffer.from('{"id":1}'), Buffer.from('plain text'), packr.pack({ id: 1 }), Buffer.from([0x92, 1, 2]), Buffer.alloc(0),
+      Buffer.from('{"id":1}'),
+      Buffer.from('plain text'),
+      packr.pack({ id: 1 }),
+      Buffer.from([0x92, 1, 2]),
+      Buffer.alloc(0),
       Buffer.concat([Buffer.from('\x00\xffcacheme-lock:', 'latin1'), Buffer.from(TOKEN)]),
     ]) {
       expect(readFrame(bytes).kind).toBe('foreign')
@@ -94,7 +98,11 @@ describe('freshness metadata (flags byte 1)', () => {
   })
 
   test('non-finite or negative δ/β metadata is foreign', () => {
-    for (const bad of [{ ...META, freshUntil: NaN }, { ...META, beta: -1 }, { ...META, staleUntil: Infinity }]) {
+    for (const bad of [
+      { ...META, freshUntil: NaN },
+      { ...META, beta: -1 },
+      { ...META, staleUntil: Infinity },
+    ]) {
       expect(readFrame(withFreshness(frameValue('p'), bad)).kind).toBe('foreign')
     }
   })
@@ -107,7 +115,11 @@ describe('freshness metadata (flags byte 1)', () => {
     expect(frame).toMatchObject({ kind: 'value', fresh: META })
     if (frame.kind === 'value') expect(frame.bytes.toString('utf8', frame.start, frame.end)).toBe('{"id":"1"}')
     expect(readJsonFrame(withFreshness(framed, { ...META, deltaMs: 7 }))).toMatchObject({ fresh: { deltaMs: 7 } })
-    for (const text of ['{"cacheme":1,"fresh":[1,2,3,4],"value":1}', '{"cacheme":1,"fresh":[1,2,3,4,x],"value":1}', '{"cacheme":1,"fresh":[1,2,3,4,5]}']) {
+    for (const text of [
+      '{"cacheme":1,"fresh":[1,2,3,4],"value":1}',
+      '{"cacheme":1,"fresh":[1,2,3,4,x],"value":1}',
+      '{"cacheme":1,"fresh":[1,2,3,4,5]}',
+    ]) {
       expect(readJsonFrame(Buffer.from(text)).kind).toBe('foreign')
     }
   })

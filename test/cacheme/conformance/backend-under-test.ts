@@ -65,7 +65,9 @@ export function recordingLogger(): { lines: LogLine[]; log(store: string, key: s
   const lines: LogLine[] = []
   return {
     lines,
-    log: (store, key, op) => { lines.push({ store, key, op }) },
+    log: (store, key, op) => {
+      lines.push({ store, key, op })
+    },
     ops: (key) => lines.filter((l) => key === undefined || l.key === key).map((l) => l.op),
   }
 }
@@ -92,7 +94,10 @@ export interface Deferred<T> {
 export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void
   let reject!: (error: unknown) => void
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
   return { promise, resolve, reject }
 }
 
@@ -114,9 +119,18 @@ export function controlledFetcher<P extends object, T>(compute: (params: P) => T
     fetcher,
     calls,
     /** Holds every call until `release()`. */
-    hold() { gate = deferred() },
-    release() { gate?.resolve(); gate = undefined },
+    hold() {
+      gate = deferred()
+    },
+    release() {
+      gate?.resolve()
+      gate = undefined
+    },
     /** Resolves when the next call starts. */
-    nextCall() { const d = deferred(); started.push(d); return d.promise },
+    nextCall() {
+      const d = deferred()
+      started.push(d)
+      return d.promise
+    },
   }
 }

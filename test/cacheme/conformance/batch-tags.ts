@@ -21,7 +21,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export function batchTagConformance(backend: BackendUnderTest): void {
   describe('batch loading with tags and the index', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     const present = async (keys: string[]) => (await rawGet(client, keys)).map((v) => v !== null)
     const ids = (from: number, to: number) => range(from, to).map((id) => ({ id }))
@@ -41,7 +43,9 @@ export function batchTagConformance(backend: BackendUnderTest): void {
     it('invalidateTags removes the keys a fetchMany filled, by a tags function of the fetched values', async () => {
       const batch = batchFetcher()
       const store = cached('bt-fn:<<id>>', single, {
-        client, fetchMany: batch.fetchMany, tags: (params, value) => [`bt-parity:${value.id % 2}`, `bt-id:${params.id}`],
+        client,
+        fetchMany: batch.fetchMany,
+        tags: (params, value) => [`bt-parity:${value.id % 2}`, `bt-id:${params.id}`],
       })
       await store.getMany(ids(0, 8))
       const keys = range(0, 8).map((id) => store.key({ id }))

@@ -4,8 +4,13 @@ import { rawGet } from '../internals.js'
 import { countedClientPerTest, expectTripsPerNode } from './round-trips.js'
 import { lookupsAnswered } from './singleflight.js'
 import {
-  clientPerTest, deferred,
-  type BackendUnderTest, type CountedBackend, type Deferred, type RecordingLogger, type RoundTripCounting,
+  clientPerTest,
+  deferred,
+  type BackendUnderTest,
+  type CountedBackend,
+  type Deferred,
+  type RecordingLogger,
+  type RoundTripCounting,
 } from './backend-under-test.js'
 
 interface Post {
@@ -32,10 +37,21 @@ export function batchFetcher() {
   return {
     fetchMany,
     calls,
-    hold() { gate = deferred() },
-    release() { gate?.resolve(); gate = undefined },
-    nextCall() { const d = deferred(); started.push(d); return d.promise },
-    answerWith(f: (ids: number[]) => unknown) { answer = f },
+    hold() {
+      gate = deferred()
+    },
+    release() {
+      gate?.resolve()
+      gate = undefined
+    },
+    nextCall() {
+      const d = deferred()
+      started.push(d)
+      return d.promise
+    },
+    answerWith(f: (ids: number[]) => unknown) {
+      answer = f
+    },
   }
 }
 
@@ -47,7 +63,10 @@ export function batchConformance(backend: BackendUnderTest): void {
   describe('batch loading (fetchMany)', () => {
     let client: Client
     let logger: RecordingLogger
-    clientPerTest(backend, (c, l) => { client = c; logger = l })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
+    })
 
     const posts = (batch: ReturnType<typeof batchFetcher>, extra: object = {}) =>
       cached('post:<<id>>', single, { client, fetchMany: batch.fetchMany, ...extra })
@@ -115,7 +134,7 @@ export function batchConformance(backend: BackendUnderTest): void {
       }
     })
 
-    it('a get made while the batch fetches joins that key\'s fill instead of fetching again', async () => {
+    it("a get made while the batch fetches joins that key's fill instead of fetching again", async () => {
       const batch = batchFetcher()
       const store = posts(batch)
       batch.hold()
@@ -143,7 +162,10 @@ export function batchConformance(backend: BackendUnderTest): void {
           return ids.slice(1).map((id) => ({ id, title: '', by: 'many' }))
         })
         const ids = range(0, 6)
-        const error = await store.getMany(ids.map((id) => ({ id }))).then(() => undefined, (e: unknown) => e)
+        const error = await store.getMany(ids.map((id) => ({ id }))).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect(error).toBeInstanceOf(FetchManyError)
         const failure = error as FetchManyError
         expect(failure.code).toBe('CACHEME_FETCH_MANY')
@@ -162,12 +184,20 @@ export function batchConformance(backend: BackendUnderTest): void {
           expect(failure.message).toContain('given 4 params and returned object')
         }
         // Hits of the same batch resolved; settle shows each key's outcome.
-        const settled = await store.getMany(ids.map((id) => ({ id })), { settle: true })
+        const settled = await store.getMany(
+          ids.map((id) => ({ id })),
+          { settle: true },
+        )
         expect(settled.map((s) => s.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected'])
         expect((settled[1] as PromiseFulfilledResult<Post>).value.id).toBe(1)
         expect((settled[0] as PromiseRejectedResult).reason).toBeInstanceOf(FetchManyError)
         // The locks were released, not left to expire: the keys are empty, the next batch fetches them at once.
-        expect(await rawGet(client, [0, 3, 4, 5].map((id) => store.key({ id })))).toEqual([null, null, null, null])
+        expect(
+          await rawGet(
+            client,
+            [0, 3, 4, 5].map((id) => store.key({ id })),
+          ),
+        ).toEqual([null, null, null, null])
         batch.answerWith((list) => list.map((id) => ({ id, title: 'again', by: 'many' })))
         expect((await store.getMany(ids.map((id) => ({ id })))).map((v) => v.id)).toEqual(ids)
         expect(batch.calls).toHaveLength(4)
@@ -178,11 +208,16 @@ export function batchConformance(backend: BackendUnderTest): void {
       const batch = batchFetcher()
       const store = posts(batch)
       batch.hold()
-      batch.answerWith(() => { throw new Error('nope') })
+      batch.answerWith(() => {
+        throw new Error('nope')
+      })
       const first = batch.nextCall()
       const all = store.getMany([{ id: 1 }, { id: 2 }], { settle: true })
       await first
-      const joined = store.get({ id: 2 }).then(() => 'resolved', (e: unknown) => e)
+      const joined = store.get({ id: 2 }).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      )
       await lookupsAnswered(client)
       batch.release()
       expect((await all).map((s) => s.status)).toEqual(['rejected', 'rejected'])
@@ -209,12 +244,19 @@ export function batchConformance(backend: BackendUnderTest): void {
       expect(batch.calls).toEqual([range(0, 5), range(0, 3)])
     })
 
-    it('getMany(ps, { settle: true }) resolves to every key\'s outcome', async () => {
-      const store = cached('settle:<<id>>', ({ id }: { id: number }) => {
-        if (id % 2 === 1) throw new Error(`odd ${id}`)
-        return { id }
-      }, { client })
-      const settled = await store.getMany(range(0, 4).map((id) => ({ id })), { settle: true })
+    it("getMany(ps, { settle: true }) resolves to every key's outcome", async () => {
+      const store = cached(
+        'settle:<<id>>',
+        ({ id }: { id: number }) => {
+          if (id % 2 === 1) throw new Error(`odd ${id}`)
+          return { id }
+        },
+        { client },
+      )
+      const settled = await store.getMany(
+        range(0, 4).map((id) => ({ id })),
+        { settle: true },
+      )
       expect(settled).toEqual([
         { status: 'fulfilled', value: { id: 0 } },
         { status: 'rejected', reason: expect.objectContaining({ message: 'odd 1' }) },
@@ -228,21 +270,33 @@ export function batchConformance(backend: BackendUnderTest): void {
     it('getMany() options are checked: an unknown option is named (did you mean), settle must be a boolean', async () => {
       const store = posts(batchFetcher())
       await expect(store.getMany([{ id: 1 }], { setle: true } as never)).rejects.toThrow(
-        /unknown getMany option 'setle' for post:<<id>>\.getMany\(\) \(did you mean 'settle'\?\)/)
+        /unknown getMany option 'setle' for post:<<id>>\.getMany\(\) \(did you mean 'settle'\?\)/,
+      )
       await expect(store.getMany([{ id: 1 }], { settle: 'yes' } as never)).rejects.toThrow(
-        /settle of post:<<id>>\.getMany\(\) must be true or false, got "yes"/)
-      await expect(store.getMany([{ id: 1 }], null as never)).rejects.toThrow(/getMany options of post:<<id>>\.getMany\(\) must be an object/)
+        /settle of post:<<id>>\.getMany\(\) must be true or false, got "yes"/,
+      )
+      await expect(store.getMany([{ id: 1 }], null as never)).rejects.toThrow(
+        /getMany options of post:<<id>>\.getMany\(\) must be an object/,
+      )
     })
 
     it('fetchMany must be a function', () => {
       expect(() => cached('bad:<<id>>', single, { client, fetchMany: 'no' as never })).toThrow(
-        /fetchMany of 'bad:<<id>>' must be a function \(paramsList, ctx\) => values, got "no"/)
+        /fetchMany of 'bad:<<id>>' must be a function \(paramsList, ctx\) => values, got "no"/,
+      )
       expect(() => cached('bad:<<id>>', single, { client, fetchmany: () => [] } as never)).toThrow(/did you mean 'fetchMany'/)
     })
 
     it('without fetchMany, misses call the fetcher per key', async () => {
       const calls: number[] = []
-      const store = cached('one:<<id>>', ({ id }: { id: number }) => { calls.push(id); return { id } }, { client })
+      const store = cached(
+        'one:<<id>>',
+        ({ id }: { id: number }) => {
+          calls.push(id)
+          return { id }
+        },
+        { client },
+      )
       await store.getMany(range(0, 5).map((id) => ({ id })))
       expect(calls.sort()).toEqual(range(0, 5))
     })
@@ -254,13 +308,18 @@ export function batchConformance(backend: BackendUnderTest): void {
       expect(batch.calls).toEqual([])
     })
 
-    it('a value that can\'t be stored is returned and the key left empty; the batch\'s other keys are stored', async () => {
-      const store = cached('unstorable:<<id>>', ({ id }: { id: number }) => ({ id } as { id: number; big?: bigint }), {
-        client, fetchMany: (list: { id: number }[]) => list.map(({ id }) => (id === 1 ? { id, big: 1n } : { id })), codec: 'json',
+    it("a value that can't be stored is returned and the key left empty; the batch's other keys are stored", async () => {
+      const store = cached('unstorable:<<id>>', ({ id }: { id: number }) => ({ id }) as { id: number; big?: bigint }, {
+        client,
+        fetchMany: (list: { id: number }[]) => list.map(({ id }) => (id === 1 ? { id, big: 1n } : { id })),
+        codec: 'json',
       })
       const values = await store.getMany([{ id: 0 }, { id: 1 }, { id: 2 }])
       expect(values.map((v) => v.id)).toEqual([0, 1, 2])
-      const raw = await rawGet(client, [0, 1, 2].map((id) => store.key({ id })))
+      const raw = await rawGet(
+        client,
+        [0, 1, 2].map((id) => store.key({ id })),
+      )
       expect(raw[0]).not.toBeNull()
       expect(raw[1]).toBeNull()
       expect(raw[2]).not.toBeNull()
@@ -274,14 +333,21 @@ export function batchRoundTripConformance(backend: BackendUnderTest, counting: R
   describe('batch loading round trips', () => {
     let counted: CountedBackend
     let client: Client
-    countedClientPerTest(counting, (c, n) => { client = c; counted = n })
+    countedClientPerTest(counting, (c, n) => {
+      client = c
+      counted = n
+    })
     const expectTrips = (keys: string[], trips: number) => expectTripsPerNode(backend, counted, keys, trips)
 
     for (const via of ['getMany', 'pipeline', 'gets in one tick'] as const) {
       it(`a cold ${via} of 24 keys: lookup + acquire + commit = 3 round trips per node, one fetchMany call`, async () => {
         const calls: number[][] = []
         const store = cached('rt-post:<<id>>', ({ id }: { id: number }) => ({ id }), {
-          client, fetchMany: (list: { id: number }[]) => { calls.push(list.map((p) => p.id)); return list.map(({ id }) => ({ id })) },
+          client,
+          fetchMany: (list: { id: number }[]) => {
+            calls.push(list.map((p) => p.id))
+            return list.map(({ id }) => ({ id }))
+          },
         })
         // Opens every connection, loads the scripts and learns the publish command.
         await store.getMany(range(1000, 1024).map((id) => ({ id })))
@@ -300,21 +366,31 @@ export function batchRoundTripConformance(backend: BackendUnderTest, counting: R
         }
         expect(values.map((v) => v.id)).toEqual(ids)
         expect(calls).toHaveLength(2)
-        await expectTrips(ids.map((id) => store.key({ id })), 3)
+        await expectTrips(
+          ids.map((id) => store.key({ id })),
+          3,
+        )
       })
     }
 
     it('a failed fetchMany: lookup + acquire + release = 3 round trips per node', async () => {
       let fail = false
       const store = cached('rt-fail:<<id>>', ({ id }: { id: number }) => ({ id }), {
-        client, fetchMany: (list: { id: number }[]) => { if (fail) throw new Error('down'); return list.map(({ id }) => ({ id })) },
+        client,
+        fetchMany: (list: { id: number }[]) => {
+          if (fail) throw new Error('down')
+          return list.map(({ id }) => ({ id }))
+        },
       })
       await store.getMany(range(1000, 1024).map((id) => ({ id })))
       fail = true
       counted.reset()
       const ids = range(0, 24)
       await expect(store.getMany(ids.map((id) => ({ id })))).rejects.toThrow(FetchManyError)
-      await expectTrips(ids.map((id) => store.key({ id })), 3)
+      await expectTrips(
+        ids.map((id) => store.key({ id })),
+        3,
+      )
     })
   })
 }

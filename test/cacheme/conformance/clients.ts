@@ -101,7 +101,9 @@ export function clientConformance(backend: BackendUnderTest): void {
       }
       const child = await startChild(CHILD, { env: { CACHEME_CLIENT_OPTIONS: JSON.stringify({ ...backend.options(), prefix }) } })
       try {
-        const result = await child.request<{ first: unknown; again: unknown; many: unknown[]; fetches: string[]; shared: unknown }>('use', { id: '7' })
+        const result = await child.request<{ first: unknown; again: unknown; many: unknown[]; fetches: string[]; shared: unknown }>('use', {
+          id: '7',
+        })
         expect(result.first).toEqual({ id: '7', text: 'comment 7' })
         expect(result.again).toEqual(result.first)
         expect(result.many).toEqual([result.first, { id: '7-b', text: 'comment 7-b' }])

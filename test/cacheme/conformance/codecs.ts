@@ -14,7 +14,11 @@ function richValue() {
     missing: undefined,
     list: [1, 'two', null, { three: 3 }],
     date: new Date('2024-02-29T12:34:56.789Z'),
-    map: new Map<unknown, unknown>([['a', 1], [2, 'b'], ['nested', new Map([['x', new Set([1])]])]]),
+    map: new Map<unknown, unknown>([
+      ['a', 1],
+      [2, 'b'],
+      ['nested', new Map([['x', new Set([1])]])],
+    ]),
     set: new Set(['x', 'y', 3]),
     big: 12345678901234567890123n,
     negativeBig: -(2n ** 70n),
@@ -29,7 +33,10 @@ export function codecConformance(backend: BackendUnderTest): void {
   describe('codecs', () => {
     let client: Client
     let logger: RecordingLogger
-    clientPerTest(backend, (c, l) => { client = c; logger = l })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
+    })
 
     it('the default codec round-trips Date, Map, Set, BigInt, undefined, typed arrays and Buffer', async () => {
       const source = controlledFetcher((_: { id: string }) => richValue())
@@ -54,8 +61,10 @@ export function codecConformance(backend: BackendUnderTest): void {
       expect(hit.buffer.equals(expected.buffer)).toBe(true)
     })
 
-    it('a decoded value is the caller\'s own: mutating its Buffer or typed array leaves the cache unchanged', async () => {
-      const store = cached('own-bytes:<<id>>', (_: { id: string }) => ({ buffer: Buffer.from('abc'), bytes: new Uint8Array([1, 2, 3]) }), { client })
+    it("a decoded value is the caller's own: mutating its Buffer or typed array leaves the cache unchanged", async () => {
+      const store = cached('own-bytes:<<id>>', (_: { id: string }) => ({ buffer: Buffer.from('abc'), bytes: new Uint8Array([1, 2, 3]) }), {
+        client,
+      })
       await store.get({ id: '1' })
       const first = await store.get({ id: '1' })
       first.buffer[0] = 0x78
@@ -66,8 +75,14 @@ export function codecConformance(backend: BackendUnderTest): void {
     })
 
     it.each([
-      ['a Date', new Date(0)], ['a Map', new Map([[1, 2]])], ['a Set', new Set([1])], ['a BigInt', 7n],
-      ['undefined', undefined], ['a Buffer', Buffer.from([1, 2, 3])], ['a Uint8Array', new Uint8Array([9])], ['a string', 'plain'],
+      ['a Date', new Date(0)],
+      ['a Map', new Map([[1, 2]])],
+      ['a Set', new Set([1])],
+      ['a BigInt', 7n],
+      ['undefined', undefined],
+      ['a Buffer', Buffer.from([1, 2, 3])],
+      ['a Uint8Array', new Uint8Array([9])],
+      ['a string', 'plain'],
     ])('the default codec round-trips %s as the whole value', async (_label, value) => {
       const store = cached('top:<<id>>', () => value as unknown, { client })
       await store.set({ id: '1' }, value)
@@ -75,7 +90,10 @@ export function codecConformance(backend: BackendUnderTest): void {
     })
 
     it("codec: 'json' stores JSON text that other programs can read: { cacheme: 1, value }", async () => {
-      const store = cached('json:<<id>>', ({ id }: { id: string }) => ({ id, tags: ['a', 'b'], score: 1.5, none: null }), { client, codec: 'json' })
+      const store = cached('json:<<id>>', ({ id }: { id: string }) => ({ id, tags: ['a', 'b'], score: 1.5, none: null }), {
+        client,
+        codec: 'json',
+      })
       const value = await store.get({ id: '1' })
       const [bytes] = await rawGet(client, [store.key({ id: '1' })])
       expect(JSON.parse(bytes!.toString('utf8')).value).toEqual(value)
@@ -88,8 +106,15 @@ export function codecConformance(backend: BackendUnderTest): void {
       const encoded: unknown[] = []
       const decoded: string[] = []
       const upper: Codec<string> = {
-        encode: (value) => { encoded.push(value); return `<${value.toUpperCase()}>` },
-        decode: (bytes) => { const text = bytes.toString('utf8'); decoded.push(text); return text.slice(1, -1).toLowerCase() },
+        encode: (value) => {
+          encoded.push(value)
+          return `<${value.toUpperCase()}>`
+        },
+        decode: (bytes) => {
+          const text = bytes.toString('utf8')
+          decoded.push(text)
+          return text.slice(1, -1).toLowerCase()
+        },
       }
       const store = cached('custom:<<id>>', ({ id }: { id: string }) => `value ${id}`, { client, codec: upper })
       expect(await store.get({ id: 'a' })).toBe('value a')

@@ -9,20 +9,26 @@ class SourceDown extends Error {}
 export function fetcherErrorConformance(backend: BackendUnderTest): void {
   describe('fetcher errors', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     it('reach every caller waiting on the fetch and are not cached', async () => {
       let calls = 0
       const gate = deferred()
       const started = deferred()
       let fail = true
-      const store = cached('failing:<<id>>', async ({ id }: { id: string }) => {
-        calls++
-        started.resolve()
-        await gate.promise
-        if (fail) throw new SourceDown(`source down for ${id}`)
-        return `value ${id}`
-      }, { client })
+      const store = cached(
+        'failing:<<id>>',
+        async ({ id }: { id: string }) => {
+          calls++
+          started.resolve()
+          await gate.promise
+          if (fail) throw new SourceDown(`source down for ${id}`)
+          return `value ${id}`
+        },
+        { client },
+      )
       const single = store.get({ id: '1' })
       await started.promise
       const joined = [store.get({ id: '1' }), store.get({ id: '1' })]
@@ -44,7 +50,13 @@ export function fetcherErrorConformance(backend: BackendUnderTest): void {
     })
 
     it('a synchronous throw in the fetcher rejects the call', async () => {
-      const store = cached('throwing:<<id>>', ({ id }: { id: string }): string => { throw new SourceDown(`no ${id}`) }, { client })
+      const store = cached(
+        'throwing:<<id>>',
+        ({ id }: { id: string }): string => {
+          throw new SourceDown(`no ${id}`)
+        },
+        { client },
+      )
       await expect(store.get({ id: '1' })).rejects.toThrow('no 1')
       await expect(store.refresh({ id: '1' })).rejects.toThrow('no 1')
       await expect(store.getMany([{ id: '1' }, { id: '2' }])).rejects.toThrow(SourceDown)
@@ -52,10 +64,14 @@ export function fetcherErrorConformance(backend: BackendUnderTest): void {
 
     it('refresh() failing keeps the cached value', async () => {
       let fail = false
-      const store = cached('refresh-fail:<<id>>', ({ id }: { id: string }) => {
-        if (fail) throw new SourceDown('down')
-        return `value ${id}`
-      }, { client })
+      const store = cached(
+        'refresh-fail:<<id>>',
+        ({ id }: { id: string }) => {
+          if (fail) throw new SourceDown('down')
+          return `value ${id}`
+        },
+        { client },
+      )
       await store.get({ id: '1' })
       fail = true
       await expect(store.refresh({ id: '1' })).rejects.toThrow('down')

@@ -22,7 +22,9 @@ function source() {
   let n = 0
   return {
     contexts,
-    get calls() { return n },
+    get calls() {
+      return n
+    },
     fetcher: async ({ id }: { id: string }, ctx: FetchContext<string>): Promise<string> => {
       const call = ++n
       contexts.push(ctx)
@@ -31,11 +33,21 @@ function source() {
       if (failWith) throw new Error(failWith)
       return `${id}-${call}`
     },
-    hold() { gate = deferred() },
-    release() { gate?.resolve(); gate = undefined },
-    fail(message: string | undefined) { failWith = message },
+    hold() {
+      gate = deferred()
+    },
+    release() {
+      gate?.resolve()
+      gate = undefined
+    },
+    fail(message: string | undefined) {
+      failWith = message
+    },
     /** Resolves when the next call starts. */
-    nextCall() { started = deferred(); return started.promise },
+    nextCall() {
+      started = deferred()
+      return started.promise
+    },
   }
 }
 
@@ -57,8 +69,13 @@ export function freshnessConformance(backend: BackendUnderTest): void {
     beforeEach(() => {
       lines = []
       client = createClient({
-        ...backend.options(), prefix: uniquePrefix(),
-        logger: { log: (_store, key, op, detail) => { lines.push({ key, op, ...(detail?.error ? { error: detail.error } : {}) }) } },
+        ...backend.options(),
+        prefix: uniquePrefix(),
+        logger: {
+          log: (_store, key, op, detail) => {
+            lines.push({ key, op, ...(detail?.error ? { error: detail.error } : {}) })
+          },
+        },
       })
     })
     afterEach(() => client.close())
@@ -79,7 +96,11 @@ export function freshnessConformance(backend: BackendUnderTest): void {
       const pipeline = client.pipeline()
       const piped = store.getP(pipeline, { id: 'a' })
       await pipeline.execute()
-      expect(await Promise.all([store.get({ id: 'a' }), store.getMany([{ id: 'a' }, { id: 'a' }]), piped])).toEqual(['a-1', ['a-1', 'a-1'], 'a-1'])
+      expect(await Promise.all([store.get({ id: 'a' }), store.getMany([{ id: 'a' }, { id: 'a' }]), piped])).toEqual([
+        'a-1',
+        ['a-1', 'a-1'],
+        'a-1',
+      ])
       expect(s.calls).toBe(2)
       expect(s.contexts[1]!.stale).toBe('a-1')
       expect(s.contexts[0]!.stale).toBeUndefined()
@@ -141,10 +162,14 @@ export function freshnessConformance(backend: BackendUnderTest): void {
 
     it('fetchTimeout.hard: the fetch signal aborts, callers reject with FetchTimeoutError, the lock is released at once', async () => {
       let signal: AbortSignal | undefined
-      const store = cached('hard:<<id>>', (_: { id: string }, ctx) => {
-        signal = ctx.signal
-        return new Promise<string>(() => {}) // hangs; only the signal ends it
-      }, { ttl: '5m', fetchTimeout: '100ms', client })
+      const store = cached(
+        'hard:<<id>>',
+        (_: { id: string }, ctx) => {
+          signal = ctx.signal
+          return new Promise<string>(() => {}) // hangs; only the signal ends it
+        },
+        { ttl: '5m', fetchTimeout: '100ms', client },
+      )
       const error = await store.get({ id: 'a' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(FetchTimeoutError)
       expect(error).toMatchObject({ code: 'CACHEME_FETCH_TIMEOUT', timeoutMs: 100, store: 'hard:<<id>>' })
@@ -156,7 +181,10 @@ export function freshnessConformance(backend: BackendUnderTest): void {
     it('fetchTimeout.hard under staleIfError: the old value, with the FetchTimeoutError in the detail', async () => {
       let hang = false
       const store = cached('hard-sie:<<id>>', ({ id }: { id: string }) => (hang ? new Promise<string>(() => {}) : id), {
-        ttl: '100ms', staleIfError: '1m', fetchTimeout: { hard: '100ms' }, client,
+        ttl: '100ms',
+        staleIfError: '1m',
+        fetchTimeout: { hard: '100ms' },
+        client,
       })
       await store.get({ id: 'a' })
       await sleep(150)
@@ -168,21 +196,46 @@ export function freshnessConformance(backend: BackendUnderTest): void {
       await settledKey(client, store.key({ id: 'a' }))
     })
 
-    it('ctx.setTtl() sets this value\'s TTL (plus the store\'s windows); a bad TTL rejects naming it', async () => {
-      const store = cached('setttl:<<id>>', ({ id }: { id: string }, ctx): string | null => {
-        if (id === 'none') { ctx.setTtl(10); return null }
-        if (id === 'bad') ctx.setTtl('soon')
-        return id
-      }, { ttl: '5m', client })
-      await backend.expectTtl(client, store.key({ id: 'none' }), 10_000, async () => { expect(await store.get({ id: 'none' })).toBeNull() })
-      await backend.expectTtl(client, store.key({ id: 'x' }), 300_000, async () => { await store.get({ id: 'x' }) })
+    it("ctx.setTtl() sets this value's TTL (plus the store's windows); a bad TTL rejects naming it", async () => {
+      const store = cached(
+        'setttl:<<id>>',
+        ({ id }: { id: string }, ctx): string | null => {
+          if (id === 'none') {
+            ctx.setTtl(10)
+            return null
+          }
+          if (id === 'bad') ctx.setTtl('soon')
+          return id
+        },
+        { ttl: '5m', client },
+      )
+      await backend.expectTtl(client, store.key({ id: 'none' }), 10_000, async () => {
+        expect(await store.get({ id: 'none' })).toBeNull()
+      })
+      await backend.expectTtl(client, store.key({ id: 'x' }), 300_000, async () => {
+        await store.get({ id: 'x' })
+      })
       await expect(store.get({ id: 'bad' })).rejects.toThrow(DurationError)
       await expect(store.get({ id: 'bad' })).rejects.toThrow(/ctx.setTtl\(\) of 'setttl:<<id>>' "soon" is not a duration/)
-      const windows = cached('setttl-swr:<<id>>', (_: { id: string }, ctx): null => { ctx.setTtl('10s'); return null }, {
-        ttl: '5m', staleWhileRevalidate: '1m', staleIfError: '2m', client,
+      const windows = cached(
+        'setttl-swr:<<id>>',
+        (_: { id: string }, ctx): null => {
+          ctx.setTtl('10s')
+          return null
+        },
+        {
+          ttl: '5m',
+          staleWhileRevalidate: '1m',
+          staleIfError: '2m',
+          client,
+        },
+      )
+      await backend.expectTtl(client, windows.key({ id: 'n' }), 130_000, async () => {
+        await windows.get({ id: 'n' })
       })
-      await backend.expectTtl(client, windows.key({ id: 'n' }), 130_000, async () => { await windows.get({ id: 'n' }) })
-      await backend.expectTtl(client, windows.key({ id: 'r' }), 130_000, async () => { await windows.refresh({ id: 'r' }) })
+      await backend.expectTtl(client, windows.key({ id: 'r' }), 130_000, async () => {
+        await windows.refresh({ id: 'r' })
+      })
     })
 
     it('ctx.stale is the value a refresh() replaces (undefined when there is none)', async () => {
@@ -202,11 +255,20 @@ export function freshnessConformance(backend: BackendUnderTest): void {
       expect(await store.get({ id: 'a' })).toBe('a-4')
     })
 
-    it('a store\'s TTL with windows: Redis keeps the value through the longer window, for get, set and refresh', async () => {
-      const store = cached('phys:<<id>>', ({ id }: { id: string }) => id, { ttl: '5m', staleWhileRevalidate: '1m', staleIfError: '10m', client })
-      await backend.expectTtl(client, store.key({ id: 'g' }), 900_000, async () => { await store.get({ id: 'g' }) })
+    it("a store's TTL with windows: Redis keeps the value through the longer window, for get, set and refresh", async () => {
+      const store = cached('phys:<<id>>', ({ id }: { id: string }) => id, {
+        ttl: '5m',
+        staleWhileRevalidate: '1m',
+        staleIfError: '10m',
+        client,
+      })
+      await backend.expectTtl(client, store.key({ id: 'g' }), 900_000, async () => {
+        await store.get({ id: 'g' })
+      })
       await backend.expectTtl(client, store.key({ id: 's' }), 900_000, () => store.set({ id: 's' }, 's'))
-      await backend.expectTtl(client, store.key({ id: 'r' }), 900_000, async () => { await store.refresh({ id: 'r' }) })
+      await backend.expectTtl(client, store.key({ id: 'r' }), 900_000, async () => {
+        await store.refresh({ id: 'r' })
+      })
     })
 
     it('invalidate means gone and set means new: never the stale value after either resolved', async () => {
@@ -220,7 +282,9 @@ export function freshnessConformance(backend: BackendUnderTest): void {
       s.hold()
       const started = s.nextCall()
       let settled = false
-      const afterInvalidate = store.get({ id: 'a' }).finally(() => { settled = true })
+      const afterInvalidate = store.get({ id: 'a' }).finally(() => {
+        settled = true
+      })
       await started
       expect(settled).toBe(false) // a miss: it waits for the fetch, never the stale value
       expect(await store.get({ id: 'b' })).toBe('b-set')
@@ -231,11 +295,15 @@ export function freshnessConformance(backend: BackendUnderTest): void {
     it('earlyRefresh: under hammering load the hot key is refreshed before it expires; no caller ever waits', async () => {
       let fetches = 0
       // δ ≈ 40 ms and β = 2: the refresh starts some hundreds of ms before expiry, room for a loaded machine's pauses.
-      const store = cached('early:<<id>>', async ({ id }: { id: string }) => {
-        fetches++
-        await sleep(40)
-        return `${id}-${fetches}`
-      }, { ttl: '1s', earlyRefresh: { beta: 2 }, client })
+      const store = cached(
+        'early:<<id>>',
+        async ({ id }: { id: string }) => {
+          fetches++
+          await sleep(40)
+          return `${id}-${fetches}`
+        },
+        { ttl: '1s', earlyRefresh: { beta: 2 }, client },
+      )
       await store.get({ id: 'hot' })
       lines = []
       const seen = new Set<string>()

@@ -6,11 +6,13 @@ import { rawGet, rawSet } from '../internals.js'
 export function invalidateAllConformance(backend: BackendUnderTest): void {
   describe('invalidateAll()', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     const present = async (keys: string[]) => (await rawGet(client, keys)).map((v) => v !== null)
 
-    it('removes exactly this store\'s keys for one version, on every node, and counts them', async () => {
+    it("removes exactly this store's keys for one version, on every node, and counts them", async () => {
       const fetch = ({ id }: { id: string | number }) => `v ${id}`
       const v1 = cached('inv:<<id>>', fetch, { client, version: 1 })
       const v2 = cached('inv:<<id>>', fetch, { client, version: 2 })
@@ -56,7 +58,14 @@ export function invalidateAllConformance(backend: BackendUnderTest): void {
           ...unrelated,
         ]
         expect(await present(survivors)).toEqual(survivors.map(() => true))
-        expect((await rawGet(samePrefixElsewhere, ids.slice(0, 5).map((id) => otherPrefix.key({ id })))).every((v) => v !== null)).toBe(true)
+        expect(
+          (
+            await rawGet(
+              samePrefixElsewhere,
+              ids.slice(0, 5).map((id) => otherPrefix.key({ id })),
+            )
+          ).every((v) => v !== null),
+        ).toBe(true)
       } finally {
         await samePrefixElsewhere.close()
       }

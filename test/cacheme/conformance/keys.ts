@@ -8,7 +8,9 @@ const RESERVED = /[:*?[\]{}\s]/
 export function keyConformance(backend: BackendUnderTest): void {
   describe('keys', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     it('are prefix:rendered template:vVERSION, as in cacheme-go', async () => {
       const withDefaultPrefix = createClient({ ...backend.options() })
@@ -61,7 +63,13 @@ export function keyConformance(backend: BackendUnderTest): void {
       let version = 1
       let versionCalls = 0
       const source = controlledFetcher(({ id }: { id: string }) => `value ${id} at ${version}`)
-      const store = cached('fv:<<id>>', source.fetcher, { client, version: () => { versionCalls++; return `${version}a` } })
+      const store = cached('fv:<<id>>', source.fetcher, {
+        client,
+        version: () => {
+          versionCalls++
+          return `${version}a`
+        },
+      })
       expect(store.key({ id: '1' })).toBe(`${client.prefix}:fv:1:v1a`)
       expect(versionCalls).toBe(1)
       expect(await store.get({ id: '1' })).toBe('value 1 at 1')

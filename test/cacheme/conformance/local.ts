@@ -23,7 +23,7 @@ export function localConformance(backend: BackendUnderTest): void {
       expect(logger.ops().includes('LOCAL')).toBe(backend.kind !== 'memory')
     }
 
-    it("every write of this process is seen by its next get", async () => {
+    it('every write of this process is seen by its next get', async () => {
       let n = 0
       const store = cached('lc:<<id>>', ({ id }: { id: number }) => ({ id, n: ++n }), { ttl: '1m', client })
       await readUntilLocal(() => store.get({ id: 1 }))
@@ -37,7 +37,11 @@ export function localConformance(backend: BackendUnderTest): void {
       expect(await store.get({ id: 1 })).toEqual(refreshed)
       await store.invalidateAll()
       expect((await store.get({ id: 1 })).n).toBeGreaterThan(refreshed.n)
-      expect(await store.getMany([{ id: 1 }, { id: 2 }, { id: 1 }])).toEqual([await store.get({ id: 1 }), await store.get({ id: 2 }), await store.get({ id: 1 })])
+      expect(await store.getMany([{ id: 1 }, { id: 2 }, { id: 1 }])).toEqual([
+        await store.get({ id: 1 }),
+        await store.get({ id: 2 }),
+        await store.get({ id: 1 }),
+      ])
     })
 
     it('op LOCAL and localHits agree; a store with local: false is never served locally', async () => {

@@ -7,7 +7,10 @@ export function loggerConformance(backend: BackendUnderTest): void {
   describe('logger', () => {
     let client: Client
     let logger: RecordingLogger
-    clientPerTest(backend, (c, l) => { client = c; logger = l })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
+    })
 
     it('logs MISS and FETCH for a cold get(), then HIT, with the store name and the key without prefix', async () => {
       const comments = cached('comment:<<id>>', ({ id }: { id: string }) => `comment ${id}`, { client, name: 'Comment' })
@@ -63,7 +66,13 @@ export function loggerConformance(backend: BackendUnderTest): void {
       const store = cached('refresh-log:<<id>>', ({ id }: { id: string }) => id, { client })
       await store.refresh({ id: '1' })
       expect(logger.ops()).toEqual(['FETCH'])
-      const broken = clientFor(backend, { logger: { log() { throw new Error('logger broke') } } })
+      const broken = clientFor(backend, {
+        logger: {
+          log() {
+            throw new Error('logger broke')
+          },
+        },
+      })
       try {
         const other = cached('broken-log:<<id>>', ({ id }: { id: string }) => id, { client: broken })
         expect(await other.get({ id: '1' })).toBe('1')

@@ -9,7 +9,10 @@ export function observabilityConformance(backend: BackendUnderTest): void {
   describe('observability', () => {
     let client: Client
     let logger: RecordingLogger
-    clientPerTest(backend, (c, l) => { client = c; logger = l })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
+    })
 
     it('client.stats() counts every op per store and in total', async () => {
       const a = cached('stats-a:<<id>>', ({ id }: { id: string }) => id, { client, name: 'A' })
@@ -42,7 +45,16 @@ export function observabilityConformance(backend: BackendUnderTest): void {
       await rawSet(client, [store.key({ id: '1' })], 'not ours')
       const details: unknown[] = []
       const ops: string[] = []
-      const other = createClient({ ...backend.options(), prefix: client.prefix, logger: { log: (_s, _k, op, detail) => { ops.push(op); details.push(detail) } } })
+      const other = createClient({
+        ...backend.options(),
+        prefix: client.prefix,
+        logger: {
+          log: (_s, _k, op, detail) => {
+            ops.push(op)
+            details.push(detail)
+          },
+        },
+      })
       try {
         // The memory backend lives in its client: write the foreign value through this one.
         if (backend.kind === 'memory') await rawSet(other, [store.key({ id: '1' })], 'not ours')
@@ -59,13 +71,21 @@ export function observabilityConformance(backend: BackendUnderTest): void {
     it('publishes every op on cacheme:op and traces gets and fetches on cacheme:get / cacheme:fetch', async () => {
       const ops: unknown[] = []
       const traced: string[] = []
-      const onOp = (message: unknown) => { ops.push(message) }
+      const onOp = (message: unknown) => {
+        ops.push(message)
+      }
       const get = tracingChannel('cacheme:get')
       const fetch = tracingChannel('cacheme:fetch')
       const handlers = (name: string) => ({
-        start: (ctx: unknown) => { traced.push(`${name} start ${JSON.stringify(ctx)}`) },
-        asyncEnd: (ctx: unknown) => { traced.push(`${name} end ${(ctx as { result?: unknown }).result}`) },
-        end: () => {}, asyncStart: () => {}, error: () => {},
+        start: (ctx: unknown) => {
+          traced.push(`${name} start ${JSON.stringify(ctx)}`)
+        },
+        asyncEnd: (ctx: unknown) => {
+          traced.push(`${name} end ${(ctx as { result?: unknown }).result}`)
+        },
+        end: () => {},
+        asyncStart: () => {},
+        error: () => {},
       })
       const getHandlers = handlers('get')
       const fetchHandlers = handlers('fetch')

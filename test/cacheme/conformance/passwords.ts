@@ -8,7 +8,9 @@ type Protected = { url: string; password: string; stop(): Promise<void> }
 export function passwordConformance(start: () => Promise<Protected>): void {
   describe('passwords', () => {
     let server: Protected
-    beforeAll(async () => { server = await start() })
+    beforeAll(async () => {
+      server = await start()
+    })
     afterAll(() => server.stop())
 
     it('a URL with the password connects; the client describes itself without it', async () => {
@@ -48,12 +50,18 @@ export function passwordConformance(start: () => Promise<Protected>): void {
       const url = server.url.replace(encodeURIComponent(server.password), wrong)
       const printed: string[] = []
       const spies = (['log', 'error', 'warn', 'info', 'debug'] as const).map((level) =>
-        vi.spyOn(console, level).mockImplementation((...args: unknown[]) => { printed.push(args.map(String).join(' ')) }))
+        vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+          printed.push(args.map(String).join(' '))
+        }),
+      )
       const logger = recordingLogger()
       const client = createClient({ redis: url, prefix: 'pw', logger })
       try {
         const store = cached('secret:<<id>>', ({ id }: { id: string }) => `fetched ${id}`, { client })
-        const outcome = await store.get({ id: '2' }).then((value) => `value: ${value}`, (error: Error) => `error: ${error.message}\n${error.stack}`)
+        const outcome = await store.get({ id: '2' }).then(
+          (value) => `value: ${value}`,
+          (error: Error) => `error: ${error.message}\n${error.stack}`,
+        )
         // Redis refuses the connection: the call falls back to the fetcher and logs ERROR.
         expect(outcome).toBe('value: fetched 2')
         expect(logger.ops()).toContain('ERROR')

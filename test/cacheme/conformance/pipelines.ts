@@ -5,14 +5,20 @@ import { clientPerTest, controlledFetcher, type BackendUnderTest } from './backe
 export function pipelineConformance(backend: BackendUnderTest): void {
   describe('pipelines', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     it('mix stores; each promise carries its own value or error; execute() waits for all', async () => {
       const comments = cached('p-comment:<<id>>', ({ id }: { id: string }) => ({ id, text: `comment ${id}` }), { client })
-      const books = cached('p-book:<<bookID>>', async ({ bookID }: { bookID: number }) => {
-        if (bookID === 13) throw new Error(`book ${bookID} is unlucky`)
-        return { bookID, title: `book ${bookID}` }
-      }, { client })
+      const books = cached(
+        'p-book:<<bookID>>',
+        async ({ bookID }: { bookID: number }) => {
+          if (bookID === 13) throw new Error(`book ${bookID} is unlucky`)
+          return { bookID, title: `book ${bookID}` }
+        },
+        { client },
+      )
       await comments.get({ id: 'warm' })
       const pipeline = client.pipeline()
       const settled: string[] = []
@@ -20,8 +26,16 @@ export function pipelineConformance(backend: BackendUnderTest): void {
       const b1 = books.getP(pipeline, { bookID: 1 })
       const b13 = books.getP(pipeline, { bookID: 13 })
       const c2 = comments.getP(pipeline, { id: 'cold' })
-      for (const [name, promise] of [['c1', c1], ['b1', b1], ['b13', b13], ['c2', c2]] as const) {
-        promise.then(() => settled.push(name), () => settled.push(name))
+      for (const [name, promise] of [
+        ['c1', c1],
+        ['b1', b1],
+        ['b13', b13],
+        ['c2', c2],
+      ] as const) {
+        promise.then(
+          () => settled.push(name),
+          () => settled.push(name),
+        )
       }
       await pipeline.execute()
       await Promise.resolve()

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { cached, type Client } from 'cacheme'
-import { clientPerTest, clientFor, controlledFetcher, recordingLogger, type BackendUnderTest, type RecordingLogger } from './backend-under-test.js'
+import {
+  clientPerTest,
+  clientFor,
+  controlledFetcher,
+  recordingLogger,
+  type BackendUnderTest,
+  type RecordingLogger,
+} from './backend-under-test.js'
 import { mulberry32, randomParamValues } from './random-params.js'
 import { rawGet, rawSet } from '../internals.js'
 
@@ -19,11 +26,28 @@ export function promiseConformance(backend: BackendUnderTest): void {
   describe('promises that hold', () => {
     let client: Client
     let logger: RecordingLogger
-    clientPerTest(backend, (c, l) => { client = c; logger = l })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
+    })
 
     it('two different param tuples never give the same key, whatever the separators (property test)', () => {
       const random = mulberry32(20261201)
-      const values = randomParamValues(120, 7).concat(['mary-ann', 'mary', 'ann-smith', 'smith', '1', '12', '23', '3', '\uD800', '\uFFFD', '\uDC00x', 'a.b', 'a_b'])
+      const values = randomParamValues(120, 7).concat([
+        'mary-ann',
+        'mary',
+        'ann-smith',
+        'smith',
+        '1',
+        '12',
+        '23',
+        '3',
+        '\uD800',
+        '\uFFFD',
+        '\uDC00x',
+        'a.b',
+        'a_b',
+      ])
       const separators = ['', '-', '.', '_', ':', '~', '/', 'x', '1', 'a-', '-.', '__']
       for (const sepA of separators) {
         for (const sepB of separators) {
@@ -86,7 +110,11 @@ export function promiseConformance(backend: BackendUnderTest): void {
       const store = cached('marked:<<id>>', ({ id }: { id: string }) => `value ${id}`, { client, lock: { ttl: '2s' } })
       // The shape cacheme's own markers have, and the shape wave 1 wrote.
       await rawSet(client, [store.key({ id: '1' })], markerShaped())
-      await rawSet(client, [store.key({ id: '2' })], Buffer.concat([Buffer.from('\x00\xffcacheme-lock:', 'latin1'), Buffer.from('a'.repeat(32))]))
+      await rawSet(
+        client,
+        [store.key({ id: '2' })],
+        Buffer.concat([Buffer.from('\x00\xffcacheme-lock:', 'latin1'), Buffer.from('a'.repeat(32))]),
+      )
       const started = Date.now()
       expect(await store.get({ id: '1' })).toBe('value 1')
       expect(await store.getMany([{ id: '2' }, { id: '1' }])).toEqual(['value 2', 'value 1'])
@@ -100,15 +128,23 @@ export function promiseConformance(backend: BackendUnderTest): void {
       let release = () => {}
       let started = () => {}
       // Reads the source when called (like a query), answers when let go.
-      const store = cached('fenced:<<id>>', async ({ id }: { id: string }) => {
-        const read = `${id} v${version}`
-        started()
-        await gate
-        return read
-      }, { client })
+      const store = cached(
+        'fenced:<<id>>',
+        async ({ id }: { id: string }) => {
+          const read = `${id} v${version}`
+          started()
+          await gate
+          return read
+        },
+        { client },
+      )
       expect(await store.get({ id: 'a' })).toBe('a v1')
-      gate = new Promise<void>((resolve) => { release = resolve })
-      const fetching = new Promise<void>((resolve) => { started = resolve })
+      gate = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const fetching = new Promise<void>((resolve) => {
+        started = resolve
+      })
       const refreshing = store.refresh({ id: 'a' })
       await fetching
       version = 2 // the source changes; the writer invalidates and that resolves
@@ -141,7 +177,9 @@ export function promiseConformance(backend: BackendUnderTest): void {
 
     it("the README's pipeline pattern: one key failing before the others settle is no unhandled rejection", async () => {
       const unhandled: unknown[] = []
-      const onUnhandled = (reason: unknown) => { unhandled.push(reason) }
+      const onUnhandled = (reason: unknown) => {
+        unhandled.push(reason)
+      }
       process.on('unhandledRejection', onUnhandled)
       try {
         const slow = controlledFetcher(({ id }: { id: string }) => `slow ${id}`)
@@ -156,7 +194,10 @@ export function promiseConformance(backend: BackendUnderTest): void {
         await new Promise((resolve) => setImmediate(resolve)) // the failure has happened by now
         slow.release()
         await executing
-        const outcome = await Promise.all([aP, bP]).then(() => 'resolved', (error: Error) => error.message)
+        const outcome = await Promise.all([aP, bP]).then(
+          () => 'resolved',
+          (error: Error) => error.message,
+        )
         expect(outcome).toBe('fetch failed')
         await new Promise((resolve) => setImmediate(resolve)) // Node reports unhandled rejections after the microtasks
         expect(unhandled).toEqual([])
@@ -191,19 +232,20 @@ export function promiseConformance(backend: BackendUnderTest): void {
     })
 
     // The memory backend's indexes go with its process; Redis keeps what cacheme leaves.
-    if (backend.indexTtls) it('a store index lives no longer than the longest-lived key it lists (an old version\'s index expires)', async () => {
-      const v1 = cached('indexed:<<id>>', ({ id }: { id: string }) => id, { client, ttl: '1h', version: 1 })
-      const short = cached('indexed-short:<<id>>', ({ id }: { id: string }) => id, { client, ttl: '30s' })
-      await v1.getMany(Array.from({ length: 20 }, (_, i) => ({ id: String(i) })))
-      await short.set({ id: 'a' }, 'a')
-      const ttls = await backend.indexTtls!(client.prefix)
-      expect(ttls.length).toBeGreaterThan(0)
-      for (const ttl of ttls) {
-        expect(ttl).toBeGreaterThan(0) // never -1: no index outlives its keys
-        expect(ttl).toBeLessThanOrEqual(3_600_000)
-      }
-      expect(ttls.some((ttl) => ttl <= 30_000)).toBe(true)
-    })
+    if (backend.indexTtls)
+      it("a store index lives no longer than the longest-lived key it lists (an old version's index expires)", async () => {
+        const v1 = cached('indexed:<<id>>', ({ id }: { id: string }) => id, { client, ttl: '1h', version: 1 })
+        const short = cached('indexed-short:<<id>>', ({ id }: { id: string }) => id, { client, ttl: '30s' })
+        await v1.getMany(Array.from({ length: 20 }, (_, i) => ({ id: String(i) })))
+        await short.set({ id: 'a' }, 'a')
+        const ttls = await backend.indexTtls!(client.prefix)
+        expect(ttls.length).toBeGreaterThan(0)
+        for (const ttl of ttls) {
+          expect(ttl).toBeGreaterThan(0) // never -1: no index outlives its keys
+          expect(ttl).toBeLessThanOrEqual(3_600_000)
+        }
+        expect(ttls.some((ttl) => ttl <= 30_000)).toBe(true)
+      })
 
     it('client.peek() tells values, lock markers, foreign bytes and missing keys apart', async () => {
       const store = cached('peek:<<id>>', ({ id }: { id: string }) => id, { client })
@@ -212,7 +254,13 @@ export function promiseConformance(backend: BackendUnderTest): void {
       await jsonStore.get({ id: 'j' })
       await rawSet(client, [store.key({ id: 'f' })], 'plain text')
       await rawSet(client, [store.key({ id: 'l' })], markerShaped())
-      const keys = [store.key({ id: 'v' }), jsonStore.key({ id: 'j' }), store.key({ id: 'f' }), store.key({ id: 'l' }), store.key({ id: 'none' })]
+      const keys = [
+        store.key({ id: 'v' }),
+        jsonStore.key({ id: 'j' }),
+        store.key({ id: 'f' }),
+        store.key({ id: 'l' }),
+        store.key({ id: 'none' }),
+      ]
       expect(await client.peek(keys)).toEqual(['value', 'value', 'foreign', 'lock', 'missing'])
       await expect(client.peek('x' as never)).rejects.toThrow('client.peek() takes an array of keys, got "x"')
       const [raw] = await rawGet(client, [store.key({ id: 'v' })])

@@ -12,9 +12,7 @@ export function mulberry32(seed: number): () => number {
 
 // Plain characters, every reserved one, whitespace, '~' (the encoder's marker), '=', '/', '+',
 // '%', quotes, non-ASCII letters, an emoji (surrogate pair) and a NUL.
-const ALPHABET = [
-  ...'abcXYZ019_.-', ...':*?[]{}', ' ', '\t', '\n', '~', '=', '/', '+', '%', '"', "'", 'é', 'ß', '中', '😀', '\u0000',
-]
+const ALPHABET = [...'abcXYZ019_.-', ...':*?[]{}', ' ', '\t', '\n', '~', '=', '/', '+', '%', '"', "'", 'é', 'ß', '中', '😀', '\u0000']
 
 /** `count` distinct strings: plain ids, reserved characters, unicode, the empty string. */
 export function randomParamValues(count: number, seed: number): string[] {

@@ -36,7 +36,10 @@ export function roundTripConformance(backend: BackendUnderTest, counting: RoundT
   describe('round trips', () => {
     let counted: CountedBackend
     let client: Client
-    countedClientPerTest(counting, (c, n) => { client = c; counted = n })
+    countedClientPerTest(counting, (c, n) => {
+      client = c
+      counted = n
+    })
 
     const comments = () => cached('rt-comment:<<id>>', ({ id }: { id: number }) => ({ id, text: `comment ${id}` }), { client })
     const books = () => cached('rt-book:<<bookID>>', ({ bookID }: { bookID: number }) => ({ bookID }), { client })
@@ -60,10 +63,7 @@ export function roundTripConformance(backend: BackendUnderTest, counting: RoundT
       await b.getMany(ids.map((bookID) => ({ bookID })))
       counted.reset()
       const pipeline = client.pipeline()
-      const queued = [
-        ...ids.map((id) => c.getP(pipeline, { id })),
-        ...ids.map((bookID) => b.getP(pipeline, { bookID })),
-      ]
+      const queued = [...ids.map((id) => c.getP(pipeline, { id })), ...ids.map((bookID) => b.getP(pipeline, { bookID }))]
       await pipeline.execute()
       await Promise.all(queued)
       await expectOneTripPerNode([...ids.map((id) => c.key({ id })), ...ids.map((bookID) => b.key({ bookID }))])

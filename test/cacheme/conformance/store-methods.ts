@@ -42,8 +42,11 @@ export function storeMethodConformance(backend: BackendUnderTest): void {
       const store = books()
       await store.get({ categoryID: 2, bookID: 2 })
       const params = [
-        { categoryID: 2, bookID: 5 }, { categoryID: 2, bookID: 2 }, { categoryID: 2, bookID: 5 },
-        { categoryID: 7, bookID: 1 }, { categoryID: 2, bookID: 2 },
+        { categoryID: 2, bookID: 5 },
+        { categoryID: 2, bookID: 2 },
+        { categoryID: 2, bookID: 5 },
+        { categoryID: 7, bookID: 1 },
+        { categoryID: 2, bookID: 2 },
       ]
       const values = await store.getMany(params)
       expect(values.map((b) => [b.categoryID, b.bookID])).toEqual(params.map((p) => [p.categoryID, p.bookID]))
@@ -75,7 +78,9 @@ export function storeMethodConformance(backend: BackendUnderTest): void {
       const book = store.getP(pipeline, { categoryID: 1, bookID: 9 })
       const comment = comments.getP(pipeline, { id: 'cached' })
       const other = comments.getP(pipeline, { id: 'new' })
-      void book.then(() => { settled = true })
+      void book.then(() => {
+        settled = true
+      })
       await Promise.resolve()
       expect(settled).toBe(false)
       expect(pipeline.size).toBe(3)
@@ -124,7 +129,11 @@ export function storeMethodConformance(backend: BackendUnderTest): void {
 
     it('invalidateAll() removes every key of the store and resolves to the count', async () => {
       const store = books()
-      await store.getMany([{ categoryID: 1, bookID: 1 }, { categoryID: 1, bookID: 2 }, { categoryID: 2, bookID: 1 }])
+      await store.getMany([
+        { categoryID: 1, bookID: 1 },
+        { categoryID: 1, bookID: 2 },
+        { categoryID: 2, bookID: 1 },
+      ])
       expect(await store.invalidateAll()).toBe(3)
       await store.get({ categoryID: 1, bookID: 1 })
       expect(source.calls).toHaveLength(4)

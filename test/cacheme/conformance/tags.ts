@@ -7,7 +7,9 @@ import { rawGet } from '../internals.js'
 export function tagConformance(backend: BackendUnderTest): void {
   describe('tags and invalidateTags()', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     const present = async (keys: string[]) => (await rawGet(client, keys)).map((v) => v !== null)
     const ids = Array.from({ length: 30 }, (_, i) => i)
@@ -36,7 +38,14 @@ export function tagConformance(backend: BackendUnderTest): void {
         expect(await present(tagged)).toEqual(tagged.map(() => false))
         const survivors = [...ids.slice(0, 5).map((id) => untagged.key({ id })), ...ids.slice(0, 5).map((id) => otherTag.key({ id }))]
         expect(await present(survivors)).toEqual(survivors.map(() => true))
-        expect((await rawGet(elsewhere, ids.slice(0, 5).map((id) => otherPrefix.key({ id })))).every((v) => v !== null)).toBe(true)
+        expect(
+          (
+            await rawGet(
+              elsewhere,
+              ids.slice(0, 5).map((id) => otherPrefix.key({ id })),
+            )
+          ).every((v) => v !== null),
+        ).toBe(true)
         // Gone from the tags' sets too: nothing left to count, under either tag.
         expect(await client.invalidateTags(['posts', 'feed'])).toBe(0)
         expect(await posts.get({ id: 1 })).toBe('post 1')
@@ -55,21 +64,30 @@ export function tagConformance(backend: BackendUnderTest): void {
     })
 
     // The memory backend is its client's own: another client doesn't share it.
-    if (backend.kind !== 'memory') it('a client made just now (its slot map not loaded yet) removes what another client tagged', async () => {
-      const store = cached('tg-fresh:<<id>>', ({ id }: { id: number }) => id, { client, tags: ['fresh'] })
-      await store.getMany(ids.slice(0, 6).map((id) => ({ id })))
-      const fresh = createClient({ ...backend.options(), prefix: client.prefix })
-      try {
-        expect(await fresh.invalidateTags(['fresh'])).toBe(6)
-      } finally {
-        await fresh.close()
-      }
-    })
+    if (backend.kind !== 'memory')
+      it('a client made just now (its slot map not loaded yet) removes what another client tagged', async () => {
+        const store = cached('tg-fresh:<<id>>', ({ id }: { id: number }) => id, { client, tags: ['fresh'] })
+        await store.getMany(ids.slice(0, 6).map((id) => ({ id })))
+        const fresh = createClient({ ...backend.options(), prefix: client.prefix })
+        try {
+          expect(await fresh.invalidateTags(['fresh'])).toBe(6)
+        } finally {
+          await fresh.close()
+        }
+      })
 
     it("a static tag's placeholders are filled from the params, encoded like a key's", async () => {
-      const store = cached('tg-article:<<authorID>>:<<id>>', ({ id }: { authorID: string | number; id: number }) => id,
-        { client, tags: ['author:<<authorID>>', 'article:<<authorID>>-<<id>>'] })
-      await store.getMany([{ authorID: 1, id: 1 }, { authorID: 1, id: 2 }, { authorID: 2, id: 3 }, { authorID: 'a-b', id: 4 }, { authorID: 'a', id: 5 }])
+      const store = cached('tg-article:<<authorID>>:<<id>>', ({ id }: { authorID: string | number; id: number }) => id, {
+        client,
+        tags: ['author:<<authorID>>', 'article:<<authorID>>-<<id>>'],
+      })
+      await store.getMany([
+        { authorID: 1, id: 1 },
+        { authorID: 1, id: 2 },
+        { authorID: 2, id: 3 },
+        { authorID: 'a-b', id: 4 },
+        { authorID: 'a', id: 5 },
+      ])
       const keyOf = (authorID: string | number, id: number) => store.key({ authorID, id })
       expect(await client.invalidateTags(['author:1'])).toBe(2)
       expect(await present([keyOf(1, 1), keyOf(1, 2), keyOf(2, 3)])).toEqual([false, false, true])
@@ -82,8 +100,10 @@ export function tagConformance(backend: BackendUnderTest): void {
     })
 
     it('a tags function of params and value tags each key by what was fetched', async () => {
-      const store = cached('tg-fn:<<id>>', ({ id }: { id: number }) => ({ id, lang: id % 2 ? 'en' : 'de' }),
-        { client, tags: (params, value) => [`lang:${value.lang}`, `id:${params.id}`] })
+      const store = cached('tg-fn:<<id>>', ({ id }: { id: number }) => ({ id, lang: id % 2 ? 'en' : 'de' }), {
+        client,
+        tags: (params, value) => [`lang:${value.lang}`, `id:${params.id}`],
+      })
       await store.getMany(ids.slice(0, 6).map((id) => ({ id })))
       await store.set({ id: 10 }, { id: 10, lang: 'en' })
       expect(await client.invalidateTags(['lang:en'])).toBe(4)
@@ -127,25 +147,32 @@ export function tagConformance(backend: BackendUnderTest): void {
       expect(await client.invalidateTags(['fn:y'])).toBe(1)
     })
 
-    if (backend.tagSetTtls) it("tags' own entries expire with their keys", async () => {
-      const store = cached('tg-exp:<<id>>', ({ id }: { id: number }) => id, { client, ttl: '400ms', lock: { ttl: '200ms' }, tags: ['short', 'g:<<id>>'] })
-      const long = cached('tg-exp-long:<<id>>', ({ id }: { id: number }) => id, { client, ttl: '1h', tags: ['long'] })
-      await store.getMany(ids.slice(0, 5).map((id) => ({ id })))
-      await long.set({ id: 1 }, 1)
-      const ttls = await backend.tagSetTtls!(client.prefix)
-      expect(ttls.length).toBeGreaterThanOrEqual(7) // 'short' (a set per slot on a cluster), 5 × 'g:<<id>>', 'long'
-      for (const ttl of ttls) {
-        expect(ttl).toBeGreaterThan(0) // never -1: no set outlives its keys
-        expect(ttl).toBeLessThanOrEqual(3_600_000)
-      }
-      expect(ttls.filter((ttl) => ttl <= 400).length).toBe(ttls.length - 1)
-      await new Promise((resolve) => setTimeout(resolve, 600)) // past the value's TTL and the lock's
-      expect(await backend.tagSetTtls!(client.prefix)).toHaveLength(1)
-    })
+    if (backend.tagSetTtls)
+      it("tags' own entries expire with their keys", async () => {
+        const store = cached('tg-exp:<<id>>', ({ id }: { id: number }) => id, {
+          client,
+          ttl: '400ms',
+          lock: { ttl: '200ms' },
+          tags: ['short', 'g:<<id>>'],
+        })
+        const long = cached('tg-exp-long:<<id>>', ({ id }: { id: number }) => id, { client, ttl: '1h', tags: ['long'] })
+        await store.getMany(ids.slice(0, 5).map((id) => ({ id })))
+        await long.set({ id: 1 }, 1)
+        const ttls = await backend.tagSetTtls!(client.prefix)
+        expect(ttls.length).toBeGreaterThanOrEqual(7) // 'short' (a set per slot on a cluster), 5 × 'g:<<id>>', 'long'
+        for (const ttl of ttls) {
+          expect(ttl).toBeGreaterThan(0) // never -1: no set outlives its keys
+          expect(ttl).toBeLessThanOrEqual(3_600_000)
+        }
+        expect(ttls.filter((ttl) => ttl <= 400).length).toBe(ttls.length - 1)
+        await new Promise((resolve) => setTimeout(resolve, 600)) // past the value's TTL and the lock's
+        expect(await backend.tagSetTtls!(client.prefix)).toHaveLength(1)
+      })
 
     it('checks its input, naming the bad value', async () => {
       await expect(client.invalidateTags('posts' as never)).rejects.toThrow(
-        "cacheme: the tags of invalidateTags() must be an array of non-empty strings like ['author:42'], got \"posts\"")
+        'cacheme: the tags of invalidateTags() must be an array of non-empty strings like [\'author:42\'], got "posts"',
+      )
       await expect(client.invalidateTags(['ok', ''])).rejects.toThrow('tag 1 is ""')
       await expect(client.invalidateTags(['ok', 7 as never])).rejects.toThrow('tag 1 is number 7')
     })

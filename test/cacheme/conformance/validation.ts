@@ -9,7 +9,9 @@ const fetchAny = () => 1
 export function validationConformance(backend: BackendUnderTest): void {
   describe('invalid input fails with an error naming the bad value', () => {
     let client: Client
-    clientPerTest(backend, (c) => { client = c })
+    clientPerTest(backend, (c) => {
+      client = c
+    })
 
     it.each([
       ['comment:<<id', /unclosed '<<' at offset 8/],
@@ -26,15 +28,26 @@ export function validationConformance(backend: BackendUnderTest): void {
       if (template) expect(error.message).toContain(template)
     })
 
-    it.each([[42, 'number 42'], [null, 'null'], [undefined, 'undefined']])('template %j (not a string)', (template, named) => {
+    it.each([
+      [42, 'number 42'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+    ])('template %j (not a string)', (template, named) => {
       const error = catchError(() => anyCached(template, fetchAny))
       expect(error).toBeInstanceOf(TypeError)
       expect(error.message).toContain(named)
     })
 
     it.each([
-      ['5x', '"5x"'], ['m5', '"m5"'], ['', '""'], ['-5s', '"-5s"'], [-1, 'number -1'], [Number.NaN, 'number NaN'],
-      [Number.POSITIVE_INFINITY, 'number Infinity'], [true, 'boolean true'], [[1], 'array of length 1'],
+      ['5x', '"5x"'],
+      ['m5', '"m5"'],
+      ['', '""'],
+      ['-5s', '"-5s"'],
+      [-1, 'number -1'],
+      [Number.NaN, 'number NaN'],
+      [Number.POSITIVE_INFINITY, 'number Infinity'],
+      [true, 'boolean true'],
+      [[1], 'array of length 1'],
     ])('TTL %j', (ttl, named) => {
       const error = catchError(() => anyCached('t:<<id>>', fetchAny, { ttl, client }))
       expect(error).toBeInstanceOf(DurationError)
@@ -110,7 +123,9 @@ export function validationConformance(backend: BackendUnderTest): void {
 
     it('getMany() of something other than an array', async () => {
       const store = anyCached('t:<<id>>', fetchAny, { client })
-      await expect(Promise.resolve().then(() => store.getMany({ id: 1 }))).rejects.toThrow(/getMany\(\) takes an array of params, got object/)
+      await expect(Promise.resolve().then(() => store.getMany({ id: 1 }))).rejects.toThrow(
+        /getMany\(\) takes an array of params, got object/,
+      )
     })
 
     it('get() with a signal that is not an AbortSignal', async () => {
@@ -138,8 +153,16 @@ export function validationConformance(backend: BackendUnderTest): void {
       ['an empty prefix', { prefix: '' }, /prefix .*""/],
       ['a logger without log()', { logger: { info() {} } }, /logger must be an object with a log\(store, key, op, detail\) method/],
       ['both redis and cluster', { redis: 'redis://127.0.0.1:1', cluster: ['127.0.0.1:2'] }, /either 'redis' or 'cluster'/],
-      ['a URL of another scheme', { redis: 'http://127.0.0.1:6379' }, /redis URL must start with redis:\/\/ or rediss:\/\/, got "http:\/\/127.0.0.1:6379"/],
-      ['a redis value of the wrong type', { redis: 6379 }, /'redis' must be a URL, ioredis options or an ioredis instance, got number 6379/],
+      [
+        'a URL of another scheme',
+        { redis: 'http://127.0.0.1:6379' },
+        /redis URL must start with redis:\/\/ or rediss:\/\/, got "http:\/\/127.0.0.1:6379"/,
+      ],
+      [
+        'a redis value of the wrong type',
+        { redis: 6379 },
+        /'redis' must be a URL, ioredis options or an ioredis instance, got number 6379/,
+      ],
       ['an empty seed list', { cluster: [] }, /'cluster' must be a non-empty list/],
       ['a malformed seed', { cluster: ['127.0.0.1'] }, /cluster seed "127.0.0.1" is not 'host:port'/],
     ])('client options: %s', (_label, options, message) => {

@@ -6,9 +6,15 @@ export function valueConformance(backend: BackendUnderTest): void {
   describe('null and undefined are values', () => {
     let client: Client
     let logger: RecordingLogger
-    clientPerTest(backend, (c, l) => { client = c; logger = l })
+    clientPerTest(backend, (c, l) => {
+      client = c
+      logger = l
+    })
 
-    it.each([['null', null], ['undefined', undefined]])('a fetcher returning %s is cached: the next get() is a HIT', async (_label, value) => {
+    it.each([
+      ['null', null],
+      ['undefined', undefined],
+    ])('a fetcher returning %s is cached: the next get() is a HIT', async (_label, value) => {
       const source = controlledFetcher((_: { id: string }) => value)
       const store = cached('nothing:<<id>>', source.fetcher, { client })
       expect(await store.get({ id: '1' })).toBe(value)

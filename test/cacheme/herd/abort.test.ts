@@ -7,13 +7,21 @@ test('an aborted get rejects at once with an AbortError; the shared fetch goes o
   let fetches = 0
   let finish: () => void = () => {}
   let started: () => void = () => {}
-  const fetchStarted = new Promise<void>((resolve) => { started = resolve })
-  const store = cached('item:<<id>>', async ({ id }: { id: number }) => {
-    fetches++
-    started()
-    await new Promise<void>((resolve) => { finish = resolve })
-    return { id }
-  }, { client })
+  const fetchStarted = new Promise<void>((resolve) => {
+    started = resolve
+  })
+  const store = cached(
+    'item:<<id>>',
+    async ({ id }: { id: number }) => {
+      fetches++
+      started()
+      await new Promise<void>((resolve) => {
+        finish = resolve
+      })
+      return { id }
+    },
+    { client },
+  )
   try {
     const controller = new AbortController()
     const aborted = store.get({ id: 1 }, { signal: controller.signal })

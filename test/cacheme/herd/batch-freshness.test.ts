@@ -8,19 +8,35 @@ import { cached, createClient, FetchTimeoutError, type CacheOp, type Client } fr
 describe('fetchMany with freshness options (standalone)', () => {
   const { standalone } = inject('redis')
   const clients: Client[] = []
-  afterAll(async () => { await Promise.all(clients.map((c) => c.close())) })
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()))
+  })
   const client = (prefix: string, ops: CacheOp[] = [], onOp?: (op: CacheOp) => void) => {
-    const c = createClient({ redis: standalone.url, prefix, logger: { log: (_s, _k, op) => { ops.push(op); onOp?.(op) } } })
+    const c = createClient({
+      redis: standalone.url,
+      prefix,
+      logger: {
+        log: (_s, _k, op) => {
+          ops.push(op)
+          onOp?.(op)
+        },
+      },
+    })
     clients.push(c)
     return c
   }
 
-  it('fetchTimeout.hard aborts fetchMany\'s signal, rejects its callers with FetchTimeoutError and releases the locks', async () => {
+  it("fetchTimeout.hard aborts fetchMany's signal, rejects its callers with FetchTimeoutError and releases the locks", async () => {
     const c = client(`bf-${randomUUID().slice(0, 8)}`)
     let signal: AbortSignal | undefined
     const store = cached('slow:<<id>>', ({ id }: { id: number }) => ({ id }), {
-      ttl: '1m', fetchTimeout: { hard: '150ms' }, client: c,
-      fetchMany: (_list, ctx) => { signal = ctx.signal; return new Promise<never>(() => {}) },
+      ttl: '1m',
+      fetchTimeout: { hard: '150ms' },
+      client: c,
+      fetchMany: (_list, ctx) => {
+        signal = ctx.signal
+        return new Promise<never>(() => {})
+      },
     })
     const settled = await store.getMany([{ id: 1 }, { id: 2 }], { settle: true })
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected'])
@@ -29,22 +45,39 @@ describe('fetchMany with freshness options (standalone)', () => {
     expect(await c.peek([store.key({ id: 1 }), store.key({ id: 2 })])).toEqual(['missing', 'missing'])
   })
 
-  it('staleIfError: a lookup that finds another client\'s failing fill of an expired value gets the old value (STALE)', async () => {
+  it("staleIfError: a lookup that finds another client's failing fill of an expired value gets the old value (STALE)", async () => {
     const prefix = `bf-${randomUUID().slice(0, 8)}`
     const aOps: CacheOp[] = []
     let waited!: () => void
-    const aWaits = new Promise<void>((resolve) => { waited = resolve })
-    const a = client(prefix, aOps, (op) => { if (op === 'WAIT') waited() })
+    const aWaits = new Promise<void>((resolve) => {
+      waited = resolve
+    })
+    const a = client(prefix, aOps, (op) => {
+      if (op === 'WAIT') waited()
+    })
     const b = client(prefix)
     const options = { ttl: '200ms', staleIfError: '1m' } as const
     const reader = cached('sie:<<id>>', ({ id }: { id: number }) => ({ id, by: 'a' }), {
-      ...options, client: a, fetchMany: (list: { id: number }[]) => list.map(({ id }) => ({ id, by: 'a' })),
+      ...options,
+      client: a,
+      fetchMany: (list: { id: number }[]) => list.map(({ id }) => ({ id, by: 'a' })),
     })
     let started!: () => void
-    const fetchStarted = new Promise<void>((resolve) => { started = resolve })
+    const fetchStarted = new Promise<void>((resolve) => {
+      started = resolve
+    })
     let fail!: () => void
-    const failing = new Promise<never>((_, reject) => { fail = () => reject(new Error('database down')) })
-    const refresher = cached('sie:<<id>>', () => { started(); return failing }, { ...options, client: b })
+    const failing = new Promise<never>((_, reject) => {
+      fail = () => reject(new Error('database down'))
+    })
+    const refresher = cached(
+      'sie:<<id>>',
+      () => {
+        started()
+        return failing
+      },
+      { ...options, client: b },
+    )
     expect(await reader.get({ id: 1 })).toEqual({ id: 1, by: 'a' })
     await new Promise((resolve) => setTimeout(resolve, 250)) // past the ttl (time must pass)
     const refreshing = refresher.get({ id: 1 }) // b takes the lock, keeping the expired value in its marker

@@ -43,13 +43,25 @@ function setUp(topology: Topology) {
   return {
     store,
     calls,
-    failWith(message: string) { fail = message },
+    failWith(message: string) {
+      fail = message
+    },
     /** Holds the next fetchMany until the returned release(); `started` resolves when it is called. */
     hold() {
       let release!: () => void
-      gate = new Promise<void>((resolve) => { release = resolve })
-      const started = new Promise<void>((resolve) => { called = resolve })
-      return { started, release: () => { gate = undefined; release() } }
+      gate = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const started = new Promise<void>((resolve) => {
+        called = resolve
+      })
+      return {
+        started,
+        release: () => {
+          gate = undefined
+          release()
+        },
+      }
     },
   }
 }
@@ -96,7 +108,9 @@ describe.each<Topology>(['standalone', 'cluster'])('batch loading across process
     const got = await values
     expect(got.map((v) => v.id)).toEqual(range(0, 10))
     expect(got.map((v) => v.by)).toEqual([...Array(5).fill('child'), ...Array(5).fill('parent')])
-    expect((await other.request<PromiseSettledResult<Item>[]>('finish', { name: 'held' })).map((o) => o.status)).toEqual(Array(5).fill('fulfilled'))
+    expect((await other.request<PromiseSettledResult<Item>[]>('finish', { name: 'held' })).map((o) => o.status)).toEqual(
+      Array(5).fill('fulfilled'),
+    )
     expect(parent.calls).toHaveLength(1)
     expect(await markers(range(0, 10))).toEqual([])
   })
@@ -106,7 +120,10 @@ describe.each<Topology>(['standalone', 'cluster'])('batch loading across process
     const other = await startChild(topology)
     parent.failWith('the database is down')
     const own = parent.hold()
-    const failing = parent.store.getMany(range(0, 6).map((id) => ({ id })), { settle: true })
+    const failing = parent.store.getMany(
+      range(0, 6).map((id) => ({ id })),
+      { settle: true },
+    )
     await own.started
     await other.request('start', { ids: range(0, 6), name: 'waiting' })
     // The child waits on every key (its lookups found this process's markers) and fetches none.
@@ -135,7 +152,10 @@ test('Redis down: the misses of a getMany still go to one fetchMany call (withou
     const calls: number[][] = []
     const store = cached('item:<<id>>', ({ id }: { id: number }): Item => ({ id, by: 'one' }), {
       client: own,
-      fetchMany: (list: { id: number }[]) => { calls.push(list.map((p) => p.id)); return list.map(({ id }) => ({ id, by: 'many' })) },
+      fetchMany: (list: { id: number }[]) => {
+        calls.push(list.map((p) => p.id))
+        return list.map(({ id }) => ({ id, by: 'many' }))
+      },
     })
     await store.getMany([{ id: 100 }])
     await server.kill('SIGKILL')
@@ -156,7 +176,12 @@ test("a batch's commit tells waiters the value itself: the notice is kind 'v', t
   try {
     const key = `${prefix}:item:0:v1`
     const messages: Buffer[] = []
-    const received = new Promise<void>((resolve) => listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => { messages.push(message); resolve() }))
+    const received = new Promise<void>((resolve) =>
+      listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+        messages.push(message)
+        resolve()
+      }),
+    )
     await listener.subscribe(key)
     await parent.store.getMany([{ id: 0 }, { id: 1 }])
     await received

@@ -29,11 +29,13 @@ describe('FetchControl', () => {
     const ctx = control.context()
     let held: AbortSignal | undefined
     const aborted = new Promise<unknown>((resolve) => {
-      void control.run(() => {
-        held = ctx.signal
-        held.addEventListener('abort', () => resolve(held!.reason))
-        return new Promise(() => {})
-      }).catch(() => {})
+      void control
+        .run(() => {
+          held = ctx.signal
+          held.addEventListener('abort', () => resolve(held!.reason))
+          return new Promise(() => {})
+        })
+        .catch(() => {})
     })
     const reason = await aborted
     expect(reason).toBeInstanceOf(FetchTimeoutError)
@@ -46,7 +48,7 @@ describe('FetchControl', () => {
     expect(control.context().signal.aborted).toBe(false)
   })
 
-  test('ctx.stale and ctx.setTtl(): the value refreshed, and this value\'s TTL (checked like any TTL)', () => {
+  test("ctx.stale and ctx.setTtl(): the value refreshed, and this value's TTL (checked like any TTL)", () => {
     const control = new FetchControl<string>('s', 'k', 5000, 0, { value: 'old' })
     const ctx = control.context()
     expect(ctx.stale).toBe('old')

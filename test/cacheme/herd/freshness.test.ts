@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { frameValue, readFrame, type ValueFrame } from '../../../packages/cacheme/src/codec/frame.js'
-import { judge, physicalTtl, stamp, usableOnError, NO_FRESHNESS, type FreshnessPolicy } from '../../../packages/cacheme/src/herd/freshness.js'
+import {
+  judge,
+  physicalTtl,
+  stamp,
+  usableOnError,
+  NO_FRESHNESS,
+  type FreshnessPolicy,
+} from '../../../packages/cacheme/src/herd/freshness.js'
 
 const NOW = 1_900_000_000_000
 const policy = (p: Partial<FreshnessPolicy>): FreshnessPolicy => ({ ...NO_FRESHNESS, ...p })
@@ -70,7 +77,7 @@ describe('judge', () => {
 
   test('XFetch: the share of early reads grows towards expiry and with δ; none without earlyRefresh or δ', () => {
     let seed = 4711
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const share = (frame: ValueFrame, at: number) => {
       let early = 0
       for (let i = 0; i < 10_000; i++) if (judge(frame, at, random) === 'early') early++

@@ -250,7 +250,8 @@ test('one subscriber connection per client, whatever the number of keys waited o
       expect((await waiter.request<{ id: number }>('finish', { name: `waiter-${id}` })).id).toBe(id)
       await holder.request('finish', { name: `holder-${id}` })
     }
-    for (const id of [2, 3]) await eventually(`no subscriber left on key ${id}`, async () => (await subscribers(redis!, `${prefix}:item:${id}:v1`)) === 0)
+    for (const id of [2, 3])
+      await eventually(`no subscriber left on key ${id}`, async () => (await subscribers(redis!, `${prefix}:item:${id}:v1`)) === 0)
     for (const exit of await Promise.all(children.map((c) => c.exit()))) expect(exit).toEqual({ code: 0, signal: null })
     children = []
     expect(await pubsubClients()).toEqual([])
@@ -262,7 +263,7 @@ test('one subscriber connection per client, whatever the number of keys waited o
   }
 })
 
-describe.each(['getMany', 'pipeline'])('%s waits on another process\'s fetch', (via) => {
+describe.each(['getMany', 'pipeline'])("%s waits on another process's fetch", (via) => {
   test('keys being filled elsewhere are waited on, not fetched again', async () => {
     await setUp('cluster')
     const [holder, reader] = children as [Child, Child]

@@ -8,13 +8,20 @@ describe('herd semantics on the memory backend', () => {
     const client = createClient({ logger: { log: (_store, _key, op) => ops.push(op) } })
     let fetches = 0
     let fetchStarted: () => void = () => {}
-    const nextFetch = () => new Promise<void>((resolve) => { fetchStarted = resolve })
-    const store = cached('item:<<id>>', async ({ id }: { id: number }) => {
-      const n = ++fetches
-      fetchStarted()
-      await new Promise((resolve) => setTimeout(resolve, fetchMs()))
-      return { id, n }
-    }, { ttl: 60, client, singleflight: false })
+    const nextFetch = () =>
+      new Promise<void>((resolve) => {
+        fetchStarted = resolve
+      })
+    const store = cached(
+      'item:<<id>>',
+      async ({ id }: { id: number }) => {
+        const n = ++fetches
+        fetchStarted()
+        await new Promise((resolve) => setTimeout(resolve, fetchMs()))
+        return { id, n }
+      },
+      { ttl: 60, client, singleflight: false },
+    )
     return { client, store, ops, fetches: () => fetches, nextFetch }
   }
 
@@ -55,11 +62,15 @@ describe('herd semantics on the memory backend', () => {
   test('a failing fetch rejects every concurrent caller with its message and caches nothing', async () => {
     const client = createClient()
     let fetches = 0
-    const store = cached('boom:<<id>>', async () => {
-      fetches++
-      await new Promise((resolve) => setTimeout(resolve, 10))
-      throw new Error('no luck')
-    }, { client, singleflight: false })
+    const store = cached(
+      'boom:<<id>>',
+      async () => {
+        fetches++
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        throw new Error('no luck')
+      },
+      { client, singleflight: false },
+    )
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => store.get({ id: 1 })))
     expect(outcomes.map((o) => o.status === 'rejected' && (o.reason as Error).message)).toEqual(Array(20).fill('no luck'))
     expect(fetches).toBe(1)

@@ -18,7 +18,9 @@ let prefix = ''
 async function setUp(topology: Topology, options: object, env: Record<string, string> = {}): Promise<void> {
   prefix = `fresh-${randomUUID()}`
   redis = inspector(topology)
-  children = await startChildren(PROCESSES, CHILD, { env: { ...connectionEnv(topology), PREFIX: prefix, OPTIONS: JSON.stringify(options), ...env } })
+  children = await startChildren(PROCESSES, CHILD, {
+    env: { ...connectionEnv(topology), PREFIX: prefix, OPTIONS: JSON.stringify(options), ...env },
+  })
 }
 
 const key = () => `${prefix}:fresh:1:v1`
@@ -38,10 +40,11 @@ async function holder(): Promise<Child> {
   return children[holding.indexOf(true)]!
 }
 /** Until the key holds a value (no refresh's marker) again. */
-const settledKey = () => eventually(`${key()} holds a value`, async () => {
-  const bytes = await redis!.getBuffer(key())
-  return bytes !== null && !bytes.subarray(0, 5).equals(MARKER)
-})
+const settledKey = () =>
+  eventually(`${key()} holds a value`, async () => {
+    const bytes = await redis!.getBuffer(key())
+    return bytes !== null && !bytes.subarray(0, 5).equals(MARKER)
+  })
 
 afterEach(async () => {
   try {
@@ -120,7 +123,9 @@ describe.each<Topology>(['standalone', 'cluster'])('freshness across processes o
     // δ ≈ 40 ms and β = 2: the refresh starts some hundreds of ms before expiry, room for a loaded machine's pauses.
     await setUp(topology, { ttl: '1s', earlyRefresh: { beta: 2 } }, { FETCH_MS: '40' })
     await children[0]!.request('get', { id: 1 }) // the one MISS: the first fill
-    const results = await Promise.all(children.map((c) => c.request<{ seen: number[]; slowest: number }>('hammer', { id: 1, n: 20, ms: 3000 })))
+    const results = await Promise.all(
+      children.map((c) => c.request<{ seen: number[]; slowest: number }>('hammer', { id: 1, n: 20, ms: 3000 })),
+    )
     expect(await totalOps('MISS')).toBe(1)
     expect(await totalOps('WAIT')).toBe(0)
     const fetches = await fetchCount()

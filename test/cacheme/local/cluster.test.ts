@@ -3,12 +3,23 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
-import { currentMasters, keySlot, manualFailover, migrateSlot, ownerPort, replicaOf, startFaultCluster } from '../../harness/cluster-faults.js'
+import {
+  currentMasters,
+  keySlot,
+  manualFailover,
+  migrateSlot,
+  ownerPort,
+  replicaOf,
+  startFaultCluster,
+} from '../../harness/cluster-faults.js'
 import { Cluster } from '../../harness/ioredis.js'
 import type { RedisCluster } from '../../harness/redis-cluster.js'
 import { opLog, until, warmLocal } from './helpers.js'
 
-interface Item { id: number; by: string }
+interface Item {
+  id: number
+  by: string
+}
 
 function readerOn(seeds: string[]) {
   const prefix = `local-${randomUUID().slice(0, 8)}`
@@ -49,8 +60,12 @@ describe('local tier (cluster)', () => {
 
   describe('faults', () => {
     let cluster: RedisCluster
-    beforeAll(async () => { cluster = await startFaultCluster() }, 60_000)
-    afterAll(async () => { await cluster?.stop() })
+    beforeAll(async () => {
+      cluster = await startFaultCluster()
+    }, 60_000)
+    afterAll(async () => {
+      await cluster?.stop()
+    })
 
     it('a slot migration drops the moved keys; writes on the new owner reach the reader; caching resumes', async () => {
       const r = readerOn(cluster.seeds)
@@ -81,14 +96,18 @@ describe('local tier (cluster)', () => {
       const masterPort = await ownerPort(cluster.nodes[0]!, slot)
       const master = cluster.nodes.find((n) => n.port === masterPort)!
       await manualFailover(cluster, await replicaOf(cluster, master))
-      await until('the raw client writes on the new master', async () => {
-        try {
-          await raw.set(key, 'changed after the failover')
-          return true
-        } catch {
-          return false
-        }
-      }, 10_000)
+      await until(
+        'the raw client writes on the new master',
+        async () => {
+          try {
+            await raw.set(key, 'changed after the failover')
+            return true
+          } catch {
+            return false
+          }
+        },
+        10_000,
+      )
       await until('the write on the promoted replica is seen', async () => (await r.store.get({ id: 2 })).by === 'fetch 2', 10_000)
       await warmLocal(() => r.store.get({ id: 2 }), r.log)
       await raw.del(key)

@@ -6,9 +6,20 @@ import { copyable, copyValue } from '../../../packages/cacheme/dist/local/copy.j
 describe('copyValue', () => {
   it('copies every shape the built-in codecs decode, sharing nothing mutable', () => {
     const value = {
-      n: 1, s: 'text', b: true, nil: null, u: undefined, big: 12n, nan: Number.NaN,
-      list: [1, { deep: ['x'] }], at: new Date(5), map: new Map<unknown, unknown>([['k', { v: 1 }]]), set: new Set([1, 2]),
-      bytes: new Uint8Array([1, 2]), buffer: Buffer.from('ab'), bare: Object.assign(Object.create(null), { a: 1 }),
+      n: 1,
+      s: 'text',
+      b: true,
+      nil: null,
+      u: undefined,
+      big: 12n,
+      nan: Number.NaN,
+      list: [1, { deep: ['x'] }],
+      at: new Date(5),
+      map: new Map<unknown, unknown>([['k', { v: 1 }]]),
+      set: new Set([1, 2]),
+      bytes: new Uint8Array([1, 2]),
+      buffer: Buffer.from('ab'),
+      bare: Object.assign(Object.create(null), { a: 1 }),
     }
     const parsed = JSON.parse('{"__proto__": {"polluted": true}}')
     for (const v of [value, parsed]) {
@@ -30,14 +41,30 @@ describe('copyValue', () => {
   })
 
   it('says no to what it could not copy faithfully', () => {
-    class Point { x = 1 }
+    class Point {
+      x = 1
+    }
     const getter = Object.defineProperty({}, 'g', { get: () => 1, enumerable: true })
     const sparse = [1, , 3] // eslint-disable-line no-sparse-arrays
     const tagged = Object.assign([1], { extra: true })
     const deep: unknown[] = []
     let cur = deep
-    for (let i = 0; i < 100; i++) { const next: unknown[] = []; cur.push(next); cur = next }
-    for (const v of [new Point(), { p: new Point() }, getter, sparse, tagged, new DataView(new ArrayBuffer(2)), () => 1, deep, { [Symbol('s')]: 1 }]) {
+    for (let i = 0; i < 100; i++) {
+      const next: unknown[] = []
+      cur.push(next)
+      cur = next
+    }
+    for (const v of [
+      new Point(),
+      { p: new Point() },
+      getter,
+      sparse,
+      tagged,
+      new DataView(new ArrayBuffer(2)),
+      () => 1,
+      deep,
+      { [Symbol('s')]: 1 },
+    ]) {
       expect(copyable(v)).toBe(false)
     }
     expect(copyable(Array.from({ length: 20_000 }, (_, i) => i))).toBe(false)

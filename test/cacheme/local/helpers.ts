@@ -17,7 +17,16 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 export function opLog(): { ops: CacheOp[]; last: Map<string, CacheOp>; logger: { log(store: string, key: string, op: CacheOp): void } } {
   const ops: CacheOp[] = []
   const last = new Map<string, CacheOp>()
-  return { ops, last, logger: { log: (_store, key, op) => { ops.push(op); last.set(key, op) } } }
+  return {
+    ops,
+    last,
+    logger: {
+      log: (_store, key, op) => {
+        ops.push(op)
+        last.set(key, op)
+      },
+    },
+  }
 }
 
 /** The client's local tier (internals), to check its bounds. */

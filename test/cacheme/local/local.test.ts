@@ -14,7 +14,10 @@ import { opLog, tierOf, until, warmLocal } from './helpers.js'
 
 const CHILD = new URL('./writer-child.mjs', import.meta.url)
 
-interface Item { id: number; by: string }
+interface Item {
+  id: number
+  by: string
+}
 
 function readerOf(url: string, local: unknown = true) {
   const prefix = `local-${randomUUID().slice(0, 8)}`
@@ -29,7 +32,9 @@ describe('local tier (standalone)', () => {
   const { standalone } = inject('redis')
   const clients: Client[] = []
   let raw: InstanceType<typeof Redis>
-  beforeAll(() => { raw = new Redis(standalone.url) })
+  beforeAll(() => {
+    raw = new Redis(standalone.url)
+  })
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()))
     raw.disconnect()
@@ -86,7 +91,10 @@ describe('local tier (standalone)', () => {
     expect(r.log.ops.slice(before)).toEqual(['HIT', 'HIT'])
     await warmLocal(() => r.store.get({ id: 2 }), r.log)
     const mark = r.log.ops.length
-    expect(await r.store.getMany([{ id: 2 }, { id: 2 }])).toEqual([{ id: 2, by: 'fetch 1' }, { id: 2, by: 'fetch 1' }])
+    expect(await r.store.getMany([{ id: 2 }, { id: 2 }])).toEqual([
+      { id: 2, by: 'fetch 1' },
+      { id: 2, by: 'fetch 1' },
+    ])
     const pipeline = r.client.pipeline()
     const viaP = r.store.getP(pipeline, { id: 2 })
     await pipeline.execute()
@@ -112,14 +120,14 @@ describe('local tier (standalone)', () => {
 
   it('writes by another process reach the reader', async () => {
     const r = reader()
-    const [writer] = await startChildren(1, CHILD, { env: { REDIS_URL: standalone.url, PREFIX: r.prefix } }) as [Child]
+    const [writer] = (await startChildren(1, CHILD, { env: { REDIS_URL: standalone.url, PREFIX: r.prefix } })) as [Child]
     try {
       await warmLocal(() => r.store.get({ id: 4 }), r.log)
       await writer.request('set', { id: 4, value: { id: 4, by: 'other process' } })
-      await until('the other process\'s set is seen', async () => (await r.store.get({ id: 4 })).by === 'other process')
+      await until("the other process's set is seen", async () => (await r.store.get({ id: 4 })).by === 'other process')
       await warmLocal(() => r.store.get({ id: 4 }), r.log)
       await writer.request('invalidate', { id: 4 })
-      await until('the other process\'s invalidate is seen', async () => (await r.store.get({ id: 4 })).by !== 'other process')
+      await until("the other process's invalidate is seen", async () => (await r.store.get({ id: 4 })).by !== 'other process')
     } finally {
       await writer.exit()
     }
@@ -181,21 +189,29 @@ describe('local tier (standalone)', () => {
     expect(tierOf(small.client).size).toBeGreaterThan(0)
   })
 
-  it('keeps a value locally no longer than the store\'s local ttl', async () => {
+  it("keeps a value locally no longer than the store's local ttl", async () => {
     const r = reader()
     const short = cached('short:<<id>>', ({ id }: { id: number }) => ({ id }), { ttl: '1m', client: r.client, local: { ttl: '50ms' } })
     await warmLocal(() => short.get({ id: 1 }), r.log)
-    await until('the local copy expires', async () => {
-      const before = r.log.ops.length
-      await short.get({ id: 1 })
-      return r.log.ops[before] === 'HIT'
-    }, 1000)
+    await until(
+      'the local copy expires',
+      async () => {
+        const before = r.log.ops.length
+        await short.get({ id: 1 })
+        return r.log.ops[before] === 'HIT'
+      },
+      1000,
+    )
   })
 
   describe('on a private server', () => {
     let server: RedisServer
-    beforeAll(async () => { server = await startRedisServer({ args: ['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru'] }) })
-    afterAll(async () => { await server.stop() })
+    beforeAll(async () => {
+      server = await startRedisServer({ args: ['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru'] })
+    })
+    afterAll(async () => {
+      await server.stop()
+    })
 
     it('eviction (maxmemory) and FLUSHALL reach the reader', async () => {
       const r = reader(server.url)
@@ -222,12 +238,15 @@ describe('local tier (standalone)', () => {
         for (const which of ['invalidations', 'data'] as const) {
           await warmLocal(() => r.store.get({ id: 8 }), r.log)
           const fetched = r.fetches()
-          const list = await admin.client('LIST') as string
-          const line = list.split('\n').find((l) => which === 'data' ? / flags=t/.test(l) : /name=cacheme:invalidations/.test(l))!
+          const list = (await admin.client('LIST')) as string
+          const line = list.split('\n').find((l) => (which === 'data' ? / flags=t/.test(l) : /name=cacheme:invalidations/.test(l)))!
           const id = /id=(\d+)/.exec(line)![1]!
           // The kill and the write in one transaction: the invalidation can't reach this client.
           await admin.multi().client('KILL', 'ID', id).del(key).exec()
-          await until(`a write after killing the ${which} connection is seen`, async () => (await r.store.get({ id: 8 })).by === `fetch ${fetched + 1}`)
+          await until(
+            `a write after killing the ${which} connection is seen`,
+            async () => (await r.store.get({ id: 8 })).by === `fetch ${fetched + 1}`,
+          )
         }
       } finally {
         admin.disconnect()
@@ -258,7 +277,10 @@ describe('local tier (standalone)', () => {
       const r = readerOf(standalone.url, local)
       await r.store.get({ id: 1 })
       await r.client.close()
-      return r.store.get({ id: 1 }).then((value) => ({ value }), (error: Error) => ({ error: error.message }))
+      return r.store.get({ id: 1 }).then(
+        (value) => ({ value }),
+        (error: Error) => ({ error: error.message }),
+      )
     }
     expect(await outcome(true)).toEqual(await outcome(false))
   })
@@ -270,7 +292,9 @@ describe('local tier (standalone)', () => {
     expect(() => createClient({ local: { shared: 'yes' as never } })).toThrow(/local\.shared must be true or false, got "yes"/)
     expect(() => createClient({ local: { maxEntry: 3 } as never })).toThrow(/unknown local option 'maxEntry'.*did you mean 'maxEntries'/)
     expect(() => createClient({ local: 'on' as never })).toThrow(/local options of createClient\(\) must be an object/)
-    expect(() => cached('v:<<id>>', () => 1, { local: true as never })).toThrow(/local of 'v:<<id>>' must be false or \{ ttl \}, got boolean true/)
+    expect(() => cached('v:<<id>>', () => 1, { local: true as never })).toThrow(
+      /local of 'v:<<id>>' must be false or \{ ttl \}, got boolean true/,
+    )
     expect(() => cached('v:<<id>>', () => 1, { local: { ttl: 0 } })).toThrow(/local\.ttl of 'v:<<id>>' must be greater than 0/)
     expect(() => cached('v:<<id>>', () => 1, { local: { tll: '1s' } as never })).toThrow(/unknown local option 'tll'/)
   })

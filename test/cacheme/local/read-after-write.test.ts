@@ -24,8 +24,10 @@ function quantile(sorted: number[], q: number): number {
 async function deliveryWindow(cache: CacheTarget, label: string): Promise<CheckResult> {
   const result = await runReadAfterWrite({ cache, processes: 3, local: true }, RUN)
   const w = result.staleWindowsMs
-  console.log(`${label}: ${result.reads} reads, ${result.writes} writes, ${result.violations} inside the delivery window; ` +
-    `window p50 ${quantile(w, 0.5).toFixed(2)} ms, p99 ${quantile(w, 0.99).toFixed(2)} ms, max ${(w.at(-1) ?? 0).toFixed(2)} ms`)
+  console.log(
+    `${label}: ${result.reads} reads, ${result.writes} writes, ${result.violations} inside the delivery window; ` +
+      `window p50 ${quantile(w, 0.5).toFixed(2)} ms, p99 ${quantile(w, 0.99).toFixed(2)} ms, max ${(w.at(-1) ?? 0).toFixed(2)} ms`,
+  )
   // Local hits leave the readers CPU-bound (they yield every 50 reads), so the writers of the
   // same processes get fewer turns than without the tier: fewer writes, still enough to meet reads.
   expect(result.writes, describeCheck(result)).toBeGreaterThan(30)

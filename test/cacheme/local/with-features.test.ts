@@ -10,7 +10,9 @@ import { opLog, tierOf, until, warmLocal } from './helpers.js'
 describe('local tier with freshness, tags and getMany (standalone)', () => {
   const { standalone } = inject('redis')
   const clients: Client[] = []
-  afterAll(async () => { await Promise.all(clients.map((c) => c.close())) })
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()))
+  })
   const prefixes = new Map<Client, string>()
   const coreOfPrefix = (c: Client) => prefixes.get(c)!
   const client = () => {
@@ -25,27 +27,38 @@ describe('local tier with freshness, tags and getMany (standalone)', () => {
   it('a staleWhileRevalidate value is served locally while fresh; past its ttl, STALE from Redis and one background refresh', async () => {
     const { client: c, log } = client()
     let fetches = 0
-    const store = cached('swr:<<id>>', ({ id }: { id: number }) => ({ id, n: ++fetches }), { ttl: '400ms', staleWhileRevalidate: '1m', client: c })
+    const store = cached('swr:<<id>>', ({ id }: { id: number }) => ({ id, n: ++fetches }), {
+      ttl: '400ms',
+      staleWhileRevalidate: '1m',
+      client: c,
+    })
     await warmLocal(() => store.get({ id: 1 }), log)
     expect(await store.get({ id: 1 })).toEqual({ id: 1, n: 1 })
     // Past the ttl the local copy is gone (kept at most until fresh-until): the next get reads
     // Redis, which still holds the value inside its window, and serves it as STALE.
-    await until('the value goes stale', async () => {
-      const before = log.ops.length
-      const value = await store.get({ id: 1 })
-      const ops = log.ops.slice(before)
-      if (ops.includes('STALE')) expect(value).toEqual({ id: 1, n: 1 })
-      return ops.includes('STALE')
-    }, 5000)
+    await until(
+      'the value goes stale',
+      async () => {
+        const before = log.ops.length
+        const value = await store.get({ id: 1 })
+        const ops = log.ops.slice(before)
+        if (ops.includes('STALE')) expect(value).toEqual({ id: 1, n: 1 })
+        return ops.includes('STALE')
+      },
+      5000,
+    )
     await until('the background refresh stored the new value', async () => (await store.get({ id: 1 })).n === 2)
     expect(fetches).toBe(2)
   })
 
-  it('invalidateTags drops this process\'s local copies before it resolves', async () => {
+  it("invalidateTags drops this process's local copies before it resolves", async () => {
     const { client: c, log } = client()
     let fetches = 0
-    const store = cached('tagged:<<author>>:<<id>>', ({ id }: { author: number; id: number }) => ({ id, n: ++fetches }),
-      { ttl: '1m', tags: ['author:<<author>>'], client: c })
+    const store = cached('tagged:<<author>>:<<id>>', ({ id }: { author: number; id: number }) => ({ id, n: ++fetches }), {
+      ttl: '1m',
+      tags: ['author:<<author>>'],
+      client: c,
+    })
     await warmLocal(() => store.get({ author: 7, id: 1 }), log)
     expect(await c.invalidateTags(['author:7'])).toBe(1)
     const before = log.ops.length
@@ -64,7 +77,7 @@ describe('local tier with freshness, tags and getMany (standalone)', () => {
     expect(ops).toContain('FETCH')
   })
 
-  it('a value served locally is never joined by a later call: after another client\'s write, getMany and getP read the new value', async () => {
+  it("a value served locally is never joined by a later call: after another client's write, getMany and getP read the new value", async () => {
     const { client: c, log } = client()
     const writer = createClient({ redis: standalone.url, prefix: coreOfPrefix(c) })
     clients.push(writer)

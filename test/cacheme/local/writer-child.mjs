@@ -7,7 +7,13 @@ const client = createClient(cacheTargetFromEnv().options)
 const store = cached('item:<<id>>', ({ id }) => ({ id, by: 'writer-fetch' }), { ttl: '1m', client })
 
 serve({
-  async set({ id, value }) { await store.set({ id }, value) },
-  async invalidate({ id }) { await store.invalidate({ id }) },
-  async exit() { await client.close() },
+  async set({ id, value }) {
+    await store.set({ id }, value)
+  },
+  async invalidate({ id }) {
+    await store.invalidate({ id })
+  },
+  async exit() {
+    await client.close()
+  },
 })

@@ -34,7 +34,12 @@ describe('getMany as one batch', () => {
     const single = store.get({ id: 'y' })
     const other = store.getMany([{ id: 'y' }, { id: 'x' }, { id: 'z' }])
     const before = store.get({ id: 'z' })
-    expect(await Promise.all([many, single, other, before])).toEqual([['value x', 'value y'], 'value y', ['value y', 'value x', 'value z'], 'value z'])
+    expect(await Promise.all([many, single, other, before])).toEqual([
+      ['value x', 'value y'],
+      'value y',
+      ['value y', 'value x', 'value z'],
+      'value z',
+    ])
     expect(calls.sort()).toEqual(['x', 'y', 'z'])
   })
 

@@ -24,13 +24,20 @@ test('static tags: placeholders filled from the params as a key fills them; no t
 })
 
 test("a tags function: the marker goes in the client's pending fills, the value's tags come from the function", () => {
-  const tags = new StoreTags((params: { id: number }, value: { lang: string }) => [`lang:${value.lang}`, `id:${params.id}`], 's', 'p:<<id>>', ['id'])
+  const tags = new StoreTags(
+    (params: { id: number }, value: { lang: string }) => [`lang:${value.lang}`, `id:${params.id}`],
+    's',
+    'p:<<id>>',
+    ['id'],
+  )
   const keyTags = tags.of('pre', { id: 3 })
   expect(keyTags.marker).toEqual([pendingFills('pre')])
   expect(keyTags.value({ lang: 'en' })).toEqual({ tags: [tagSet('pre', 'lang:en'), tagSet('pre', 'id:3')], pending: pendingFills('pre') })
   expect(tags.valueTags('pre', { id: 3 }, { lang: 'de' })).toEqual([tagSet('pre', 'lang:de'), tagSet('pre', 'id:3')])
   const bad = new StoreTags(() => ['ok', ''], 'posts', 'p:<<id>>', ['id'])
-  expect(() => bad.valueTags('pre', { id: 1 }, 1)).toThrow("cacheme: the tags function of 'posts' must return an array of non-empty strings; tag 1 is \"\"")
+  expect(() => bad.valueTags('pre', { id: 1 }, 1)).toThrow(
+    'cacheme: the tags function of \'posts\' must return an array of non-empty strings; tag 1 is ""',
+  )
   const notArray = new StoreTags(() => 'x', 'posts', 'p:<<id>>', ['id'])
   expect(() => notArray.of('pre', { id: 1 }).value(1)).toThrow('must return an array of non-empty strings, got "x"')
 })
@@ -38,11 +45,13 @@ test("a tags function: the marker goes in the client's pending fills, the value'
 test('the option is checked when the store is built, naming the bad value', () => {
   const fetch = ({ authorID }: { authorID: number }) => authorID
   expect(() => cached('p:<<authorID>>', fetch, { tags: 'posts' as never })).toThrow(
-    "cacheme: tags of 'p:<<authorID>>' must be an array of tags or a function (params, value) => tags, got \"posts\"")
+    'cacheme: tags of \'p:<<authorID>>\' must be an array of tags or a function (params, value) => tags, got "posts"',
+  )
   expect(() => cached('p:<<authorID>>', fetch, { tags: ['ok', 3 as never] })).toThrow('tag 1 is number 3')
   expect(() => cached('p:<<authorID>>', fetch, { tags: [''] })).toThrow('tag 0 is ""')
   expect(() => cached('p:<<authorID>>', fetch, { tags: ['author:<<authorId>>'] })).toThrow(
-    "cacheme: tag 'author:<<authorId>>' of 'p:<<authorID>>' has placeholder '<<authorId>>', which is not one of the template's; did you mean '<<authorID>>'?")
+    "cacheme: tag 'author:<<authorId>>' of 'p:<<authorID>>' has placeholder '<<authorId>>', which is not one of the template's; did you mean '<<authorID>>'?",
+  )
   expect(() => cached('plain', () => 1, { tags: ['x:<<id>>'] })).toThrow('the template has no placeholders')
   expect(() => cached('p:<<authorID>>', fetch, { tags: ['a:<<id'] })).toThrow("template 'a:<<id' has an unclosed '<<'")
   expect(() => cached('p:<<authorID>>', fetch, { tags: ['author:<<authorID>>'], name: 'x' })).not.toThrow()

@@ -13,11 +13,15 @@ export interface CountingStore {
 }
 
 function makeStore(client: Client, fetches: Map<number, number>, options: Record<string, unknown>) {
-  return cached('chaos:<<id>>', ({ id }: { id: number }) => {
-    const n = (fetches.get(id) ?? 0) + 1
-    fetches.set(id, n)
-    return { id, n }
-  }, { ttl: 3600, client, name: `chaos-${randomUUID().slice(0, 8)}`, ...options })
+  return cached(
+    'chaos:<<id>>',
+    ({ id }: { id: number }) => {
+      const n = (fetches.get(id) ?? 0) + 1
+      fetches.set(id, n)
+      return { id, n }
+    },
+    { ttl: 3600, client, name: `chaos-${randomUUID().slice(0, 8)}`, ...options },
+  )
 }
 
 export function countingStore(client: Client, options: Record<string, unknown> = {}): CountingStore {
@@ -55,7 +59,9 @@ export function recordingLogger() {
     logger: {
       log(store: string, key: string, op: string, detail?: unknown) {
         lines.push({ store, key, op, detail })
-        for (const w of waiters.splice(0)) if (w.ops.includes(op)) w.resolve(); else waiters.push(w)
+        for (const w of waiters.splice(0))
+          if (w.ops.includes(op)) w.resolve()
+          else waiters.push(w)
       },
     },
     /** Resolves when one of `ops` is logged (or already was). */
@@ -65,7 +71,8 @@ export function recordingLogger() {
     },
     errors: () => lines.filter((l) => l.op === 'ERROR'),
     /** Every ERROR line's detail.error message (empty string where there is none). */
-    errorMessages: () => lines.filter((l) => l.op === 'ERROR').map((l) => String((l.detail as { error?: Error } | undefined)?.error?.message ?? '')),
+    errorMessages: () =>
+      lines.filter((l) => l.op === 'ERROR').map((l) => String((l.detail as { error?: Error } | undefined)?.error?.message ?? '')),
   }
 }
 
@@ -80,7 +87,12 @@ export interface HeldKey {
   release(): void
 }
 
-function heldStore(client: Client, name: string, lock: object, fetcher: (id: number) => Promise<{ id: number; by: string }> | { id: number; by: string }) {
+function heldStore(
+  client: Client,
+  name: string,
+  lock: object,
+  fetcher: (id: number) => Promise<{ id: number; by: string }> | { id: number; by: string },
+) {
   return cached('held:<<id>>', ({ id }: { id: number }) => fetcher(id), { ttl: 3600, client, name, lock })
 }
 
@@ -91,10 +103,18 @@ function heldStore(client: Client, name: string, lock: object, fetcher: (id: num
 export function holdKey(holderClient: Client, id: number, lock: { ttl: string; wait: string }): HeldKey {
   const name = `held-${randomUUID().slice(0, 8)}`
   let release!: () => void
-  const gate = new Promise<void>((resolve) => { release = resolve })
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
   let started!: () => void
-  const fetching = new Promise<void>((resolve) => { started = resolve })
-  const holderStore = heldStore(holderClient, name, lock, async (i) => { started(); await gate; return { id: i, by: 'holder' } })
+  const fetching = new Promise<void>((resolve) => {
+    started = resolve
+  })
+  const holderStore = heldStore(holderClient, name, lock, async (i) => {
+    started()
+    await gate
+    return { id: i, by: 'holder' }
+  })
   return {
     holderStore,
     waiterStore: (client) => heldStore(client, name, lock, (i) => ({ id: i, by: 'waiter' })),

@@ -19,16 +19,28 @@ function records(pid: number, reads: number[][], writes: number[][] = [], fetche
 
 describe('checkReadAfterWrite', () => {
   it('flags a read that started after a resolved write and returned an older version', () => {
-    const writer = records(1, [], [[7, 10, 3, 0], [7, 20, 4, 1]])
-    const reader = records(2, [
-      [7, 5, 2], // before any write: anything goes
-      [7, 10, 2], // starts exactly when v3 resolved: not after it
-      [7, 11, 3], // after v3: fine
-      [7, 12, 2, 1], // after v3, returned v2: a violation (getMany)
-      [7, 25, 3, 2], // after v4, returned v3: a violation (getP)
-      [7, 26, 4], // fine
-      [8, 30, 0], // another item, never written
-    ], [], [[7, 12]])
+    const writer = records(
+      1,
+      [],
+      [
+        [7, 10, 3, 0],
+        [7, 20, 4, 1],
+      ],
+    )
+    const reader = records(
+      2,
+      [
+        [7, 5, 2], // before any write: anything goes
+        [7, 10, 2], // starts exactly when v3 resolved: not after it
+        [7, 11, 3], // after v3: fine
+        [7, 12, 2, 1], // after v3, returned v2: a violation (getMany)
+        [7, 25, 3, 2], // after v4, returned v3: a violation (getP)
+        [7, 26, 4], // fine
+        [8, 30, 0], // another item, never written
+      ],
+      [],
+      [[7, 12]],
+    )
     const result = checkReadAfterWrite([writer, reader])
     expect(result.reads).toBe(7)
     expect(result.writes).toBe(2)
@@ -36,7 +48,15 @@ describe('checkReadAfterWrite', () => {
     expect(result.violations).toBe(2)
     expect(result.violationsByVia).toEqual({ getMany: 1, getP: 1 })
     expect(result.violationsByOp).toEqual({ invalidate: 1, set: 1 })
-    expect(result.examples[0]).toMatchObject({ id: 7, via: 'getMany', readerPid: 2, returned: 2, expectedAtLeast: 3, writeOp: 'invalidate', writerPid: 1 })
+    expect(result.examples[0]).toMatchObject({
+      id: 7,
+      via: 'getMany',
+      readerPid: 2,
+      returned: 2,
+      expectedAtLeast: 3,
+      writeOp: 'invalidate',
+      writerPid: 1,
+    })
     expect(result.examples[0]!.msAfterWrite).toBeCloseTo(2)
   })
 
@@ -44,14 +64,26 @@ describe('checkReadAfterWrite', () => {
     // Two writers of one item (the workload never does this, the check still must be right).
     const a = records(1, [], [[1, 10, 5]])
     const b = records(2, [], [[1, 12, 4]])
-    const reader = records(3, [[1, 13, 4], [1, 13, 5]])
+    const reader = records(3, [
+      [1, 13, 4],
+      [1, 13, 5],
+    ])
     const result = checkReadAfterWrite([a, b, reader])
     expect(result.violations).toBe(1)
     expect(result.examples[0]).toMatchObject({ returned: 4, expectedAtLeast: 5, writerPid: 1 })
   })
 
   it('counts rejected reads and reads of another item apart, never as violations', () => {
-    const result = checkReadAfterWrite([records(1, [[1, 20, -1], [1, 21, -2]], [[1, 10, 9]])])
+    const result = checkReadAfterWrite([
+      records(
+        1,
+        [
+          [1, 20, -1],
+          [1, 21, -2],
+        ],
+        [[1, 10, 9]],
+      ),
+    ])
     expect(result).toMatchObject({ failedReads: 1, wrongItem: 1, violations: 0 })
   })
 })

@@ -59,7 +59,12 @@ export interface CheckResult {
   writeErrors: string[]
 }
 
-interface Write { resolvedNs: number; version: number; op: number; pid: number }
+interface Write {
+  resolvedNs: number
+  version: number
+  op: number
+  pid: number
+}
 
 export function checkReadAfterWrite(processes: readonly ProcessRecords[]): CheckResult {
   // Per item: its resolved writes by time, with the running maximum version.
@@ -83,7 +88,10 @@ export function checkReadAfterWrite(processes: readonly ProcessRecords[]): Check
     let best = -Infinity
     let bestWrite = list[0]!
     list.forEach((w, i) => {
-      if (w.version > best) { best = w.version; bestWrite = w }
+      if (w.version > best) {
+        best = w.version
+        bestWrite = w
+      }
       times[i] = w.resolvedNs
       max[i] = best
       by.push(bestWrite)
@@ -92,8 +100,19 @@ export function checkReadAfterWrite(processes: readonly ProcessRecords[]): Check
   }
 
   const result: CheckResult = {
-    reads: 0, failedReads: 0, wrongItem: 0, writes: writeCount, failedWrites: 0, fetches: 0,
-    violations: 0, examples: [], violationsByVia: {}, violationsByOp: {}, staleWindowsMs: [], readErrors: [], writeErrors: [],
+    reads: 0,
+    failedReads: 0,
+    wrongItem: 0,
+    writes: writeCount,
+    failedWrites: 0,
+    fetches: 0,
+    violations: 0,
+    examples: [],
+    violationsByVia: {},
+    violationsByOp: {},
+    staleWindowsMs: [],
+    readErrors: [],
+    writeErrors: [],
   }
   for (const p of processes) {
     result.fetches += p.fetches.length / 2
@@ -105,16 +124,28 @@ export function checkReadAfterWrite(processes: readonly ProcessRecords[]): Check
       const id = p.reads[i]!
       const startNs = p.reads[i + 1]!
       const version = p.reads[i + 3]!
-      if (version === -1) { result.failedReads++; continue }
-      if (version === -2) { result.wrongItem++; continue }
+      if (version === -1) {
+        result.failedReads++
+        continue
+      }
+      if (version === -2) {
+        result.wrongItem++
+        continue
+      }
       const item = prefixMax.get(id)
       if (!item) continue
       const before = lastBefore(item.times, startNs)
       if (before < 0 || version >= item.max[before]!) continue
       const write = item.by[before]!
       const violation: Violation = {
-        id, via: VIAS[p.reads[i + 4]!]!, readerPid: p.pid, returned: version, expectedAtLeast: item.max[before]!,
-        writeOp: OPS[write.op]!, writerPid: write.pid, msAfterWrite: (startNs - write.resolvedNs) / 1e6,
+        id,
+        via: VIAS[p.reads[i + 4]!]!,
+        readerPid: p.pid,
+        returned: version,
+        expectedAtLeast: item.max[before]!,
+        writeOp: OPS[write.op]!,
+        writerPid: write.pid,
+        msAfterWrite: (startNs - write.resolvedNs) / 1e6,
       }
       result.violations++
       result.violationsByVia[violation.via] = (result.violationsByVia[violation.via] ?? 0) + 1
@@ -149,7 +180,9 @@ export function describeCheck(r: CheckResult): string {
   if (r.violations > 0) {
     lines.push(`by read path ${JSON.stringify(r.violationsByVia)}, by write ${JSON.stringify(r.violationsByOp)}; e.g.:`)
     for (const v of r.examples.slice(0, 5)) {
-      lines.push(`  item ${v.id}: ${v.via} in pid ${v.readerPid} returned v${v.returned}, ${v.msAfterWrite.toFixed(1)} ms after pid ${v.writerPid}'s ${v.writeOp} of v${v.expectedAtLeast} resolved`)
+      lines.push(
+        `  item ${v.id}: ${v.via} in pid ${v.readerPid} returned v${v.returned}, ${v.msAfterWrite.toFixed(1)} ms after pid ${v.writerPid}'s ${v.writeOp} of v${v.expectedAtLeast} resolved`,
+      )
     }
   }
   if (r.readErrors.length) lines.push(`read errors, e.g. ${r.readErrors.slice(0, 3).join(' | ')}`)

@@ -73,7 +73,7 @@ function keyClient(prefix: string): Client {
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const processes = options.processes ?? 4
-  const db = options.db ?? await startRedisServer()
+  const db = options.db ?? (await startRedisServer())
   const ownDb = options.db === undefined
   const prefix = `raw-${randomUUID().slice(0, 8)}`
   const dbPrefix = prefix
@@ -85,7 +85,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     if (options.cache === 'memory') {
       const ops: Record<string, number> = {}
       local = {
-        client: createClient({ prefix, logger: { log: (_s, _k, op) => { ops[op] = (ops[op] ?? 0) + 1 } } }),
+        client: createClient({
+          prefix,
+          logger: {
+            log: (_s, _k, op) => {
+              ops[op] = (ops[op] ?? 0) + 1
+            },
+          },
+        }),
         db: new Redis(db.url),
         ops,
       }
@@ -124,8 +131,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const bound = run.durationMs + 60_000
       if (local) {
         const { client, db: dbConnection } = local
-        return Promise.all(Array.from({ length: processes }, (_, i) =>
-          runWorkload({ ...argsFor(run, i), client, db: dbConnection, base }) as Promise<ProcessRecords>))
+        return Promise.all(
+          Array.from(
+            { length: processes },
+            (_, i) => runWorkload({ ...argsFor(run, i), client, db: dbConnection, base }) as Promise<ProcessRecords>,
+          ),
+        )
       }
       return Promise.all(children.map((child, i) => child.request<ProcessRecords>('run', argsFor(run, i), bound)))
     },

@@ -14,7 +14,11 @@ const client = createClient({
   ...target,
   ...(env.TIMEOUT_MS ? { timeout: Number(env.TIMEOUT_MS) } : {}),
   ...(env.LOCAL ? { local: JSON.parse(env.LOCAL) } : {}),
-  logger: { log(_store, _key, op) { ops[op] = (ops[op] ?? 0) + 1 } },
+  logger: {
+    log(_store, _key, op) {
+      ops[op] = (ops[op] ?? 0) + 1
+    },
+  },
 })
 const db = new Redis(env.DB_URL)
 const base = BigInt(env.BASE_NS)

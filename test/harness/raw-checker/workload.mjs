@@ -20,7 +20,11 @@ const OPS = ['invalidate', 'set', 'refresh']
 const VIAS = ['get', 'getMany', 'getP']
 
 class Column {
-  constructor(fields) { this.fields = fields; this.data = new Float64Array(fields * 1024); this.length = 0 }
+  constructor(fields) {
+    this.fields = fields
+    this.data = new Float64Array(fields * 1024)
+    this.length = 0
+  }
   push(...values) {
     if ((this.length + 1) * this.fields > this.data.length) {
       const grown = new Float64Array(this.data.length * 2)
@@ -30,7 +34,9 @@ class Column {
     this.data.set(values, this.length * this.fields)
     this.length++
   }
-  result() { return this.data.slice(0, this.length * this.fields) }
+  result() {
+    return this.data.slice(0, this.length * this.fields)
+  }
 }
 
 /**
@@ -44,9 +50,24 @@ class Column {
  */
 export async function runWorkload(options) {
   const {
-    client, db, dbPrefix, base, durationMs, maxReads = 300_000, items, readers = 4, writeIds = [],
-    writeEveryMs = 10, ops = OPS, vias = VIAS, batch = 3, ttl = 3600, lock, template = 'raw:<<id>>',
-    singleflight = true, maxWrites = 1e6,
+    client,
+    db,
+    dbPrefix,
+    base,
+    durationMs,
+    maxReads = 300_000,
+    items,
+    readers = 4,
+    writeIds = [],
+    writeEveryMs = 10,
+    ops = OPS,
+    vias = VIAS,
+    batch = 3,
+    ttl = 3600,
+    lock,
+    template = 'raw:<<id>>',
+    singleflight = true,
+    maxWrites = 1e6,
   } = options
   const now = () => Number(process.hrtime.bigint() - base)
   const reads = new Column(READ_FIELDS)
@@ -55,17 +76,23 @@ export async function runWorkload(options) {
   const writeErrors = []
   const readErrors = []
   const versionKey = (id) => `${dbPrefix}:ver:${id}`
-  const store = cached(template, async ({ id }) => {
-    fetches.push(Number(id), now())
-    const version = await db.get(versionKey(id))
-    return { id: Number(id), version: Number(version ?? 0) }
-  }, { ttl, client, singleflight, ...(lock !== undefined ? { lock } : {}) })
+  const store = cached(
+    template,
+    async ({ id }) => {
+      fetches.push(Number(id), now())
+      const version = await db.get(versionKey(id))
+      return { id: Number(id), version: Number(version ?? 0) }
+    },
+    { ttl, client, singleflight, ...(lock !== undefined ? { lock } : {}) },
+  )
 
   const deadline = now() + durationMs * 1e6
   let readCount = 0
   const pick = () => Math.floor(Math.random() * items)
   const failures = { reads: 0, writes: 0 }
-  const keep = (list, error) => { if (list.length < 20) list.push(String(error?.message ?? error)) }
+  const keep = (list, error) => {
+    if (list.length < 20) list.push(String(error?.message ?? error))
+  }
 
   async function readLoop() {
     while (now() < deadline && readCount < maxReads) {
@@ -125,10 +152,7 @@ export async function runWorkload(options) {
     }
   }
 
-  await Promise.all([
-    ...Array.from({ length: readers }, readLoop),
-    ...(writeIds.length > 0 ? [writeLoop()] : []),
-  ])
+  await Promise.all([...Array.from({ length: readers }, readLoop), ...(writeIds.length > 0 ? [writeLoop()] : [])])
   return {
     pid: process.pid,
     reads: reads.result(),
@@ -142,10 +166,14 @@ export async function runWorkload(options) {
 
 /** Reads every item once (getMany in batches of 100), so that each is cached before a scenario. */
 export async function warm({ client, db, dbPrefix, items, ttl = 3600, template = 'raw:<<id>>' }) {
-  const store = cached(template, async ({ id }) => {
-    const version = await db.get(`${dbPrefix}:ver:${id}`)
-    return { id: Number(id), version: Number(version ?? 0) }
-  }, { ttl, client })
+  const store = cached(
+    template,
+    async ({ id }) => {
+      const version = await db.get(`${dbPrefix}:ver:${id}`)
+      return { id: Number(id), version: Number(version ?? 0) }
+    },
+    { ttl, client },
+  )
   for (let from = 0; from < items; from += 100) {
     const ids = Array.from({ length: Math.min(100, items - from) }, (_, i) => ({ id: from + i }))
     await store.getMany(ids)

@@ -52,8 +52,19 @@ const CONTEXTS: { weight: number; ts?: boolean; make: Context }[] = [
   { weight: 1, make: (l, ops) => ({ code: `for (let local = 0; local < 2; local++) {\n  ${ops(true)}\n}` }) },
   { weight: 1, make: (l, ops) => ({ code: `for (const local in { a: 1, b: 2 }) {\n  ${ops(true)}\n}` }) },
   { weight: 2, make: (l, ops) => ({ code: `try {\n  throw new Error('caught-${l}')\n} catch (local) {\n  ${ops(true)}\n}` }) },
-  { weight: 1, make: (l) => ({ code: `class S${l} {\n  static {\n    const local = 'static-${l}'\n    later('${l}:static', () => CALL_LOCAL.get(PARAMS))\n  }\n}` }) },
-  { weight: 1, make: (l) => ({ code: `class F${l} {\n  store = CALL_ANY\n}`, run: `await observe('${l}:field', () => new F${l}().store.get(PARAMS))` }) },
+  {
+    weight: 1,
+    make: (l) => ({
+      code: `class S${l} {\n  static {\n    const local = 'static-${l}'\n    later('${l}:static', () => CALL_LOCAL.get(PARAMS))\n  }\n}`,
+    }),
+  },
+  {
+    weight: 1,
+    make: (l) => ({
+      code: `class F${l} {\n  store = CALL_ANY\n}`,
+      run: `await observe('${l}:field', () => new F${l}().store.get(PARAMS))`,
+    }),
+  },
   {
     weight: 2,
     ts: true,
@@ -77,7 +88,13 @@ const CONTEXTS: { weight: number; ts?: boolean; make: Context }[] = [
       run: `await g${l}({ id: 7 })`,
     }),
   },
-  { weight: 1, make: (l, ops) => ({ code: `const n${l} = (local) => async () => {\n  ${ops(true)}\n}`.replace('(local)', '(local: string)'), run: `await n${l}('nested-${l}')()` }) },
+  {
+    weight: 1,
+    make: (l, ops) => ({
+      code: `const n${l} = (local) => async () => {\n  ${ops(true)}\n}`.replace('(local)', '(local: string)'),
+      run: `await n${l}('nested-${l}')()`,
+    }),
+  },
 ]
 
 const NOISE = [
@@ -85,7 +102,7 @@ const NOISE = [
   'const half = counter / 2 / 1',
   'const label = `x${counter}y${`z{${counter}}`}`',
   "/* cached('no', x) */ // cached('no')",
-  "const text = 'cached(1)' + \"cacheme { }\"",
+  'const text = \'cached(1)\' + "cacheme { }"',
   'if (counter) /re{/.test(String(counter))',
   'const shape = { get size() { return 1 }, method(a, b) { return a ?? b?.c }, [String(counter)]: 1 }',
   'outer: for (const id of [1, 2]) { if (id) continue outer }',
@@ -119,7 +136,14 @@ export function generateCorpus({ modules, seed = 11 }: CorpusOptions): SourceMod
   const out: SourceModule[] = []
   for (let m = 0; m < modules; m++) {
     const roll = next()
-    const f: Flavour = roll < 0.45 ? { ts: true, jsx: false } : roll < 0.55 ? { ts: true, jsx: true } : roll < 0.8 ? { ts: false, jsx: false } : { ts: false, jsx: true }
+    const f: Flavour =
+      roll < 0.45
+        ? { ts: true, jsx: false }
+        : roll < 0.55
+          ? { ts: true, jsx: true }
+          : roll < 0.8
+            ? { ts: false, jsx: false }
+            : { ts: false, jsx: true }
     const name = `c${m}.${f.ts ? (f.jsx ? 'tsx' : 'ts') : 'js'}`
     const crlf = chance(0.15)
     const hashbang = chance(0.05)
@@ -129,9 +153,21 @@ export function generateCorpus({ modules, seed = 11 }: CorpusOptions): SourceMod
     if (hashbang) lines.push('#!/usr/bin/env node')
     if (chance(0.1)) lines.push("'use strict'")
     if (chance(0.1)) lines.push('export const early = 1')
-    lines.push(callee === 'cached' ? (f.ts && chance(0.3) ? "import { type Store, cached } from 'cacheme'" : "import { cached } from 'cacheme'") : callee === 'memo' ? "import { cached as memo } from 'cacheme';" : "import * as cm from 'cacheme'")
+    lines.push(
+      callee === 'cached'
+        ? f.ts && chance(0.3)
+          ? "import { type Store, cached } from 'cacheme'"
+          : "import { cached } from 'cacheme'"
+        : callee === 'memo'
+          ? "import { cached as memo } from 'cacheme';"
+          : "import * as cm from 'cacheme'",
+    )
     lines.push("import { read, observe, later, tag, h } from './probe.js'")
-    lines.push("const local = 'module-local'", 'let counter = 0', `async function fetchTop(p${f.ts ? ': unknown' : ''}) { return read('top', p) }`)
+    lines.push(
+      "const local = 'module-local'",
+      'let counter = 0',
+      `async function fetchTop(p${f.ts ? ': unknown' : ''}) { return read('top', p) }`,
+    )
     const runs: string[] = []
     // Each noise line once per module: they declare names.
     const noise = new Set<string>()
@@ -156,13 +192,23 @@ export function generateCorpus({ modules, seed = 11 }: CorpusOptions): SourceMod
           `() => read('${lbl}', counter)`,
           `async (p) => { const v = await Promise.resolve(p); return read('${lbl}', v) }`,
         ]
-        if (canReadLocal) forms.push(`() => read('${lbl}', String(local))`, `async () => read('${lbl}', typeof local === 'object' ? local.name : local)`)
+        if (canReadLocal)
+          forms.push(`() => read('${lbl}', String(local))`, `async () => read('${lbl}', typeof local === 'object' ? local.name : local)`)
         if (f.ts) forms.push(`(p: unknown): { v: unknown } => read('${lbl}', p) as never`, 'fetchTop as never')
         if (f.jsx) forms.push(`(p) => read('${lbl}', <b>{String(p)}</b>)`)
         return pick(forms)
       }
       const options = (canReadLocal: boolean) => {
-        const forms = ['', "'5m'", '60', "{ ttl: '1h', name: 'N' }", '{ version: 2 }', '{ version: () => counter + 1 }', "{ singleflight: false, codec: 'json' }", '{ lock: false }']
+        const forms = [
+          '',
+          "'5m'",
+          '60',
+          "{ ttl: '1h', name: 'N' }",
+          '{ version: 2 }',
+          '{ version: () => counter + 1 }',
+          "{ singleflight: false, codec: 'json' }",
+          '{ lock: false }',
+        ]
         if (canReadLocal) forms.push('{ version: () => String(local).length }')
         if (f.ts) forms.push("{ ttl: '5m' } satisfies Record<string, unknown>")
         const o = pick(forms)

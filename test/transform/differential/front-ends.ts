@@ -49,8 +49,18 @@ function tsc(tsi: typeof ts5, modules: readonly SourceModule[]): Built {
   const built: Built = { code: new Map(), errors: new Map() }
   const files = new Map(modules.map((m) => [ROOT + m.name, m.code]))
   const options: ts5.CompilerOptions = {
-    target: tsi.ScriptTarget.ES2022, module: tsi.ModuleKind.ESNext, noResolve: true, noLib: true, types: [], allowJs: true,
-    jsx: tsi.JsxEmit.React, jsxFactory: 'h', outDir: '/out/', rootDir: ROOT, useDefineForClassFields: true, skipLibCheck: true,
+    target: tsi.ScriptTarget.ES2022,
+    module: tsi.ModuleKind.ESNext,
+    noResolve: true,
+    noLib: true,
+    types: [],
+    allowJs: true,
+    jsx: tsi.JsxEmit.React,
+    jsxFactory: 'h',
+    outDir: '/out/',
+    rootDir: ROOT,
+    useDefineForClassFields: true,
+    skipLibCheck: true,
   }
   const host = tsi.createCompilerHost(options)
   host.getSourceFile = (fileName, languageVersion) => {
@@ -64,7 +74,11 @@ function tsc(tsi: typeof ts5, modules: readonly SourceModule[]): Built {
   }
   const program = tsi.createProgram([...files.keys()], options, host)
   const diagnostics: ts5.Diagnostic[] = []
-  const transformer = cachemeTransformer(program as never, { warnings: 'off' }, { ts: tsi as never, addDiagnostic: (d) => void diagnostics.push(d) })
+  const transformer = cachemeTransformer(
+    program as never,
+    { warnings: 'off' },
+    { ts: tsi as never, addDiagnostic: (d) => void diagnostics.push(d) },
+  )
   program.emit(undefined, undefined, undefined, false, { before: [transformer as never] })
   const byStem = new Map(modules.map((m) => [m.name.replace(/\.[jt]sx?$/, ''), m.name]))
   const code = new Map<string, string>()
@@ -74,7 +88,10 @@ function tsc(tsi: typeof ts5, modules: readonly SourceModule[]): Built {
     if (d.category !== tsi.DiagnosticCategory.Error) continue
     const name = d.file!.fileName.slice(ROOT.length)
     const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start!)
-    built.errors.set(name, [...(built.errors.get(name) ?? []), `${name}:${line + 1}:${character + 1}: ${tsi.flattenDiagnosticMessageText(d.messageText, '\n')}`])
+    built.errors.set(name, [
+      ...(built.errors.get(name) ?? []),
+      `${name}:${line + 1}:${character + 1}: ${tsi.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    ])
     built.code.delete(name)
   }
   return built

@@ -6,15 +6,26 @@ import { scoreOf } from './pruning.js'
 /** Each item by the key's own lock step: the memory backend's way, and a cluster's for keys whose slot moved. */
 export function perKeyBatchLock(lock: Lock): BatchLock {
   return {
-    acquire: (items, lockTtlMs, ttlMs) => Promise.all(items.map((item) =>
-      lock.acquire(item, item.head, lockTtlMs, item.replace ? { mode: 'replace', bytes: item.replace } : { mode: 'missing' }, ttlMs)
-        .catch(asError))),
+    acquire: (items, lockTtlMs, ttlMs) =>
+      Promise.all(
+        items.map((item) =>
+          lock
+            .acquire(item, item.head, lockTtlMs, item.replace ? { mode: 'replace', bytes: item.replace } : { mode: 'missing' }, ttlMs)
+            .catch(asError),
+        ),
+      ),
     extend: async (items, lockTtlMs) => {
       await Promise.all(items.map((item) => lock.extend(item, item.head, lockTtlMs).catch(() => false)))
     },
-    settle: (items) => Promise.all(items.map((item) =>
-      (item.value ? lock.commit({ ...item, value: item.value }, item.head, item.notice ?? Buffer.alloc(0)) : lock.release(item.key, item.head, item.notice))
-        .catch(asError))),
+    settle: (items) =>
+      Promise.all(
+        items.map((item) =>
+          (item.value
+            ? lock.commit({ ...item, value: item.value }, item.head, item.notice ?? Buffer.alloc(0))
+            : lock.release(item.key, item.head, item.notice)
+          ).catch(asError),
+        ),
+      ),
   }
 }
 
@@ -57,48 +68,77 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
     if (!(await io.supported())) return fallback([...items])
     const out: (O | Error)[] = new Array(items.length)
     const groups = io.groups(items.map((item) => item.key))
-    await Promise.all([...groups].map(async ([node, positions]) => {
-      const mine = positions.map((i) => items[i]!)
-      const running = io.run(node, script, [...shared, pack(mine.map(argsOf))])
-      let replies: unknown[] | undefined
-      try {
-        replies = running ? await running as unknown[] : undefined
-      } catch (error) {
-        if (!io.moved(error)) {
-          for (const i of positions) out[i] = asError(error)
+    await Promise.all(
+      [...groups].map(async ([node, positions]) => {
+        const mine = positions.map((i) => items[i]!)
+        const running = io.run(node, script, [...shared, pack(mine.map(argsOf))])
+        let replies: unknown[] | undefined
+        try {
+          replies = running ? ((await running) as unknown[]) : undefined
+        } catch (error) {
+          if (!io.moved(error)) {
+            for (const i of positions) out[i] = asError(error)
+            return
+          }
+        }
+        if (!replies) {
+          const again = await fallback(mine)
+          positions.forEach((i, n) => {
+            out[i] = again[n]!
+          })
           return
         }
-      }
-      if (!replies) {
-        const again = await fallback(mine)
-        positions.forEach((i, n) => { out[i] = again[n]! })
-        return
-      }
-      positions.forEach((i, n) => { out[i] = read(replies![n]) })
-    }))
+        positions.forEach((i, n) => {
+          out[i] = read(replies![n])
+        })
+      }),
+    )
     return out
   }
   return {
     acquire: (items, lockTtlMs, ttlMs) => {
       const now = Date.now()
-      return perNode(items, io.scripts.acquire, [lockTtlMs, scoreOf(now, lockTtlMs + ttlMs), now],
+      return perNode(
+        items,
+        io.scripts.acquire,
+        [lockTtlMs, scoreOf(now, lockTtlMs + ttlMs), now],
         (item) => [item.key, item.head, item.replace ? 'replace' : 'missing', item.replace ?? '', io.prune(), ...counted(io.setsOf(item))],
         (reply): AcquireResult => {
           const [taken, current, pttlMs] = reply as [number, Buffer?, number?]
           return taken === 1 ? { acquired: true } : { acquired: false, current: current!, pttlMs: pttlMs! }
         },
-        (mine) => perKey.acquire(mine, lockTtlMs, ttlMs))
+        (mine) => perKey.acquire(mine, lockTtlMs, ttlMs),
+      )
     },
     extend: async (items, lockTtlMs) => {
-      await perNode(items, io.scripts.extend, [lockTtlMs], (item) => [item.key, item.head, ...counted(io.setsOf(item))], () => undefined,
-        async (mine) => { await perKey.extend(mine, lockTtlMs); return mine.map(() => undefined) })
+      await perNode(
+        items,
+        io.scripts.extend,
+        [lockTtlMs],
+        (item) => [item.key, item.head, ...counted(io.setsOf(item))],
+        () => undefined,
+        async (mine) => {
+          await perKey.extend(mine, lockTtlMs)
+          return mine.map(() => undefined)
+        },
+      )
     },
     settle: async (items) => {
       const publish = items.some((item) => item.notice) ? await io.publishCommand() : ''
       const now = Date.now()
-      return perNode(items, io.scripts.settle, [publish, now],
+      return perNode(
+        items,
+        io.scripts.settle,
+        [publish, now],
         (item) => {
-          const fields: Arg[] = [item.key, item.value ? 'c' : 'r', item.head, item.value ?? '', item.ttlMs, item.noticeOfValue ? '=' : item.notice ?? '']
+          const fields: Arg[] = [
+            item.key,
+            item.value ? 'c' : 'r',
+            item.head,
+            item.value ?? '',
+            item.ttlMs,
+            item.noticeOfValue ? '=' : (item.notice ?? ''),
+          ]
           if (!item.value) return [...fields, 0, '0', '0', 0] // a release lists the key nowhere
           const sets = io.setsOf(item)
           if (item.pending) sets.push(io.inSlot(item.pending, item.key))
@@ -108,7 +148,8 @@ export function nodeBatchLock(io: NodeScripts): BatchLock {
           const [done, error] = reply as [number, Buffer | string | null | undefined]
           return error ? { done: done === 1, notifyError: error.toString() } : { done: done === 1 }
         },
-        (mine) => perKey.settle(mine))
+        (mine) => perKey.settle(mine),
+      )
     },
   }
 }
@@ -121,15 +162,20 @@ function counted(sets: string[]): Arg[] {
 /** Every key's fields in one argument, as the scripts read them: per field a 4-byte big-endian length, then its bytes. */
 function pack(rows: Arg[][]): Buffer {
   let size = 0
-  for (const row of rows) for (const field of row) size += 4 + (typeof field === 'string' ? Buffer.byteLength(field) : typeof field === 'number' ? String(field).length : field.length)
+  for (const row of rows)
+    for (const field of row)
+      size += 4 + (typeof field === 'string' ? Buffer.byteLength(field) : typeof field === 'number' ? String(field).length : field.length)
   const out = Buffer.allocUnsafe(size)
   let at = 0
   for (const row of rows) {
     for (const field of row) {
       const start = at + 4
-      const end = typeof field === 'string' ? start + out.write(field, start)
-        : typeof field === 'number' ? start + out.write(String(field), start, 'latin1')
-        : start + field.copy(out, start)
+      const end =
+        typeof field === 'string'
+          ? start + out.write(field, start)
+          : typeof field === 'number'
+            ? start + out.write(String(field), start, 'latin1')
+            : start + field.copy(out, start)
       out.writeUInt32BE(end - start, at)
       at = end
     }

@@ -1,6 +1,16 @@
 import { MARKER_HEAD_LENGTH, MARKER_MAGIC } from '../codec/frame.js'
 import { perKeyBatchLock } from './batch-lock.js'
-import type { AcquireMode, AcquireResult, Backend, BatchLock, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import type {
+  AcquireMode,
+  AcquireResult,
+  Backend,
+  BatchLock,
+  IndexName,
+  IndexedKey,
+  Lock,
+  SetEntry,
+  SubscriberConnection,
+} from './backend.js'
 
 interface Entry {
   value: Buffer
@@ -196,5 +206,3 @@ function isMarker(bytes: Buffer): boolean {
 function indexKey(index: IndexName): string {
   return index.head + index.tail
 }
-
-

@@ -8,7 +8,18 @@ import { CHANGED_NOTICE } from '../herd/notice.js'
 import { CLUSTER_BATCH, STANDALONE_BATCH } from '../herd/batch-scripts.js'
 import { ACQUIRE, COMMIT, DEL, DEL_INDEXED, DEL_INDEXED_ON_NODE, DEL_TAGGED, EXTEND, RELEASE, SET, type Script } from '../herd/scripts.js'
 import { nodeBatchLock } from './batch-lock.js'
-import type { AcquireMode, AcquireResult, Backend, BatchLock, Deliver, IndexName, IndexedKey, Lock, SetEntry, SubscriberConnection } from './backend.js'
+import type {
+  AcquireMode,
+  AcquireResult,
+  Backend,
+  BatchLock,
+  Deliver,
+  IndexName,
+  IndexedKey,
+  Lock,
+  SetEntry,
+  SubscriberConnection,
+} from './backend.js'
 import { Pruning, scoreOf } from './pruning.js'
 import { RedisSubscriber } from './redis-subscriber.js'
 import { slotTag } from './slot-tags.js'
@@ -62,15 +73,23 @@ export class RedisBackend implements Backend {
     this.#timeoutMs = options.timeoutMs
     this.#secrets = options.secrets
     // Kept for the reason of the next failure: a refused AUTH is told only as an 'error' event.
-    redis.on('error', (error: unknown) => { this.#lastConnectionError = error })
-    redis.on('ready', () => { this.#lastConnectionError = undefined })
+    redis.on('error', (error: unknown) => {
+      this.#lastConnectionError = error
+    })
+    redis.on('ready', () => {
+      this.#lastConnectionError = undefined
+    })
     this.#connectedAt = Date.now()
-    redis.on('connect', () => { this.#connectedAt = Date.now() })
+    redis.on('connect', () => {
+      this.#connectedAt = Date.now()
+    })
     // A ready connection has just had its ready check (INFO) answered: the server is back, so
     // its breaker closes now rather than after the rest of a cool-down and a probe. (Without a
     // ready check, 'ready' only says TCP is up, which a blackhole accepts too.)
     if (this.kind === 'redis' && (redis as Redis).options.enableReadyCheck !== false) {
-      redis.on('ready', () => { this.#nodes.get('redis')?.answered() })
+      redis.on('ready', () => {
+        this.#nodes.get('redis')?.answered()
+      })
     }
     this.#listen()
     this.batchLock = nodeBatchLock({
@@ -79,8 +98,10 @@ export class RedisBackend implements Backend {
       supported: async () => this.kind === 'redis' || (await this.#publishCommand().catch(() => '')) === 'SPUBLISH',
       groups: (keys) => this.#groups(keys),
       run: (node, script, args) => {
-        const connection = this.kind === 'redis' ? this.#redis as Redis
-          : (this.#redis as Cluster).nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
+        const connection =
+          this.kind === 'redis'
+            ? (this.#redis as Redis)
+            : (this.#redis as Cluster).nodes('master').find((n) => `${n.options.host}:${n.options.port}` === node)
         return connection && this.#health(node).run(() => evalOn(connection, script, [], args))
       },
       setsOf: (entry) => this.#setsOf(entry),
@@ -116,13 +137,19 @@ export class RedisBackend implements Backend {
     const cluster = this.#redis as Cluster
     const groups = this.#groups(keys)
     // One time bound per node's group of GETs, not one timer per key.
-    await Promise.all([...groups].map(([node, group]) => this.#health(node).runEach(group.length,
-      (j) => cluster.getBuffer(keys[group[j]!]!),
-      (j, result) => {
-        const i = group[j]!
-        out[i] = result
-        deliver?.(i, result)
-      })))
+    await Promise.all(
+      [...groups].map(([node, group]) =>
+        this.#health(node).runEach(
+          group.length,
+          (j) => cluster.getBuffer(keys[group[j]!]!),
+          (j, result) => {
+            const i = group[j]!
+            out[i] = result
+            deliver?.(i, result)
+          },
+        ),
+      ),
+    )
     return out
   }
 
@@ -136,9 +163,15 @@ export class RedisBackend implements Backend {
     const sent = entries.flatMap((_, i) => (refused[i] ? [] : [i]))
     const out: (Error | undefined)[] = refused.slice()
     for (const [i, error] of refused.entries()) if (error) deliver?.(i, error)
-    const written = await this.#scriptPerKey(SET, sent.map((i) => entries[i]!), args,
-      deliver && ((j, error) => deliver(sent[j]!, error)))
-    sent.forEach((i, j) => { out[i] = written[j] })
+    const written = await this.#scriptPerKey(
+      SET,
+      sent.map((i) => entries[i]!),
+      args,
+      deliver && ((j, error) => deliver(sent[j]!, error)),
+    )
+    sent.forEach((i, j) => {
+      out[i] = written[j]
+    })
     return out
   }
 
@@ -152,7 +185,7 @@ export class RedisBackend implements Backend {
       const name = index.head + index.tail
       let removed = 0
       for (;;) {
-        const [count, taken] = await this.#script(DEL_INDEXED, name, [], [INDEX_CHUNK]) as [number, number]
+        const [count, taken] = (await this.#script(DEL_INDEXED, name, [], [INDEX_CHUNK])) as [number, number]
         removed += count
         if (taken < INDEX_CHUNK) return removed
       }
@@ -160,15 +193,20 @@ export class RedisBackend implements Backend {
     // One index per slot: one script per master over the indexes of the slots it serves,
     // again for those that still have members (a call deletes at most INDEX_CHUNK keys).
     let removed = 0
-    await Promise.all([...await this.#slotsByMaster()].map(async ([node, slots]) => {
-      const redis = this.#master(node)
-      let left = slots.map((slot) => `${index.head}{${slotTag(slot)}}${index.tail}`)
-      while (left.length > 0) {
-        const [count, rest] = await this.#health(node).run(() => evalOn(redis, DEL_INDEXED_ON_NODE, [], [INDEX_CHUNK, ...left])) as [number, Buffer[]]
-        removed += count
-        left = rest.map((name) => name.toString('utf8'))
-      }
-    }))
+    await Promise.all(
+      [...(await this.#slotsByMaster())].map(async ([node, slots]) => {
+        const redis = this.#master(node)
+        let left = slots.map((slot) => `${index.head}{${slotTag(slot)}}${index.tail}`)
+        while (left.length > 0) {
+          const [count, rest] = (await this.#health(node).run(() => evalOn(redis, DEL_INDEXED_ON_NODE, [], [INDEX_CHUNK, ...left]))) as [
+            number,
+            Buffer[],
+          ]
+          removed += count
+          left = rest.map((name) => name.toString('utf8'))
+        }
+      }),
+    )
     return removed
   }
 
@@ -178,12 +216,14 @@ export class RedisBackend implements Backend {
     if (this.kind === 'redis') return this.#delTaggedOn('redis', this.#redis as Redis, '', sets)
     // Each tag has a set per slot: one script per master over the sets of the slots it serves.
     let removed = 0
-    await Promise.all([...await this.#slotsByMaster()].map(async ([node, slots]) => {
-      const redis = this.#master(node)
-      // Counted after the await: `removed += await …` would read `removed` before the other nodes add theirs.
-      const count = await this.#delTaggedOn(node, redis, slots.map(slotTag).join(''), sets)
-      removed += count
-    }))
+    await Promise.all(
+      [...(await this.#slotsByMaster())].map(async ([node, slots]) => {
+        const redis = this.#master(node)
+        // Counted after the await: `removed += await …` would read `removed` before the other nodes add theirs.
+        const count = await this.#delTaggedOn(node, redis, slots.map(slotTag).join(''), sets)
+        removed += count
+      }),
+    )
     return removed
   }
 
@@ -193,8 +233,9 @@ export class RedisBackend implements Backend {
     let position = 0
     while (position >= 0) {
       const from = position
-      const [count, next] = await this.#health(node).run(() =>
-        evalOn(redis, DEL_TAGGED, [], [INDEX_CHUNK, MARKER_MAGIC, slotTags, from, ...sets])) as [number, number]
+      const [count, next] = (await this.#health(node).run(() =>
+        evalOn(redis, DEL_TAGGED, [], [INDEX_CHUNK, MARKER_MAGIC, slotTags, from, ...sets]),
+      )) as [number, number]
       removed += count
       position = next
     }
@@ -205,15 +246,21 @@ export class RedisBackend implements Backend {
     acquire: async (entry, head, lockTtlMs, how: AcquireMode, ttlMs): Promise<AcquireResult> => {
       const mode = how.mode
       const now = Date.now()
-      const reply = await this.#script(ACQUIRE, entry.key, this.#setsOf(entry), [
-        head, lockTtlMs, mode, 'bytes' in how ? how.bytes : '', scoreOf(now, lockTtlMs + ttlMs), MARKER_MAGIC, MARKER_HEAD_LENGTH,
-        now, this.#pruning.next(),
-      ]) as [number, Buffer?, number?]
+      const reply = (await this.#script(ACQUIRE, entry.key, this.#setsOf(entry), [
+        head,
+        lockTtlMs,
+        mode,
+        'bytes' in how ? how.bytes : '',
+        scoreOf(now, lockTtlMs + ttlMs),
+        MARKER_MAGIC,
+        MARKER_HEAD_LENGTH,
+        now,
+        this.#pruning.next(),
+      ])) as [number, Buffer?, number?]
       if (reply[0] === 1) return reply[1] ? { acquired: true, replaced: reply[1] } : { acquired: true }
       return { acquired: false, current: reply[1]!, pttlMs: reply[2]! }
     },
-    extend: async (entry, head, lockTtlMs) =>
-      (await this.#script(EXTEND, entry.key, this.#setsOf(entry), [head, lockTtlMs])) === 1,
+    extend: async (entry, head, lockTtlMs) => (await this.#script(EXTEND, entry.key, this.#setsOf(entry), [head, lockTtlMs])) === 1,
     commit: async (entry, head, notice) => {
       const big = tooBig(entry.key, entry.value.length)
       if (big) throw big
@@ -221,9 +268,19 @@ export class RedisBackend implements Backend {
       const now = Date.now()
       const sets = this.#setsOf(entry)
       if (entry.pending) sets.push(this.#inSlot(entry.pending, entry.key))
-      return outcomeOf(await this.#script(COMMIT, entry.key, sets, [
-        head, entry.value, entry.ttlMs, publish, notice, scoreOf(now, entry.ttlMs), now, this.#pruning.next(), entry.pending ? '1' : '0',
-      ]))
+      return outcomeOf(
+        await this.#script(COMMIT, entry.key, sets, [
+          head,
+          entry.value,
+          entry.ttlMs,
+          publish,
+          notice,
+          scoreOf(now, entry.ttlMs),
+          now,
+          this.#pruning.next(),
+          entry.pending ? '1' : '0',
+        ]),
+      )
     },
     release: async (key, head, notice) => {
       const publish = notice ? await this.#publishCommand() : ''
@@ -247,17 +304,23 @@ export class RedisBackend implements Backend {
       let onReady = (): void => {}
       await bounded(new Promise<void>((resolve) => cluster.once('ready', (onReady = resolve))), this.#timeoutMs, () => {
         cluster.off('ready', onReady)
-        return new CacheUnavailableError(`cacheme: the cluster did not become ready within ${this.#timeoutMs} ms`, { outcome: 'not-applied' })
+        return new CacheUnavailableError(`cacheme: the cluster did not become ready within ${this.#timeoutMs} ms`, {
+          outcome: 'not-applied',
+        })
       })
     }
-    await Promise.all(cluster.nodes('master').map((node) => this.#health(`${node.options.host}:${node.options.port}`).run(() => node.ping())))
+    await Promise.all(
+      cluster.nodes('master').map((node) => this.#health(`${node.options.host}:${node.options.port}`).run(() => node.ping())),
+    )
   }
 
   async close(): Promise<void> {
     if (!this.#owned) return
     if (this.#redis.status === 'ready') {
       let timer: NodeJS.Timeout | undefined
-      const gaveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.min(this.#timeoutMs, QUIT_TIMEOUT_MS)) })
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.min(this.#timeoutMs, QUIT_TIMEOUT_MS))
+      })
       await Promise.race([this.#redis.quit().catch(() => {}), gaveUp])
       clearTimeout(timer)
     }
@@ -300,7 +363,7 @@ export class RedisBackend implements Backend {
       if (!slots) byNode.set(node, (slots = []))
       slots.push(slot)
     })
-    if (byNode.size === 0) throw new CacheUnavailableError('cacheme: the cluster\'s slot map is not known yet', { outcome: 'not-applied' })
+    if (byNode.size === 0) throw new CacheUnavailableError("cacheme: the cluster's slot map is not known yet", { outcome: 'not-applied' })
     return byNode
   }
 
@@ -321,7 +384,13 @@ export class RedisBackend implements Backend {
   #health(node: string): NodeHealth {
     let health = this.#nodes.get(node)
     if (!health) {
-      health = new NodeHealth(node, this.#timeoutMs, this.#secrets, () => this.#onTrouble(), () => this.#lastConnectionError)
+      health = new NodeHealth(
+        node,
+        this.#timeoutMs,
+        this.#secrets,
+        () => this.#onTrouble(),
+        () => this.#lastConnectionError,
+      )
       this.#nodes.set(node, health)
     }
     return health
@@ -384,7 +453,7 @@ export class RedisBackend implements Backend {
     if (this.kind !== 'cluster' || Date.now() - this.#lastRefresh < REFRESH_INTERVAL_MS) return
     this.#lastRefresh = Date.now()
     try {
-      (this.#redis as Cluster).refreshSlotsCache(() => {})
+      ;(this.#redis as Cluster).refreshSlotsCache(() => {})
     } catch {
       // A closed cluster can't refresh; the next command fails on its own.
     }
@@ -404,7 +473,12 @@ export class RedisBackend implements Backend {
   }
 
   /** One script per entry (value key + its index), one pipeline per node; each entry's Error, if it failed. */
-  async #scriptPerKey<E extends IndexedKey>(script: Script, entries: readonly E[], argsOf: (entry: E) => Arg[], deliver?: Deliver<Error | undefined>): Promise<(Error | undefined)[]> {
+  async #scriptPerKey<E extends IndexedKey>(
+    script: Script,
+    entries: readonly E[],
+    argsOf: (entry: E) => Arg[],
+    deliver?: Deliver<Error | undefined>,
+  ): Promise<(Error | undefined)[]> {
     const out: (Error | undefined)[] = new Array(entries.length).fill(undefined)
     if (entries.length === 1) {
       const entry = entries[0]!
@@ -416,10 +490,15 @@ export class RedisBackend implements Backend {
       return out
     }
     const keys = entries.map((e) => e.key)
-    await this.#perNodeScript(script, keys, (key, i) => ({ keys: [key, ...this.#setsOf(entries[i]!)], args: argsOf(entries[i]!) }), (i, result) => {
-      if (result instanceof Error) out[i] = result
-      deliver?.(i, out[i])
-    })
+    await this.#perNodeScript(
+      script,
+      keys,
+      (key, i) => ({ keys: [key, ...this.#setsOf(entries[i]!)], args: argsOf(entries[i]!) }),
+      (i, result) => {
+        if (result instanceof Error) out[i] = result
+        deliver?.(i, out[i])
+      },
+    )
     return out
   }
 
@@ -434,9 +513,13 @@ export class RedisBackend implements Backend {
       const { keys: scriptKeys, args } = call(key, i)
       return [scriptKeys.length, ...scriptKeys, ...args]
     }
-    return this.#perNode(keys, (pipeline, key, i) => pipeline.callBuffer('EVALSHA', script.sha, ...argv(key, i)),
-      (key, i) => this.#redis.callBuffer('EVAL', script.lua, ...argv(key, i)), collect,
-      { retry: isNoScript, addAgain: (pipeline, key, i) => pipeline.callBuffer('EVAL', script.lua, ...argv(key, i)) })
+    return this.#perNode(
+      keys,
+      (pipeline, key, i) => pipeline.callBuffer('EVALSHA', script.sha, ...argv(key, i)),
+      (key, i) => this.#redis.callBuffer('EVAL', script.lua, ...argv(key, i)),
+      collect,
+      { retry: isNoScript, addAgain: (pipeline, key, i) => pipeline.callBuffer('EVAL', script.lua, ...argv(key, i)) },
+    )
   }
 
   /**
@@ -454,52 +537,56 @@ export class RedisBackend implements Backend {
     again?: { retry: (result: unknown) => boolean; addAgain: (pipeline: ChainableCommander, key: string, i: number) => void },
   ): Promise<void> {
     const groups = this.#groups(keys)
-    await Promise.all([...groups].map(async ([node, group]) => {
-      const health = this.#health(node)
-      let results: PipelineResult
-      try {
-        results = await health.run(async () => {
-          const pipeline = this.#redis.pipeline()
-          for (const i of group) add(pipeline, keys[i]!, i)
-          return pipeline.exec()
-        })
-      } catch (error) {
-        if (!isMoved(error)) {
-          for (const i of group) collect(i, error)
-          return
-        }
-        this.#refreshSlots()
-        results = null
-      }
-      const retried = new Map<number, unknown>()
-      const toRetry = again && results ? group.filter((_, n) => again.retry(results![n]?.[0])) : []
-      if (toRetry.length > 0) {
+    await Promise.all(
+      [...groups].map(async ([node, group]) => {
+        const health = this.#health(node)
+        let results: PipelineResult
         try {
-          const replies = (await health.run(async () => {
+          results = await health.run(async () => {
             const pipeline = this.#redis.pipeline()
-            for (const i of toRetry) again!.addAgain(pipeline, keys[i]!, i)
+            for (const i of group) add(pipeline, keys[i]!, i)
             return pipeline.exec()
-          })) as PipelineResult
-          toRetry.forEach((i, n) => retried.set(i, replies?.[n] ? (replies[n]![0] ?? replies[n]![1]) : undefined))
+          })
         } catch (error) {
-          for (const i of toRetry) retried.set(i, error)
-        }
-      }
-      await Promise.all(group.map(async (i, n) => {
-        const entry = results?.[n]
-        let result: unknown = retried.has(i) ? retried.get(i) : entry ? (entry[0] ?? entry[1]) : undefined
-        if (!entry || result === undefined || isMoved(result)) {
-          try {
-            result = await this.#health(this.#nodeOf(keys[i]!)).run(() => resend(keys[i]!, i))
-          } catch (error) {
-            result = error
+          if (!isMoved(error)) {
+            for (const i of group) collect(i, error)
+            return
           }
-        } else if (result instanceof Error) {
-          result = health.explain(result)
+          this.#refreshSlots()
+          results = null
         }
-        collect(i, result)
-      }))
-    }))
+        const retried = new Map<number, unknown>()
+        const toRetry = again && results ? group.filter((_, n) => again.retry(results![n]?.[0])) : []
+        if (toRetry.length > 0) {
+          try {
+            const replies = (await health.run(async () => {
+              const pipeline = this.#redis.pipeline()
+              for (const i of toRetry) again!.addAgain(pipeline, keys[i]!, i)
+              return pipeline.exec()
+            })) as PipelineResult
+            toRetry.forEach((i, n) => retried.set(i, replies?.[n] ? (replies[n]![0] ?? replies[n]![1]) : undefined))
+          } catch (error) {
+            for (const i of toRetry) retried.set(i, error)
+          }
+        }
+        await Promise.all(
+          group.map(async (i, n) => {
+            const entry = results?.[n]
+            let result: unknown = retried.has(i) ? retried.get(i) : entry ? (entry[0] ?? entry[1]) : undefined
+            if (!entry || result === undefined || isMoved(result)) {
+              try {
+                result = await this.#health(this.#nodeOf(keys[i]!)).run(() => resend(keys[i]!, i))
+              } catch (error) {
+                result = error
+              }
+            } else if (result instanceof Error) {
+              result = health.explain(result)
+            }
+            collect(i, result)
+          }),
+        )
+      }),
+    )
   }
 
   /** Key positions by the node that serves them (one group on standalone). */
@@ -518,7 +605,9 @@ export class RedisBackend implements Backend {
   #publishCommand(): Promise<string> {
     if (!this.#publish) {
       const detect = this.kind === 'redis' ? Promise.resolve('PUBLISH') : this.#detectSharded()
-      detect.catch(() => { if (this.#publish === detect) this.#publish = undefined })
+      detect.catch(() => {
+        if (this.#publish === detect) this.#publish = undefined
+      })
       this.#publish = detect
     }
     return this.#publish
@@ -625,7 +714,11 @@ export class NodeHealth {
    * `settle(j, …)` as soon as it comes; past the timeout the ones still pending get the
    * timeout's error. The breaker counts each command's outcome as `run` would.
    */
-  runEach<T>(count: number, start: (j: number) => Promise<T>, settle: (j: number, result: T | CacheUnavailableError) => void): Promise<void> {
+  runEach<T>(
+    count: number,
+    start: (j: number) => Promise<T>,
+    settle: (j: number, result: T | CacheUnavailableError) => void,
+  ): Promise<void> {
     if (!this.#allow()) {
       const skipped = this.#skipped()
       for (let j = 0; j < count; j++) settle(j, skipped)
@@ -634,7 +727,9 @@ export class NodeHealth {
     const settled = new Uint8Array(count)
     let left = count
     let allSettled!: () => void
-    const all = new Promise<void>((resolve) => { allSettled = resolve })
+    const all = new Promise<void>((resolve) => {
+      allSettled = resolve
+    })
     const finish = (j: number, result: T | CacheUnavailableError) => {
       settled[j] = 1
       settle(j, result)
@@ -647,15 +742,18 @@ export class NodeHealth {
       } catch (error) {
         pending = Promise.reject(error)
       }
-      pending.then((value) => {
-        this.answered()
-        if (!settled[j]) finish(j, value)
-      }, (error: unknown) => {
-        if (isReply(error)) this.answered()
-        if (settled[j]) return
-        if (!isReply(error)) this.#failed()
-        finish(j, this.explain(error))
-      })
+      pending.then(
+        (value) => {
+          this.answered()
+          if (!settled[j]) finish(j, value)
+        },
+        (error: unknown) => {
+          if (isReply(error)) this.answered()
+          if (settled[j]) return
+          if (!isReply(error)) this.#failed()
+          finish(j, this.explain(error))
+        },
+      )
     }
     return bounded(all, this.timeoutMs, () => this.#timeoutError()).catch((timeout: CacheUnavailableError) => {
       // As many timeouts as commands that were still pending, as one bound per command counted.
@@ -670,7 +768,9 @@ export class NodeHealth {
   // Made once, not per command (a command's bound needs no closure of its own).
   readonly #hooks: BoundHooks = {
     // Any answer, even one after the timeout (or an error reply), says the node is up.
-    outcome: (error) => { if (error === undefined || isReply(error)) this.answered() },
+    outcome: (error) => {
+      if (error === undefined || isReply(error)) this.answered()
+    },
     // A failure within the timeout: a lost connection opens the breaker; an error reply doesn't.
     error: (error) => {
       if (!isReply(error)) this.#failed()
@@ -693,9 +793,11 @@ export class NodeHealth {
     const cause = this.secrets.safeCause(error)
     const message = cause.message
     if (isReply(error)) {
-      const reason = /^NOPERM\b|can't run this command/.test(message) ? `the Redis user lacks a permission: ${message}`
-        : /^(WRONGPASS|NOAUTH)\b/.test(message) ? `Redis refused the credentials: ${message}`
-        : `Redis refused the command: ${message}`
+      const reason = /^NOPERM\b|can't run this command/.test(message)
+        ? `the Redis user lacks a permission: ${message}`
+        : /^(WRONGPASS|NOAUTH)\b/.test(message)
+          ? `Redis refused the credentials: ${message}`
+          : `Redis refused the command: ${message}`
       return new CacheUnavailableError(`cacheme: ${reason} (node ${this.node})`, { outcome: 'not-applied', cause })
     }
     // Not sent at all (no connection, offline queue off) vs sent and lost: only the first is sure.
@@ -703,9 +805,15 @@ export class NodeHealth {
     // A refused AUTH shows only on the connection: say that, not ioredis's "max retries" words.
     const connection = notSent ? this.lastConnectionError() : undefined
     if (connection !== undefined) {
-      return new CacheUnavailableError(`cacheme: Redis node ${this.node} can't be used: ${this.#reason(connection)}`, { outcome: 'not-applied', cause })
+      return new CacheUnavailableError(`cacheme: Redis node ${this.node} can't be used: ${this.#reason(connection)}`, {
+        outcome: 'not-applied',
+        cause,
+      })
     }
-    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}`, { outcome: notSent ? 'not-applied' : 'unknown', cause })
+    return new CacheUnavailableError(`cacheme: Redis node ${this.node} failed: ${message}`, {
+      outcome: notSent ? 'not-applied' : 'unknown',
+      cause,
+    })
   }
 
   /** A connection error in words: a refused password or a missing permission said plainly. */

@@ -130,11 +130,14 @@ export class Tracking {
   }
 
   #add(name: string, data: Redis): void {
-    this.#nodes.set(name, new NodeTracking(name, data, this.#sink, (error) => {
-      if (this.#failed) return
-      this.#failed = true
-      this.#sink.failed(error)
-    }))
+    this.#nodes.set(
+      name,
+      new NodeTracking(name, data, this.#sink, (error) => {
+        if (this.#failed) return
+        this.#failed = true
+        this.#sink.failed(error)
+      }),
+    )
   }
 }
 

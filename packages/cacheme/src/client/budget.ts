@@ -14,7 +14,10 @@ export interface Budget {
 export class TimeBudget implements Budget {
   #leftMs: number
 
-  constructor(readonly timeoutMs: number, spentMs = 0) {
+  constructor(
+    readonly timeoutMs: number,
+    spentMs = 0,
+  ) {
     this.#leftMs = Math.max(0, timeoutMs - spentMs)
   }
 
@@ -28,13 +31,22 @@ export class TimeBudget implements Budget {
    */
   spend<T>(work: Promise<T>): Promise<T> {
     const started = performance.now()
-    const charge = () => { this.#leftMs = Math.max(0, this.#leftMs - (performance.now() - started)) }
+    const charge = () => {
+      this.#leftMs = Math.max(0, this.#leftMs - (performance.now() - started))
+    }
     if (this.#leftMs <= 0) {
       work.catch(() => {})
-      return Promise.reject(new CacheUnavailableError(`cacheme: the call's cache time (timeout ${this.timeoutMs} ms) is used up`, { outcome: 'unknown' }))
+      return Promise.reject(
+        new CacheUnavailableError(`cacheme: the call's cache time (timeout ${this.timeoutMs} ms) is used up`, { outcome: 'unknown' }),
+      )
     }
-    return bounded(work, Math.ceil(this.#leftMs), () =>
-      new CacheUnavailableError(`cacheme: Redis did not answer within the call's timeout of ${this.timeoutMs} ms`, { outcome: 'unknown' }),
+    return bounded(
+      work,
+      Math.ceil(this.#leftMs),
+      () =>
+        new CacheUnavailableError(`cacheme: Redis did not answer within the call's timeout of ${this.timeoutMs} ms`, {
+          outcome: 'unknown',
+        }),
     ).finally(charge) // past the bound, what was left is all charged: 0
   }
 }

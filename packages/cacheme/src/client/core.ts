@@ -62,9 +62,10 @@ export class ClientCore implements HerdContext {
     this.backend = connection.redis
       ? new RedisBackend(connection.redis, { owned: connection.owned, timeoutMs: this.timeoutMs, secrets: this.secrets })
       : new MemoryBackend()
-    this.local = connection.redis && options.local !== undefined && options.local !== false
-      ? new LocalReads(options.local, connection.redis, (error) => this.log('', '', 'ERROR', { error }))
-      : undefined
+    this.local =
+      connection.redis && options.local !== undefined && options.local !== false
+        ? new LocalReads(options.local, connection.redis, (error) => this.log('', '', 'ERROR', { error }))
+        : undefined
     this.lookups = new TickBatcher((keys, deliver) => this.#guard(() => this.backend.get(keys, deliver), keys.length))
     this.flights = new Flights(this.lookups)
     this.#sets = new TickBatcher((entries, deliver) => this.#guard(() => this.backend.set(entries, deliver), entries.length))
@@ -103,8 +104,11 @@ export class ClientCore implements HerdContext {
   /** The shared subscriber of the lock's notices; undefined once the client is closed. */
   hub(): SubscriberHub | undefined {
     if (this.#closed) return undefined
-    return (this.#hub ??= new SubscriberHub(() => this.backend.openSubscriber(), this.timeoutMs === Infinity ? 2 ** 31 - 1 : this.timeoutMs,
-      (channelName, error) => this.log('', channelName, 'ERROR', { error: this.secrets.safeCause(error) })))
+    return (this.#hub ??= new SubscriberHub(
+      () => this.backend.openSubscriber(),
+      this.timeoutMs === Infinity ? 2 ** 31 - 1 : this.timeoutMs,
+      (channelName, error) => this.log('', channelName, 'ERROR', { error: this.secrets.safeCause(error) }),
+    ))
   }
 
   /** A key as the logger, the channels and errors name it: without the client's prefix. */
@@ -148,7 +152,9 @@ export class ClientCore implements HerdContext {
     this.local?.close()
     const held = [...this.held]
     if (held.length > 0) {
-      await this.budget().spend(Promise.allSettled(held.map((m) => this.backend.lock.release(m.key, m.head, null)))).catch(() => {})
+      await this.budget()
+        .spend(Promise.allSettled(held.map((m) => this.backend.lock.release(m.key, m.head, null))))
+        .catch(() => {})
     }
     await this.backend.close()
   }
@@ -197,7 +203,9 @@ export class TickBatcher<I, O> {
   }
 
   add(input: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => { this.#push(input, new Pending(resolve, reject), 0) })
+    return new Promise<O>((resolve, reject) => {
+      this.#push(input, new Pending(resolve, reject), 0)
+    })
   }
 
   /**
@@ -237,7 +245,9 @@ export class TickBatcher<I, O> {
       pending = Promise.reject(error)
     }
     pending.then(
-      (outputs) => { for (let i = 0; i < inputs.length; i++) deliver(i, outputs[i]!) },
+      (outputs) => {
+        for (let i = 0; i < inputs.length; i++) deliver(i, outputs[i]!)
+      },
       (error: unknown) => {
         for (let i = 0; i < inputs.length; i++) {
           if (answered[i]) continue
@@ -257,7 +267,10 @@ export interface Sink<O> {
 
 /** The sink of a single request: its promise. */
 class Pending<O> implements Sink<O> {
-  constructor(readonly resolve: (output: O) => void, readonly reject: (error: unknown) => void) {}
+  constructor(
+    readonly resolve: (output: O) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
   deliver(_slot: number, output: O): void {
     this.resolve(output)
   }
@@ -337,7 +350,15 @@ export interface Counters {
   errors: number
 }
 
-const FIELD: Partial<Record<CacheOp, keyof Counters>> = { HIT: 'hits', LOCAL: 'localHits', MISS: 'misses', FETCH: 'fetches', WAIT: 'waits', STALE: 'stale', ERROR: 'errors' }
+const FIELD: Partial<Record<CacheOp, keyof Counters>> = {
+  HIT: 'hits',
+  LOCAL: 'localHits',
+  MISS: 'misses',
+  FETCH: 'fetches',
+  WAIT: 'waits',
+  STALE: 'stale',
+  ERROR: 'errors',
+}
 
 const FIELDS = Object.values(FIELD) as (keyof Counters)[]
 

@@ -20,7 +20,10 @@ export async function invalidateTags(core: ClientCore, tags: unknown): Promise<n
   // Other processes' copies go when Redis's invalidations of the deleted keys reach them.
   core.local?.invalidate(null)
   try {
-    return await core.backend.delTagged(list.map((tag) => tagSet(core.prefix, tag)), pendingFills(core.prefix))
+    return await core.backend.delTagged(
+      list.map((tag) => tagSet(core.prefix, tag)),
+      pendingFills(core.prefix),
+    )
   } catch (error) {
     // Sent to one node or several, in chunks: a failure may come after some of it was applied.
     const cause = error instanceof CacheUnavailableError ? error : core.secrets.safeCause(error)

@@ -58,7 +58,11 @@ export interface ResolvedConnection {
 
 export function validateClientOptions(options: unknown): ClientOptions {
   if (options === undefined) return {}
-  const o = checkOptions<ClientOptions>(options, KNOWN, { kind: 'client', owner: 'createClient()', example: "{ redis: 'redis://127.0.0.1:6379' }" })
+  const o = checkOptions<ClientOptions>(options, KNOWN, {
+    kind: 'client',
+    owner: 'createClient()',
+    example: "{ redis: 'redis://127.0.0.1:6379' }",
+  })
   if (o.prefix !== undefined && (typeof o.prefix !== 'string' || o.prefix.length === 0 || /[\s*?[\]{}]/.test(o.prefix))) {
     throw new TypeError(`cacheme: prefix must be a non-empty string without whitespace or * ? [ ] { }, got ${describeValue(o.prefix)}`)
   }
@@ -82,8 +86,14 @@ export function isRedisInstance(value: unknown): value is RedisInstance {
   if (value === null || typeof value !== 'object') return false
   if (value instanceof Redis || value instanceof Cluster) return true
   const v = value as Record<string, unknown>
-  return typeof v.callBuffer === 'function' && typeof v.pipeline === 'function' && typeof v.duplicate === 'function'
-    && typeof v.status === 'string' && v.options !== null && typeof v.options === 'object'
+  return (
+    typeof v.callBuffer === 'function' &&
+    typeof v.pipeline === 'function' &&
+    typeof v.duplicate === 'function' &&
+    typeof v.status === 'string' &&
+    v.options !== null &&
+    typeof v.options === 'object'
+  )
 }
 
 /** Something that looks like a Redis client but isn't one cacheme can drive (node-redis, a partial ioredis). */
@@ -133,10 +143,12 @@ export function openConnection(options: ClientOptions): ResolvedConnection {
     refuseKeyPrefix(clusterOptions?.keyPrefix ?? clusterOptions?.redisOptions?.keyPrefix, 'the cluster options')
     secrets.add(clusterOptions?.redisOptions?.password)
     return {
-      redis: quiet(new Cluster(seeds, {
-        ...clusterOptions,
-        redisOptions: { ...OWNED_CONNECTION_DEFAULTS, ...clusterOptions?.redisOptions },
-      })),
+      redis: quiet(
+        new Cluster(seeds, {
+          ...clusterOptions,
+          redisOptions: { ...OWNED_CONNECTION_DEFAULTS, ...clusterOptions?.redisOptions },
+        }),
+      ),
       owned: true,
       description: `cluster ${seeds.map((s) => `${s.host}:${s.port}`).join(',')}`,
       secrets,
@@ -173,7 +185,9 @@ function fromUrl(url: string, secrets: Secrets): ResolvedConnection {
   try {
     connection = new Redis(url, { ...OWNED_CONNECTION_DEFAULTS, lazyConnect: false })
   } catch (error) {
-    throw new TypeError(`cacheme: redis URL ${JSON.stringify(shown)} can't be used: ${secrets.redact(error instanceof Error ? error.message : String(error))}`)
+    throw new TypeError(
+      `cacheme: redis URL ${JSON.stringify(shown)} can't be used: ${secrets.redact(error instanceof Error ? error.message : String(error))}`,
+    )
   }
   const auth = parsed.username ? `${parsed.username}:***@` : parsed.password ? ':***@' : ''
   const db = parsed.pathname.length > 1 ? parsed.pathname : ''

@@ -9,7 +9,9 @@ export function resolveTimeout(timeout: unknown): number {
   if (timeout === undefined) return DEFAULT_TIMEOUT_MS
   const ms = typeof timeout === 'number' ? timeout : typeof timeout === 'string' ? safeParse(timeout) : NaN
   if (!Number.isFinite(ms) || ms <= 0 || ms > 2_147_483_647) {
-    throw new TypeError(`cacheme: timeout must be a number of milliseconds > 0 or a duration like '500ms' or '2s', got ${describeValue(timeout)}`)
+    throw new TypeError(
+      `cacheme: timeout must be a number of milliseconds > 0 or a duration like '500ms' or '2s', got ${describeValue(timeout)}`,
+    )
   }
   return Math.ceil(ms)
 }

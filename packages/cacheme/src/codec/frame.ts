@@ -59,9 +59,7 @@ const JSON_FRESH_END = Buffer.from('],"value":', 'latin1')
 
 /** What stored bytes are. */
 export type Frame =
-  | ValueFrame
-  | { kind: 'marker'; token: string; head: Buffer; previous: Buffer | null; previousExpiresAt: number }
-  | { kind: 'foreign' }
+  ValueFrame | { kind: 'marker'; token: string; head: Buffer; previous: Buffer | null; previousExpiresAt: number } | { kind: 'foreign' }
 
 /** A value's payload, as a range of the stored bytes (read in place: a subarray per hit costs more than decoding a small value). */
 export interface ValueFrame {
@@ -122,10 +120,7 @@ export function withFreshness(framed: Buffer, meta: FreshnessMeta): Buffer {
   const frame = readJsonFrame(framed)
   if (frame.kind !== 'value') throw new Error('cacheme: withFreshness() takes a value frame')
   const fields = [meta.freshUntil, meta.staleUntil, meta.errorUntil, Math.max(0, Math.round(meta.deltaMs)), meta.beta]
-  return Buffer.concat([
-    Buffer.from(`${JSON_FRESH_PREFIX}${fields.join(',')}],"value":`, 'latin1'),
-    framed.subarray(frame.start),
-  ])
+  return Buffer.concat([Buffer.from(`${JSON_FRESH_PREFIX}${fields.join(',')}],"value":`, 'latin1'), framed.subarray(frame.start)])
 }
 
 /** The JSON frame around JSON text. */
@@ -169,18 +164,31 @@ export function readFrame(bytes: Buffer): Frame {
 
 /** Whether `bytes` are a binary value frame (`readFrame` would say 'value'), without building the frame: the hit path. */
 export function isValueFrame(bytes: Buffer): boolean {
-  return bytes.length >= VALUE_HEADER && bytes[0] === MAGIC_0 && bytes[1] === MAGIC_1 && bytes[2] === MAGIC_2
-    && bytes[3] === VERSION && bytes[4] === KIND_VALUE && bytes[5] === 0
+  return (
+    bytes.length >= VALUE_HEADER &&
+    bytes[0] === MAGIC_0 &&
+    bytes[1] === MAGIC_1 &&
+    bytes[2] === MAGIC_2 &&
+    bytes[3] === VERSION &&
+    bytes[4] === KIND_VALUE &&
+    bytes[5] === 0
+  )
 }
 
 /** What `bytes` are, as written by the JSON-framed codec (markers are binary in every store). */
 export function readJsonFrame(bytes: Buffer): Frame {
-  if (bytes.length > JSON_PREFIX_BYTES.length && bytes[bytes.length - 1] === 0x7d /* } */
-    && bytes.compare(JSON_PREFIX_BYTES, 0, JSON_PREFIX_BYTES.length, 0, JSON_PREFIX_BYTES.length) === 0) {
+  if (
+    bytes.length > JSON_PREFIX_BYTES.length &&
+    bytes[bytes.length - 1] === 0x7d /* } */ &&
+    bytes.compare(JSON_PREFIX_BYTES, 0, JSON_PREFIX_BYTES.length, 0, JSON_PREFIX_BYTES.length) === 0
+  ) {
     return { kind: 'value', bytes, start: JSON_PREFIX_BYTES.length, end: bytes.length - 1 }
   }
-  if (bytes.length > JSON_FRESH_PREFIX_BYTES.length && bytes[bytes.length - 1] === 0x7d /* } */
-    && bytes.compare(JSON_FRESH_PREFIX_BYTES, 0, JSON_FRESH_PREFIX_BYTES.length, 0, JSON_FRESH_PREFIX_BYTES.length) === 0) {
+  if (
+    bytes.length > JSON_FRESH_PREFIX_BYTES.length &&
+    bytes[bytes.length - 1] === 0x7d /* } */ &&
+    bytes.compare(JSON_FRESH_PREFIX_BYTES, 0, JSON_FRESH_PREFIX_BYTES.length, 0, JSON_FRESH_PREFIX_BYTES.length) === 0
+  ) {
     const close = bytes.indexOf(JSON_FRESH_END, JSON_FRESH_PREFIX_BYTES.length)
     if (close < 0) return FOREIGN
     const fields = bytes.toString('latin1', JSON_FRESH_PREFIX_BYTES.length, close).split(',').map(Number)
@@ -195,13 +203,26 @@ export function readJsonFrame(bytes: Buffer): Frame {
 
 /** Metadata any writer of this format could have written: finite numbers, windows not before freshness. */
 function validMeta(m: FreshnessMeta): boolean {
-  return Number.isFinite(m.freshUntil) && Number.isFinite(m.staleUntil) && Number.isFinite(m.errorUntil)
-    && Number.isFinite(m.deltaMs) && m.deltaMs >= 0 && Number.isFinite(m.beta) && m.beta >= 0
+  return (
+    Number.isFinite(m.freshUntil) &&
+    Number.isFinite(m.staleUntil) &&
+    Number.isFinite(m.errorUntil) &&
+    Number.isFinite(m.deltaMs) &&
+    m.deltaMs >= 0 &&
+    Number.isFinite(m.beta) &&
+    m.beta >= 0
+  )
 }
 
 function readMarker(bytes: Buffer): Frame {
-  if (bytes.length < MARKER_HEAD_LENGTH || bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1 || bytes[2] !== MAGIC_2
-    || bytes[3] !== VERSION || bytes[4] !== KIND_MARKER) {
+  if (
+    bytes.length < MARKER_HEAD_LENGTH ||
+    bytes[0] !== MAGIC_0 ||
+    bytes[1] !== MAGIC_1 ||
+    bytes[2] !== MAGIC_2 ||
+    bytes[3] !== VERSION ||
+    bytes[4] !== KIND_MARKER
+  ) {
     return FOREIGN
   }
   const token = bytes.toString('latin1', 5, MARKER_HEAD_LENGTH)

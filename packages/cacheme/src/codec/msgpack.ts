@@ -126,7 +126,13 @@ class Tagger {
       const walked = this.array(items, depth)
       return walked === items ? value : this.tag('S', walked)
     }
-    if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof RegExp || value instanceof Error) {
+    if (
+      value instanceof Date ||
+      ArrayBuffer.isView(value) ||
+      value instanceof ArrayBuffer ||
+      value instanceof RegExp ||
+      value instanceof Error
+    ) {
       return value // msgpackr's own extensions
     }
     if (proto !== Object.prototype && proto !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -277,7 +283,8 @@ function rebuild(root: unknown[], entry: unknown): void {
   let key: string | number = 0
   for (let i = 1; i < entry.length; i++) {
     const next = (holder as Record<string | number, unknown>)[key]
-    if (next === null || typeof next !== 'object') throw new TypeError(`cacheme: the default codec's table points past the value at ${describe(entry)}`)
+    if (next === null || typeof next !== 'object')
+      throw new TypeError(`cacheme: the default codec's table points past the value at ${describe(entry)}`)
     holder = next
     key = entry[i] as string | number
   }

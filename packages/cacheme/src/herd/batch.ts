@@ -61,7 +61,10 @@ export class BatchLoader<P, T> {
 
 /** One lookup's place in its batch: fetchMany gets the misses in the order their lookups were made. */
 export class Ticket<P, T> {
-  constructor(private readonly batch: Batch<P, T>, private readonly order: number) {}
+  constructor(
+    private readonly batch: Batch<P, T>,
+    private readonly order: number,
+  ) {}
 
   /** The lookup needs nothing from the batch (a hit, a failure before any lookup). */
   skip(): void {
@@ -83,7 +86,11 @@ class Batch<P, T> {
   pending = 0
   readonly #entries = new Map<string, Entry<P, T>>()
 
-  constructor(readonly core: BatchContext, readonly number: number, private readonly fetchMany: FetchMany<P, T>) {}
+  constructor(
+    readonly core: BatchContext,
+    readonly number: number,
+    private readonly fetchMany: FetchMany<P, T>,
+  ) {}
 
   classify(load: Load<T>, params: P, found: Buffer | null | Error, order: number): Promise<T> {
     if (found instanceof Error) return this.#add(load, params, order, undefined, found)
@@ -136,8 +143,17 @@ class Entry<P, T> {
   lock: (HeldLock & IndexedKey) | undefined
   token = ''
 
-  constructor(readonly load: Load<T>, readonly params: P, readonly order: number, readonly replace: Buffer | undefined, public failure: Error | undefined) {
-    this.promise = new Promise<T>((resolve, reject) => { this.resolve = resolve; this.reject = reject })
+  constructor(
+    readonly load: Load<T>,
+    readonly params: P,
+    readonly order: number,
+    readonly replace: Buffer | undefined,
+    public failure: Error | undefined,
+  ) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
   }
 
   /** This entry's outcome is another's (a wait, a join, a shared fallback). */
@@ -167,7 +183,9 @@ class Entry<P, T> {
     const existing = core.fallbacks.get(key) as Promise<T> | undefined
     if (existing) return existing
     core.fallbacks.set(key, this.promise)
-    const done = () => { if (core.fallbacks.get(key) === this.promise) core.fallbacks.delete(key) }
+    const done = () => {
+      if (core.fallbacks.get(key) === this.promise) core.fallbacks.delete(key)
+    }
     this.promise.then(done, done)
     return undefined
   }
@@ -179,7 +197,13 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   if (toLock.length > 0) {
     const tokens = toLock.map(() => newToken())
     // Listed with the marker, as a lone fill's (herd.ts): its static tags' sets, or the pending set.
-    const items = toLock.map((e, i) => ({ key: e.load.key, index: e.load.index, tags: e.load.tags, head: frameMarker(tokens[i]!), replace: e.replace }))
+    const items = toLock.map((e, i) => ({
+      key: e.load.key,
+      index: e.load.index,
+      tags: e.load.tags,
+      head: frameMarker(tokens[i]!),
+      replace: e.replace,
+    }))
     let results: (AcquireResult | Error)[]
     try {
       results = await budget.spend(core.backend.batchLock.acquire(items, lock.ttlMs, ttlMs))
@@ -215,7 +239,11 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   if (toFetch.length === 0) return
   for (const entry of toFetch) core.log(store, entry.load.key, 'FETCH')
   const held = toFetch.flatMap((e) => (e.lock ? [e] : []))
-  const stopExtending = keepLocked(core, held.map((e) => e.lock!), lock.ttlMs)
+  const stopExtending = keepLocked(
+    core,
+    held.map((e) => e.lock!),
+    lock.ttlMs,
+  )
   let values: readonly T[]
   const started = performance.now()
   try {
@@ -225,9 +253,10 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
     const failure = error as FetchManyError | FetchTimeoutError
     const message = core.secrets.redact(failure.message)
     // Waiters everywhere learn it as for a lone fetch: a timeout (FetchTimeoutError) or an error.
-    const notice = (e: Entry<P, T>): Notice => failure instanceof FetchTimeoutError
-      ? { token: e.token, kind: 'timeout', timeoutMs: failure.timeoutMs, key: failure.key }
-      : { token: e.token, kind: 'error', message }
+    const notice = (e: Entry<P, T>): Notice =>
+      failure instanceof FetchTimeoutError
+        ? { token: e.token, kind: 'timeout', timeoutMs: failure.timeoutMs, key: failure.key }
+        : { token: e.token, kind: 'error', message }
     await settle(core, held, (e) => ({ value: null, notice: notice(e) }), true)
     for (const entry of toFetch) entry.reject(failure)
     return
@@ -236,52 +265,85 @@ async function fillBatch<P, T>(core: BatchContext, fetchMany: FetchMany<P, T>, e
   // Each value carries the batch's fetch time as its δ (freshness metadata, herd/freshness.ts).
   const deltaMs = performance.now() - started
   const byEntry = new Map(toFetch.map((e, i) => [e, values[i]!]))
-  await settle(core, held, (e) => {
-    let bytes: Buffer
-    let ttlMs: number
-    let tagged: ReturnType<NonNullable<Load<T>['valueTags']>> | undefined
-    try {
-      const value = byEntry.get(e)!
-      ;({ bytes, ttlMs } = stamp(e.load.format.write(value), e.load.control().ttlMs, deltaMs, e.load.fresh))
-      // The sets the value is listed in: a tags function's are known only now (herd.ts holdAndCommit).
-      tagged = e.load.valueTags?.(value)
-    } catch (error) {
-      // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
-      core.log(store, e.load.key, 'ERROR', { error: core.secrets.safeCause(error) })
-      return { value: null, notice: { token: e.token, kind: 'filled' } }
-    }
-    return { value: bytes, ttlMs, notice: valueNotice(e.token, bytes), ...tagged }
-  }, false)
+  await settle(
+    core,
+    held,
+    (e) => {
+      let bytes: Buffer
+      let ttlMs: number
+      let tagged: ReturnType<NonNullable<Load<T>['valueTags']>> | undefined
+      try {
+        const value = byEntry.get(e)!
+        ;({ bytes, ttlMs } = stamp(e.load.format.write(value), e.load.control().ttlMs, deltaMs, e.load.fresh))
+        // The sets the value is listed in: a tags function's are known only now (herd.ts holdAndCommit).
+        tagged = e.load.valueTags?.(value)
+      } catch (error) {
+        // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
+        core.log(store, e.load.key, 'ERROR', { error: core.secrets.safeCause(error) })
+        return { value: null, notice: { token: e.token, kind: 'filled' } }
+      }
+      return { value: bytes, ttlMs, notice: valueNotice(e.token, bytes), ...tagged }
+    },
+    false,
+  )
   toFetch.forEach((entry, i) => entry.resolve(values[i]!))
 }
 
 /** One call of the store's fetchMany, checked: one value per params, or a FetchManyError naming the store and the lengths. */
-async function callFetchMany<P, T>(store: string, fetchMany: FetchMany<P, T>, entries: Entry<P, T>[], hardMs: number, firstKey: string): Promise<readonly T[]> {
+async function callFetchMany<P, T>(
+  store: string,
+  fetchMany: FetchMany<P, T>,
+  entries: Entry<P, T>[],
+  hardMs: number,
+  firstKey: string,
+): Promise<readonly T[]> {
   const count = entries.length
   const params = entries.map((e) => e.params)
   const abort = new AbortController()
   const ctx: FetchManyContext = { signal: abort.signal }
   let values: unknown
   try {
-    const call = tracedFetch(store, () => entries.map((e) => e.load.key).join(' '), () => fetchMany(params, ctx))
-    values = hardMs <= 0 ? await call : await new Promise((resolve, reject) => {
-      // fetchTimeout.hard bounds the batch's one call as it bounds a lone fetch (fetch-control.ts).
-      const timer = setTimeout(() => {
-        const error = new FetchTimeoutError(store, firstKey, hardMs)
-        abort.abort(error)
-        reject(error)
-      }, hardMs)
-      call.then((value) => { clearTimeout(timer); resolve(value) }, (error: unknown) => { clearTimeout(timer); reject(error) })
-    })
+    const call = tracedFetch(
+      store,
+      () => entries.map((e) => e.load.key).join(' '),
+      () => fetchMany(params, ctx),
+    )
+    values =
+      hardMs <= 0
+        ? await call
+        : await new Promise((resolve, reject) => {
+            // fetchTimeout.hard bounds the batch's one call as it bounds a lone fetch (fetch-control.ts).
+            const timer = setTimeout(() => {
+              const error = new FetchTimeoutError(store, firstKey, hardMs)
+              abort.abort(error)
+              reject(error)
+            }, hardMs)
+            call.then(
+              (value) => {
+                clearTimeout(timer)
+                resolve(value)
+              },
+              (error: unknown) => {
+                clearTimeout(timer)
+                reject(error)
+              },
+            )
+          })
   } catch (error) {
     if (error instanceof FetchTimeoutError) throw error
     const reason = error instanceof Error ? error.message : String(error)
-    throw new FetchManyError(store, count, undefined, `cacheme: fetchMany of store '${store}' failed for ${count} keys: ${reason}`, { cause: error })
+    throw new FetchManyError(store, count, undefined, `cacheme: fetchMany of store '${store}' failed for ${count} keys: ${reason}`, {
+      cause: error,
+    })
   }
   if (!Array.isArray(values) || values.length !== count) {
     const got = Array.isArray(values) ? `${values.length} values` : describeValue(values)
-    throw new FetchManyError(store, count, Array.isArray(values) ? values.length : -1,
-      `cacheme: fetchMany of store '${store}' must return one value per params, in order: it was given ${count} params and returned ${got}`)
+    throw new FetchManyError(
+      store,
+      count,
+      Array.isArray(values) ? values.length : -1,
+      `cacheme: fetchMany of store '${store}' must return one value per params, in order: it was given ${count} params and returned ${got}`,
+    )
   }
   return values as readonly T[]
 }
@@ -294,7 +356,13 @@ async function callFetchMany<P, T>(store: string, fetchMany: FetchMany<P, T>, en
 async function settle<P, T>(
   core: BatchContext,
   held: Entry<P, T>[],
-  outcome: (entry: Entry<P, T>) => { value: Buffer | null; ttlMs?: number; notice: Notice; tags?: readonly IndexName[]; pending?: IndexName },
+  outcome: (entry: Entry<P, T>) => {
+    value: Buffer | null
+    ttlMs?: number
+    notice: Notice
+    tags?: readonly IndexName[]
+    pending?: IndexName
+  },
   release: boolean,
 ): Promise<void> {
   if (held.length === 0) return
@@ -302,8 +370,15 @@ async function settle<P, T>(
   const deliver = () => held.forEach((e, i) => core.hub()?.deliver(e.load.key, outcomes[i]!.notice))
   if (release) deliver()
   const items: BatchSettle[] = held.map((e, i) => ({
-    key: e.load.key, index: e.load.index, tags: outcomes[i]!.tags, pending: outcomes[i]!.pending, head: e.lock!.head, ttlMs: outcomes[i]!.ttlMs ?? e.load.ttlMs,
-    value: outcomes[i]!.value, notice: encodeNotice(outcomes[i]!.notice), noticeOfValue: outcomes[i]!.notice.kind === 'value',
+    key: e.load.key,
+    index: e.load.index,
+    tags: outcomes[i]!.tags,
+    pending: outcomes[i]!.pending,
+    head: e.lock!.head,
+    ttlMs: outcomes[i]!.ttlMs ?? e.load.ttlMs,
+    value: outcomes[i]!.value,
+    notice: encodeNotice(outcomes[i]!.notice),
+    noticeOfValue: outcomes[i]!.notice.kind === 'value',
   }))
   const { store, budget } = held[0]!.load
   const pending = core.backend.batchLock.settle(items)
@@ -324,10 +399,13 @@ async function settle<P, T>(
     // The step may still land (it goes on): a commit is fenced, so it never overwrites a later
     // write. The callers here have their outcome either way.
     for (const item of items) core.log(store, item.key, 'ERROR', { error: error as Error })
-    pending.then((results) => {
-      const failed = items.filter((_, i) => results[i] instanceof Error)
-      if (failed.length > 0) releaseLater(core, failed)
-    }, () => releaseLater(core, items))
+    pending.then(
+      (results) => {
+        const failed = items.filter((_, i) => results[i] instanceof Error)
+        if (failed.length > 0) releaseLater(core, failed)
+      },
+      () => releaseLater(core, items),
+    )
   }
   if (!release) deliver()
 }
@@ -341,9 +419,12 @@ function releaseLater(core: BatchContext, locks: readonly (HeldLock & IndexedKey
 /** Extends the held locks every third of their TTL while fetchMany runs (one script per node). */
 function keepLocked(core: BatchContext, locks: (HeldLock & IndexedKey)[], ttlMs: number): () => void {
   if (locks.length === 0) return () => {}
-  const timer = setInterval(() => {
-    core.backend.batchLock.extend(locks, ttlMs).catch(() => {}) // Redis failed: try again next time.
-  }, Math.max(1, Math.floor(ttlMs / 3)))
+  const timer = setInterval(
+    () => {
+      core.backend.batchLock.extend(locks, ttlMs).catch(() => {}) // Redis failed: try again next time.
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  )
   timer.unref()
   return () => clearInterval(timer)
 }

@@ -62,7 +62,9 @@ export class FetchControl<T> {
   /** Runs `fetch` (which calls the fetcher with `context()`), timed and bounded by the hard timeout. */
   run(fetch: () => Promise<T>): Promise<T> {
     const started = performance.now()
-    const done = () => { this.deltaMs = performance.now() - started }
+    const done = () => {
+      this.deltaMs = performance.now() - started
+    }
     const fetching = fetch()
     if (this.#hardMs <= 0) {
       fetching.then(done, done)
@@ -77,8 +79,16 @@ export class FetchControl<T> {
         reject(error)
       }, this.#hardMs)
       fetching.then(
-        (value) => { clearTimeout(timer); done(); resolve(value) },
-        (error) => { clearTimeout(timer); done(); reject(error) },
+        (value) => {
+          clearTimeout(timer)
+          done()
+          resolve(value)
+        },
+        (error) => {
+          clearTimeout(timer)
+          done()
+          reject(error)
+        },
       )
     })
   }

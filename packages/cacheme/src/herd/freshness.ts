@@ -77,7 +77,13 @@ export function physicalTtl(ttlMs: number, policy: FreshnessPolicy): number {
  * What a write stores: the frame (with metadata when the store has freshness options) and the
  * Redis TTL. `framed` comes from the store's format; `deltaMs` is how long the fetch took.
  */
-export function stamp(framed: Buffer, ttlMs: number, deltaMs: number, policy: FreshnessPolicy, now = Date.now()): { bytes: Buffer; ttlMs: number } {
+export function stamp(
+  framed: Buffer,
+  ttlMs: number,
+  deltaMs: number,
+  policy: FreshnessPolicy,
+  now = Date.now(),
+): { bytes: Buffer; ttlMs: number } {
   if (!hasFreshness(policy)) return { bytes: framed, ttlMs }
   const freshUntil = ttlMs > 0 ? now + ttlMs : -1
   const meta: FreshnessMeta = {

@@ -153,8 +153,10 @@ function foreign<T>(load: Load<T>, bytes: Buffer, cause: unknown): Promise<T> {
 
 /** Logs ERROR for bytes under `load.key` that the store's format did not produce (`cause`: why decoding failed). */
 export function logForeign<T>(load: Load<T>, cause: unknown): void {
-  const error = new Error(`cacheme: the value under '${load.key}' was not written by this store's codec; fetching it again`,
-    cause === undefined ? undefined : { cause: load.core.secrets.safeCause(cause) })
+  const error = new Error(
+    `cacheme: the value under '${load.key}' was not written by this store's codec; fetching it again`,
+    cause === undefined ? undefined : { cause: load.core.secrets.safeCause(cause) },
+  )
   load.core.log(load.store, load.key, 'ERROR', { error })
 }
 
@@ -223,7 +225,9 @@ function onMarker<T>(load: Load<T>, frame: Extract<Frame, { kind: 'marker' }>, b
   if (existing) return existing
   const waiting = wait(load, frame.token, bytes, pttlMs)
   core.waits.set(id, waiting)
-  const done = () => { if (core.waits.get(id) === waiting) core.waits.delete(id) }
+  const done = () => {
+    if (core.waits.get(id) === waiting) core.waits.delete(id)
+  }
   waiting.then(done, done)
   return waiting
 }
@@ -270,16 +274,21 @@ async function wait<T>(load: Load<T>, token: string, bytes: Buffer, pttlMs: numb
   // Waiting starts at once, polling; once the subscription is live, WAIT is logged (from then on
   // the holder's notice reaches us) and the key is checked again at once (no notice was missed).
   let waiting = true
-  subscription.ready.then((live) => {
-    if (!live || !waiting) return
-    core.log(store, key, 'WAIT')
-    subscription.interrupt()
-  }, () => {})
+  subscription.ready.then(
+    (live) => {
+      if (!live || !waiting) return
+      core.log(store, key, 'WAIT')
+      subscription.interrupt()
+    },
+    () => {},
+  )
   try {
     for (;;) {
       if (pttl !== undefined && (pttl < 0 || pttl > lock.ttlMs + EXPIRY_SLACK_MS)) {
         // No live holder sets a marker without a TTL, or for longer than a lock lasts.
-        core.log(store, key, 'ERROR', { error: new Error(`cacheme: '${key}' holds a lock marker that no live holder set (TTL ${pttl} ms); replacing it`) })
+        core.log(store, key, 'ERROR', {
+          error: new Error(`cacheme: '${key}' holds a lock marker that no live holder set (TTL ${pttl} ms); replacing it`),
+        })
         return await fill(load, { mode: 'replace', bytes: current })
       }
       // Waited on this holder as long as allowed: take its lock over (only if it still holds
@@ -360,9 +369,13 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   } catch (error) {
     stopExtending()
     // A hard timeout reaches the waiters of every process as a FetchTimeoutError too.
-    await release(load, head, error instanceof FetchTimeoutError
-      ? { token, kind: 'timeout', timeoutMs: error.timeoutMs, key: error.key }
-      : { token, kind: 'error', message: core.secrets.redact(messageOf(error)) })
+    await release(
+      load,
+      head,
+      error instanceof FetchTimeoutError
+        ? { token, kind: 'timeout', timeoutMs: error.timeoutMs, key: error.key }
+        : { token, kind: 'error', message: core.secrets.redact(messageOf(error)) },
+    )
     throw error
   }
   stopExtending()
@@ -370,7 +383,7 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
   let ttlMs: number
   let tagged: ReturnType<NonNullable<Load<T>['valueTags']>> | undefined
   try {
-    ({ bytes, ttlMs } = stamp(load.format.write(value), control.ttlMs, control.deltaMs, load.fresh))
+    ;({ bytes, ttlMs } = stamp(load.format.write(value), control.ttlMs, control.deltaMs, load.fresh))
     tagged = load.valueTags?.(value)
   } catch (error) {
     // Not storable: the callers here get the value; other processes' waiters find the key empty and fetch.
@@ -387,7 +400,10 @@ async function holdAndCommit<T>(load: Load<T>, token: string, head: Buffer): Pro
     // The commit may still land (it goes on; a big value takes its time): it is fenced, so it
     // never overwrites a later write. The callers here have their value either way.
     core.log(store, key, 'ERROR', { error: error as Error })
-    commit.then(() => {}, () => releaseIfStillOurs(load, head))
+    commit.then(
+      () => {},
+      () => releaseIfStillOurs(load, head),
+    )
   }
   core.hub()?.deliver(key, notice)
   return value
@@ -420,12 +436,17 @@ function releaseIfStillOurs<T>(load: Load<T>, head: Buffer): void {
  */
 function keepLocked<T>(load: Load<T>, head: Buffer): () => void {
   const { ttlMs } = load.lock
-  const timer = setInterval(() => {
-    load.core.backend.lock.extend(load, head, ttlMs).then(
-      (stillOurs) => { if (!stillOurs) clearInterval(timer) },
-      () => {}, // Redis failed: try again next time; the lock may lapse, which only costs a second fetch.
-    )
-  }, Math.max(1, Math.floor(ttlMs / 3)))
+  const timer = setInterval(
+    () => {
+      load.core.backend.lock.extend(load, head, ttlMs).then(
+        (stillOurs) => {
+          if (!stillOurs) clearInterval(timer)
+        },
+        () => {}, // Redis failed: try again next time; the lock may lapse, which only costs a second fetch.
+      )
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  )
   timer.unref()
   return () => clearInterval(timer)
 }
@@ -446,7 +467,9 @@ function withoutCache<T>(load: Load<T>, error: unknown): Promise<T> {
   const fetching = load.fetch()
   if (load.singleflight) {
     core.fallbacks.set(key, fetching)
-    const done = () => { if (core.fallbacks.get(key) === fetching) core.fallbacks.delete(key) }
+    const done = () => {
+      if (core.fallbacks.get(key) === fetching) core.fallbacks.delete(key)
+    }
     fetching.then(done, done)
   }
   return fetching

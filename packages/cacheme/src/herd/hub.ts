@@ -61,7 +61,10 @@ export class SubscriberHub {
     this.#channels.clear()
     const connection = this.#connection
     this.#connection = undefined
-    connection?.then((c) => c.close(), () => {})
+    connection?.then(
+      (c) => c.close(),
+      () => {},
+    )
   }
 
   #leave(channel: string, subscription: Subscription): void {
@@ -71,7 +74,8 @@ export class SubscriberHub {
     // Even after a subscribe that timed out: it may still have reached the server.
     this.#inOrder(channel, async () => {
       const connection = this.#connection
-      if (connection && !this.#closed) await bounded((await connection).unsubscribe(channel), this.timeoutMs, () => noAnswer(this.timeoutMs))
+      if (connection && !this.#closed)
+        await bounded((await connection).unsubscribe(channel), this.timeoutMs, () => noAnswer(this.timeoutMs))
     }).catch(() => {})
   }
 
@@ -79,7 +83,13 @@ export class SubscriberHub {
     try {
       // The first subscribe also connects (on a cluster: to every master); waiters poll meanwhile,
       // so it may take longer than one command's timeout.
-      await this.#inOrder(channel, () => bounded(this.#connect().then((c) => c.subscribe(channel)), Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS), () => noAnswer(Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS))))
+      await this.#inOrder(channel, () =>
+        bounded(
+          this.#connect().then((c) => c.subscribe(channel)),
+          Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS),
+          () => noAnswer(Math.max(this.timeoutMs, SUBSCRIBE_MIN_MS)),
+        ),
+      )
       return true
     } catch (error) {
       this.onFailure(channel, error)
@@ -91,9 +101,14 @@ export class SubscriberHub {
   #inOrder<T>(channel: string, operation: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(channel) ?? Promise.resolve()
     const result = previous.then(operation)
-    const tail = result.then(() => {}, () => {})
+    const tail = result.then(
+      () => {},
+      () => {},
+    )
     this.#tails.set(channel, tail)
-    tail.then(() => { if (this.#tails.get(channel) === tail) this.#tails.delete(channel) })
+    tail.then(() => {
+      if (this.#tails.get(channel) === tail) this.#tails.delete(channel)
+    })
     return result
   }
 
@@ -109,7 +124,9 @@ export class SubscriberHub {
         if (this.#closed) connection.close()
         return connection
       })
-      opening.catch(() => { if (this.#connection === opening) this.#connection = undefined })
+      opening.catch(() => {
+        if (this.#connection === opening) this.#connection = undefined
+      })
       this.#connection = opening
     }
     return this.#connection

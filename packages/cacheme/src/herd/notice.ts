@@ -38,16 +38,20 @@ export function decodeNotice(message: Buffer): Notice | undefined {
   const token = message.toString('latin1', 1, 1 + TOKEN_LENGTH)
   const payload = message.subarray(1 + TOKEN_LENGTH)
   switch (message[0]) {
-    case KIND_CODE.value: return { token, kind: 'value', bytes: payload }
-    case KIND_CODE.filled: return { token, kind: 'filled' }
-    case KIND_CODE.error: return { token, kind: 'error', message: payload.toString('utf8') }
+    case KIND_CODE.value:
+      return { token, kind: 'value', bytes: payload }
+    case KIND_CODE.filled:
+      return { token, kind: 'filled' }
+    case KIND_CODE.error:
+      return { token, kind: 'error', message: payload.toString('utf8') }
     case KIND_CODE.timeout: {
       const text = payload.toString('utf8')
       const space = text.indexOf(' ')
       const timeoutMs = Number(text.slice(0, space))
       return space > 0 && Number.isFinite(timeoutMs) ? { token, kind: 'timeout', timeoutMs, key: text.slice(space + 1) } : undefined
     }
-    default: return undefined
+    default:
+      return undefined
   }
 }
 

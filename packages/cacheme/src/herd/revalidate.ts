@@ -74,7 +74,9 @@ function inBackground<T>(load: Load<T>, found: Buffer, value: T): void {
   if (!keys) refreshing.set(core, (keys = new Set()))
   if (keys.has(key)) return
   keys.add(key)
-  const done = () => { keys.delete(key) }
+  const done = () => {
+    keys.delete(key)
+  }
   revalidate({ ...load, stale: { value } }, found).then(done, (error: unknown) => {
     done()
     // The old value stays (the refresh gave it back); the next stale read tries again.
@@ -92,24 +94,30 @@ function standIn<T>(load: Load<T>, filling: Promise<T>, value: T, frame: ValueFr
   const { softMs } = load.fresh
   return new Promise<T>((resolve, reject) => {
     let settled = false
-    const timer = softMs > 0 ? setTimeout(() => {
-      settled = true
-      core.log(store, key, 'STALE')
-      resolve(value)
-    }, softMs) : undefined
-    filling.then((fresh) => {
-      clearTimeout(timer)
-      if (!settled) resolve(fresh)
-      settled = true
-    }, (error: unknown) => {
-      clearTimeout(timer)
-      if (settled) return
-      settled = true
-      if (!usableOnError(frame, Date.now())) return reject(error)
-      // The error the callers would have had (their fetcher's, or a FetchTimeoutError), as it is.
-      core.log(store, key, 'STALE', { error: error instanceof Error ? error : new Error(String(error)) })
-      resolve(value)
-    })
+    const timer =
+      softMs > 0
+        ? setTimeout(() => {
+            settled = true
+            core.log(store, key, 'STALE')
+            resolve(value)
+          }, softMs)
+        : undefined
+    filling.then(
+      (fresh) => {
+        clearTimeout(timer)
+        if (!settled) resolve(fresh)
+        settled = true
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        if (settled) return
+        settled = true
+        if (!usableOnError(frame, Date.now())) return reject(error)
+        // The error the callers would have had (their fetcher's, or a FetchTimeoutError), as it is.
+        core.log(store, key, 'STALE', { error: error instanceof Error ? error : new Error(String(error)) })
+        resolve(value)
+      },
+    )
   })
 }
 

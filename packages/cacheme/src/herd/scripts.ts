@@ -61,7 +61,9 @@ end
  * the lock. Returns {1} when taken ({1, the replaced bytes} when forced over a value or marker:
  * the refresh's `ctx.stale`), else {0, current bytes, PTTL}.
  */
-export const ACQUIRE = script('acquire', `${COMMON}
+export const ACQUIRE = script(
+  'acquire',
+  `${COMMON}
 local mode = ARGV[3]
 local current
 if mode == 'missing' then
@@ -92,20 +94,24 @@ if mode == 'force' or (not current) or ((mode == 'replace' or mode == 'revalidat
   return {1}
 end
 return {0, current, redis.call('PTTL', KEYS[1])}
-`)
+`,
+)
 
 /**
  * KEYS: the key, then every set its marker was listed in. ARGV: marker head, lock TTL ms.
  * Pushes the lock's expiry while the marker is ours, and the sets' with it. Returns 1 if extended.
  */
-export const EXTEND = script('extend', `${COMMON}
+export const EXTEND = script(
+  'extend',
+  `${COMMON}
 if ours(redis.call('GET', KEYS[1])) then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   for i = 2, #KEYS do cover(KEYS[i], ARGV[2]) end
   return 1
 end
 return 0
-`)
+`,
+)
 
 /**
  * KEYS: the key, its store index, the sets of the value's tags (those its marker was listed in,
@@ -118,7 +124,9 @@ return 0
  * the notice either way, for the callers waiting on this fill. Returns {1 if written, the
  * publish's error or false}.
  */
-export const COMMIT = script('commit', `${COMMON}
+export const COMMIT = script(
+  'commit',
+  `${COMMON}
 local written = 0
 if ours(redis.call('GET', KEYS[1])) then
   if ARGV[3] == '0' then
@@ -131,7 +139,8 @@ if ours(redis.call('GET', KEYS[1])) then
   written = 1
 end
 return {written, notify(4)}
-`)
+`,
+)
 
 /**
  * ARGV: marker head, publish command ('' for none), notice. Compare-and-delete: removes the
@@ -139,7 +148,9 @@ return {written, notify(4)}
  * value it kept, with its expiry (or nothing, once that passed). Returns {1 if released, the
  * publish's error or false}.
  */
-export const RELEASE = script('release', `${COMMON}
+export const RELEASE = script(
+  'release',
+  `${COMMON}
 local released = 0
 local current = redis.call('GET', KEYS[1])
 if ours(current) then
@@ -159,7 +170,8 @@ if ours(current) then
   end
 end
 return {released, notify(2)}
-`)
+`,
+)
 
 /**
  * KEYS: the key, its store index, the sets of its tags. ARGV: value, TTL ms ('0': none),
@@ -167,7 +179,9 @@ return {released, notify(2)}
  * writes over anything (a marker too, fencing that fill off), lists the key, tells waiters to
  * re-check.
  */
-export const SET = script('set', `${COMMON}
+export const SET = script(
+  'set',
+  `${COMMON}
 if ARGV[2] == '0' then
   redis.call('SET', KEYS[1], ARGV[1])
 else
@@ -176,15 +190,19 @@ end
 listIn(2, #KEYS, ARGV[5], ARGV[2], ARGV[6], ARGV[7])
 if ARGV[3] ~= '' then redis.pcall(ARGV[3], KEYS[1], ARGV[4]) end
 return 1
-`)
+`,
+)
 
 /** ARGV: publish command ('' for none), notice. An invalidate: deletes the key (a marker too) and its index entry. */
-export const DEL = script('del', `
+export const DEL = script(
+  'del',
+  `
 local removed = redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], KEYS[1])
 if ARGV[1] ~= '' then redis.pcall(ARGV[1], KEYS[1], ARGV[2]) end
 return removed
-`)
+`,
+)
 
 /**
  * A cluster's invalidateAll: the store's indexes of every slot one master serves, in one call
@@ -192,7 +210,9 @@ return removed
  * many keys to delete at most, then the index names. Returns {keys that existed, the indexes
  * that still have members}.
  */
-export const DEL_INDEXED_ON_NODE = script('delIndexedOnNode', `#!lua flags=allow-cross-slot-keys
+export const DEL_INDEXED_ON_NODE = script(
+  'delIndexedOnNode',
+  `#!lua flags=allow-cross-slot-keys
 local budget = tonumber(ARGV[1])
 local removed = 0
 local rest = {}
@@ -207,19 +227,23 @@ for i = 2, #ARGV do
   if redis.call('EXISTS', index) == 1 then rest[#rest + 1] = index end
 end
 return {removed, rest}
-`)
+`,
+)
 
 /**
  * KEYS[1]: an index; ARGV: how many members at most. Deletes that many of the keys it lists
  * (on a cluster they share its slot) and their entries. Returns {keys that existed, members taken}.
  */
-export const DEL_INDEXED = script('delIndexed', `
+export const DEL_INDEXED = script(
+  'delIndexed',
+  `
 local members = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
 local removed = 0
 for _, key in ipairs(members) do removed = removed + redis.call('DEL', key) end
 if #members > 0 then redis.call('ZREM', KEYS[1], unpack(members)) end
 return {removed, #members}
-`)
+`,
+)
 
 /**
  * invalidateTags on one node: a standalone server, or a cluster master over the sets of every
@@ -234,7 +258,9 @@ return {removed, #members}
  * there is left: its tags are in the tag sets). A call takes at most `budget` members and looks
  * at most at 4096 names. Returns {keys removed, where to go on (-1: done)}.
  */
-export const DEL_TAGGED = script('delTagged', `#!lua flags=allow-cross-slot-keys
+export const DEL_TAGGED = script(
+  'delTagged',
+  `#!lua flags=allow-cross-slot-keys
 local budget = tonumber(ARGV[1])
 local magic = ARGV[2]
 local slots = ARGV[3]
@@ -273,4 +299,5 @@ for position = first, math.min(last, first + 4095) do
 end
 if first + 4095 < last then return {removed, first + 4096} end
 return {removed, -1}
-`)
+`,
+)

@@ -79,5 +79,9 @@ function walk(v: unknown, depth: number, budget: { nodes: number }): boolean {
     return true
   }
   if (Buffer.isBuffer(v)) return Object.getPrototypeOf(v) === Buffer.prototype
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) && Object.getPrototypeOf(Object.getPrototypeOf(v)) === Object.getPrototypeOf(Uint8Array.prototype)
+  return (
+    ArrayBuffer.isView(v) &&
+    !(v instanceof DataView) &&
+    Object.getPrototypeOf(Object.getPrototypeOf(v)) === Object.getPrototypeOf(Uint8Array.prototype)
+  )
 }

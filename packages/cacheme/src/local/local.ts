@@ -45,7 +45,9 @@ export class LocalReads implements TrackingSink {
     this.#clock = Date.now()
     if (!this.#clockFresh) {
       this.#clockFresh = true
-      setImmediate(() => { this.#clockFresh = false })
+      setImmediate(() => {
+        this.#clockFresh = false
+      })
     }
     return this.#clock
   }
@@ -58,17 +60,27 @@ export class LocalReads implements TrackingSink {
    * Keeps the reply of a read (a value frame and its decoded instance) for at most the client's local TTL, the store's, and the store's TTL: the value may
    * be older than the read, but Redis's own expiry is an invalidation too.
    */
-  keep(key: string, ticket: Ticket, frame: ValueFrame, value: unknown, store: string, storeLocal: StoreLocal | undefined, storeTtlMs: number): void {
+  keep(
+    key: string,
+    ticket: Ticket,
+    frame: ValueFrame,
+    value: unknown,
+    store: string,
+    storeLocal: StoreLocal | undefined,
+    storeTtlMs: number,
+  ): void {
     if (!this.#tracking.servedBy(key, ticket.node.name)) return this.tier.release(key, ticket)
     let ttlMs = this.tier.settings.ttlMs
     if (storeLocal) ttlMs = Math.min(ttlMs, storeLocal.ttlMs)
     if (storeTtlMs > 0) ttlMs = Math.min(ttlMs, storeTtlMs)
     const bytes = frame.bytes.length
-    const keep = this.shared ? { handout: 'shared' as const, value, frame: undefined, bytes }
-      // A copy of the decoded structure is cheaper than decoding the bytes again, where it is
-      // faithful. Kept as a copy of its own: the caller of this read gets `value` and may mutate it.
-      : copyable(value) ? { handout: 'copy' as const, value: copyValue(value), frame: undefined, bytes }
-      : { handout: 'decode' as const, value: undefined, frame: ownBytes(frame), bytes }
+    const keep = this.shared
+      ? { handout: 'shared' as const, value, frame: undefined, bytes }
+      : // A copy of the decoded structure is cheaper than decoding the bytes again, where it is
+        // faithful. Kept as a copy of its own: the caller of this read gets `value` and may mutate it.
+        copyable(value)
+        ? { handout: 'copy' as const, value: copyValue(value), frame: undefined, bytes }
+        : { handout: 'decode' as const, value: undefined, frame: ownBytes(frame), bytes }
     this.tier.fill(key, ticket, keep, store, ttlMs, Date.now())
   }
 
@@ -98,7 +110,9 @@ export class LocalReads implements TrackingSink {
   }
 
   failed(error: Error): void {
-    this.#onError(new Error(`cacheme: the local tier is off, Redis refused tracking (${error.message}); values are read from Redis`, { cause: error }))
+    this.#onError(
+      new Error(`cacheme: the local tier is off, Redis refused tracking (${error.message}); values are read from Redis`, { cause: error }),
+    )
   }
 
   close(): void {

@@ -36,7 +36,11 @@ const BYTE_UNIT: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1
 export function resolveLocal(option: unknown): LocalSettings | undefined {
   if (option === undefined || option === false) return undefined
   if (option === true) return { ...LOCAL_DEFAULTS }
-  const o = checkOptions<LocalOptions>(option, KNOWN, { kind: 'local', owner: 'createClient()', example: "true or { maxEntries: 100_000, maxBytes: '64mb', ttl: '1m' }" })
+  const o = checkOptions<LocalOptions>(option, KNOWN, {
+    kind: 'local',
+    owner: 'createClient()',
+    example: "true or { maxEntries: 100_000, maxBytes: '64mb', ttl: '1m' }",
+  })
   const maxEntries = o.maxEntries ?? LOCAL_DEFAULTS.maxEntries
   if (typeof maxEntries !== 'number' || !Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError(`cacheme: local.maxEntries must be an integer >= 1, got ${describeValue(o.maxEntries)}`)
@@ -57,7 +61,11 @@ export function resolveStoreLocal(option: unknown, name: string): StoreLocal | u
   if (option === null || typeof option !== 'object' || Array.isArray(option)) {
     throw new TypeError(`cacheme: local of '${name}' must be false or { ttl }, got ${describeValue(option)}`)
   }
-  const { ttl } = checkOptions<{ ttl?: number | string }>(option, ['ttl'], { kind: 'local', owner: `'${name}'`, example: "false or { ttl: '10s' }" })
+  const { ttl } = checkOptions<{ ttl?: number | string }>(option, ['ttl'], {
+    kind: 'local',
+    owner: `'${name}'`,
+    example: "false or { ttl: '10s' }",
+  })
   if (ttl === undefined) throw new TypeError(`cacheme: local of '${name}' must be false or { ttl }, got an object without ttl`)
   const ttlMs = parseTtl(ttl, `local.ttl of '${name}'`)
   if (ttlMs <= 0) throw new TypeError(`cacheme: local.ttl of '${name}' must be greater than 0, got ${describeValue(ttl)}`)

@@ -128,8 +128,15 @@ export class LocalTier {
       this.#remove(victim[0], victim[1])
     }
     const entry: LocalEntry = {
-      handout: keep.handout, value: keep.value, frame: keep.frame, size,
-      expiresAt: now + ttlMs, store, node: node.name, hash: ticket.hash, visited: false,
+      handout: keep.handout,
+      value: keep.value,
+      frame: keep.frame,
+      size,
+      expiresAt: now + ttlMs,
+      store,
+      node: node.name,
+      hash: ticket.hash,
+      visited: false,
     }
     this.#slots.set(key, entry)
     this.#entries++

@@ -33,15 +33,21 @@ export function normalizeFreshness(options: FreshnessOptions, name: string): Fre
     hardMs = positive(parseTtl(fetchTimeout, `fetchTimeout of '${name}'`), 'fetchTimeout', name, fetchTimeout)
   } else if (fetchTimeout !== undefined) {
     if (!isPlainObject(fetchTimeout)) {
-      throw new TypeError(`cacheme: fetchTimeout of '${name}' must be a TTL ('5s', 5) or { soft?, hard? }, got ${describeValue(fetchTimeout)}`)
+      throw new TypeError(
+        `cacheme: fetchTimeout of '${name}' must be a TTL ('5s', 5) or { soft?, hard? }, got ${describeValue(fetchTimeout)}`,
+      )
     }
     const { soft, hard } = checkOptions<{ soft?: Ttl; hard?: Ttl }>(fetchTimeout, ['soft', 'hard'], {
-      kind: 'fetchTimeout', owner: `'${name}'`, example: "'5s' or { soft: '200ms', hard: '5s' }",
+      kind: 'fetchTimeout',
+      owner: `'${name}'`,
+      example: "'5s' or { soft: '200ms', hard: '5s' }",
     })
     if (soft !== undefined) softMs = positive(parseTtl(soft, `fetchTimeout.soft of '${name}'`), 'fetchTimeout.soft', name, soft)
     if (hard !== undefined) hardMs = positive(parseTtl(hard, `fetchTimeout.hard of '${name}'`), 'fetchTimeout.hard', name, hard)
     if (softMs > 0 && hardMs > 0 && softMs >= hardMs) {
-      throw new TypeError(`cacheme: fetchTimeout.soft of '${name}' (${describeValue(soft)}) must be shorter than fetchTimeout.hard (${describeValue(hard)})`)
+      throw new TypeError(
+        `cacheme: fetchTimeout.soft of '${name}' (${describeValue(soft)}) must be shorter than fetchTimeout.hard (${describeValue(hard)})`,
+      )
     }
   }
   return { swrMs, sieMs, softMs, hardMs, beta: normalizeBeta(earlyRefresh, name) }
@@ -54,7 +60,9 @@ function normalizeBeta(earlyRefresh: unknown, name: string): number {
     throw new TypeError(`cacheme: earlyRefresh of '${name}' must be true or { beta: number }, got ${describeValue(earlyRefresh)}`)
   }
   const { beta } = checkOptions<{ beta?: unknown }>(earlyRefresh, ['beta'], {
-    kind: 'earlyRefresh', owner: `'${name}'`, example: 'true or { beta: 1 }',
+    kind: 'earlyRefresh',
+    owner: `'${name}'`,
+    example: 'true or { beta: 1 }',
   })
   if (beta === undefined) return 1
   if (typeof beta !== 'number' || !Number.isFinite(beta) || beta <= 0) {

@@ -70,14 +70,17 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
       // With singleflight, claimed at once where no other load has the key (it is looked up below).
       const existing = flights ? flights.claim(key, this) : firstOf!.get(key)
       if (existing === this || typeof existing === 'number') {
-        (this.#copies ??= new Array(keys.length).fill(-1))[i] = typeof existing === 'number' ? existing : keys.indexOf(key)
+        ;(this.#copies ??= new Array(keys.length).fill(-1))[i] = typeof existing === 'number' ? existing : keys.indexOf(key)
         continue
       }
       this.#left++
       if (existing !== undefined) {
         // Another load of the key in the open batch (a get's, another getMany's): joined.
         const joined = existing instanceof Promise ? existing : existing.join(key)
-        joined.then((value) => this.#fulfil(i, value), (error: unknown) => this.#fail(i, error))
+        joined.then(
+          (value) => this.#fulfil(i, value),
+          (error: unknown) => this.#fail(i, error),
+        )
         continue
       }
       if (!flights) firstOf!.set(key, i)
@@ -103,7 +106,10 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
     } catch (error) {
       settling = Promise.reject(error)
     }
-    settling.then((value) => this.#fulfil(slot, value), (error: unknown) => this.#fail(slot, error))
+    settling.then(
+      (value) => this.#fulfil(slot, value),
+      (error: unknown) => this.#fail(slot, error),
+    )
   }
 
   fail(slot: number, error: unknown): void {

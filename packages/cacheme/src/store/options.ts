@@ -64,7 +64,19 @@ export interface NormalizedOptions<T> {
   local: StoreLocal | undefined
 }
 
-const KNOWN = ['ttl', 'version', 'name', 'singleflight', 'lock', 'codec', 'client', 'tags', 'fetchMany', 'local', ...FRESHNESS_OPTIONS] as const
+const KNOWN = [
+  'ttl',
+  'version',
+  'name',
+  'singleflight',
+  'lock',
+  'codec',
+  'client',
+  'tags',
+  'fetchMany',
+  'local',
+  ...FRESHNESS_OPTIONS,
+] as const
 export const DEFAULT_LOCK_TTL_MS = 5000
 
 export function normalizeOptions<T>(
@@ -75,11 +87,15 @@ export function normalizeOptions<T>(
   placeholders: readonly string[] = [],
 ): NormalizedOptions<T> {
   const options: StoreOptions<T, any> =
-    ttlOrOptions === undefined ? {}
-    : typeof ttlOrOptions === 'number' || typeof ttlOrOptions === 'string' ? { ttl: ttlOrOptions }
-    : checkOptions<StoreOptions<T, any>>(ttlOrOptions, KNOWN, {
-        kind: '', owner: `'${template}'`, example: `a TTL ('5m', 300) or { ttl: '5m' }`,
-      })
+    ttlOrOptions === undefined
+      ? {}
+      : typeof ttlOrOptions === 'number' || typeof ttlOrOptions === 'string'
+        ? { ttl: ttlOrOptions }
+        : checkOptions<StoreOptions<T, any>>(ttlOrOptions, KNOWN, {
+            kind: '',
+            owner: `'${template}'`,
+            example: `a TTL ('5m', 300) or { ttl: '5m' }`,
+          })
   const name = options.name ?? fixed.name ?? template
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(`cacheme: name of '${template}' must be a non-empty string, got ${describeValue(name)}`)
@@ -118,7 +134,11 @@ function normalizeLock(lock: unknown, name: string): LockSettings {
   if (lock === null || typeof lock !== 'object' || Array.isArray(lock)) {
     throw new TypeError(`cacheme: lock of '${name}' must be false or { ttl, wait }, got ${describeValue(lock)}`)
   }
-  const { ttl, wait } = checkOptions<LockOptions>(lock, ['ttl', 'wait'], { kind: 'lock', owner: `'${name}'`, example: "{ ttl: '5s', wait: '5s' }" })
+  const { ttl, wait } = checkOptions<LockOptions>(lock, ['ttl', 'wait'], {
+    kind: 'lock',
+    owner: `'${name}'`,
+    example: "{ ttl: '5s', wait: '5s' }",
+  })
   const ttlMs = ttl === undefined ? DEFAULT_LOCK_TTL_MS : parseTtl(ttl, `lock.ttl of '${name}'`)
   if (ttlMs <= 0) throw new TypeError(`cacheme: lock.ttl of '${name}' must be greater than 0, got ${describeValue(ttl)}`)
   const waitMs = wait === undefined ? ttlMs : parseTtl(wait, `lock.wait of '${name}'`)

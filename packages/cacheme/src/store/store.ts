@@ -70,8 +70,13 @@ export class Store<P extends object = Params, T = unknown> {
     }
     this.spec = spec
     this.#fetcher = fetcher
-    this.#options = normalizeOptions(ttlOrOptions, spec.template, { ttlMs: spec.ttl, name: spec.name, version: spec.version },
-      (value) => value instanceof Client, spec.params)
+    this.#options = normalizeOptions(
+      ttlOrOptions,
+      spec.template,
+      { ttlMs: spec.ttl, name: spec.name, version: spec.version },
+      (value) => value instanceof Client,
+      spec.params,
+    )
     this.name = this.#options.name
     const { version } = this.#options
     this.#fixedVersionSuffix = typeof version === 'function' ? undefined : this.#versionSuffix(version)
@@ -100,7 +105,11 @@ export class Store<P extends object = Params, T = unknown> {
       const core = this.#core()
       const key = this.#keyOn(core, params)
       const flight = getTraces.hasSubscribers
-        ? tracedGet(this.name, () => core.shortKey(key), () => this.#shared(core, key, params))
+        ? tracedGet(
+            this.name,
+            () => core.shortKey(key),
+            () => this.#shared(core, key, params),
+          )
         : this.#shared(core, key, params)
       return signal === undefined ? flight : withAbort(flight, signal)
     } catch (error) {
@@ -129,7 +138,8 @@ export class Store<P extends object = Params, T = unknown> {
       const many = new ManyGet<T>(keys, options?.settle === true, {
         hit: format.hit,
         logHit: (key) => core.logHit(this.#countsIn(core), this.name, key, 'HIT'),
-        settle: (slot, found) => settle(this.#loadOf(core, keys[slot]!, paramsList[slot]!, core.budget(performance.now() - started)), found),
+        settle: (slot, found) =>
+          settle(this.#loadOf(core, keys[slot]!, paramsList[slot]!, core.budget(performance.now() - started)), found),
       })
       many.start(core, this.#options.singleflight ? core.flights : undefined)
       return many.promise
@@ -158,10 +168,14 @@ export class Store<P extends object = Params, T = unknown> {
   getP(pipeline: Pipeline, params: P): Promise<T> {
     const client = this.#client()
     if (!(pipeline instanceof Pipeline)) {
-      throw new TypeError(`cacheme: ${this.name}.getP() takes a pipeline from client.pipeline() or pipeline(), got ${describeValue(pipeline)}`)
+      throw new TypeError(
+        `cacheme: ${this.name}.getP() takes a pipeline from client.pipeline() or pipeline(), got ${describeValue(pipeline)}`,
+      )
     }
     if (pipeline.client !== client) {
-      throw new Error(`cacheme: ${this.name}.getP() got a pipeline of another client (${pipeline.client.description}) than the store's (${client.description})`)
+      throw new Error(
+        `cacheme: ${this.name}.getP() got a pipeline of another client (${pipeline.client.description}) than the store's (${client.description})`,
+      )
     }
     const core = coreOf(client)
     const key = this.#keyOn(core, params)
@@ -343,9 +357,12 @@ export class Store<P extends object = Params, T = unknown> {
     if (entry === undefined) return undefined
     let value: T
     try {
-      value = entry.handout === 'shared' ? entry.value as T
-        : entry.handout === 'copy' ? copyValue(entry.value as T)
-        : this.#options.format.decode(entry.frame!)
+      value =
+        entry.handout === 'shared'
+          ? (entry.value as T)
+          : entry.handout === 'copy'
+            ? copyValue(entry.value as T)
+            : this.#options.format.decode(entry.frame!)
     } catch {
       core.local!.drop(key)
       return undefined
@@ -359,10 +376,27 @@ export class Store<P extends object = Params, T = unknown> {
     const keyTags = tags?.of(core.prefix, params)
     const control = (stale?: { value: T }) => new FetchControl<T>(this.name, core.shortKey(key), ttlMs, fresh.hardMs, stale)
     return {
-      core, store: this.name, key, index: this.#index(core, this.#version()), ttlMs: physicalTtl(ttlMs, fresh), format, lock, singleflight, budget,
-      fresh, control,
-      fetch: (run = control()) => run.run(() => tracedFetch(this.name, () => core.shortKey(key), () => this.#fetcher(params, run.context()))),
-      tags: keyTags?.marker, valueTags: keyTags?.value,
+      core,
+      store: this.name,
+      key,
+      index: this.#index(core, this.#version()),
+      ttlMs: physicalTtl(ttlMs, fresh),
+      format,
+      lock,
+      singleflight,
+      budget,
+      fresh,
+      control,
+      fetch: (run = control()) =>
+        run.run(() =>
+          tracedFetch(
+            this.name,
+            () => core.shortKey(key),
+            () => this.#fetcher(params, run.context()),
+          ),
+        ),
+      tags: keyTags?.marker,
+      valueTags: keyTags?.value,
     }
   }
 
@@ -410,7 +444,11 @@ export class Store<P extends object = Params, T = unknown> {
 }
 
 function checkGetManyOptions(options: unknown, name: string): void {
-  const { settle } = checkOptions<GetManyOptions>(options, ['settle'], { kind: 'getMany', owner: `${name}.getMany()`, example: '{ settle: true }' })
+  const { settle } = checkOptions<GetManyOptions>(options, ['settle'], {
+    kind: 'getMany',
+    owner: `${name}.getMany()`,
+    example: '{ settle: true }',
+  })
   if (settle !== undefined && typeof settle !== 'boolean') {
     throw new TypeError(`cacheme: settle of ${name}.getMany() must be true or false, got ${describeValue(settle)}`)
   }
@@ -427,8 +465,14 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(reason())
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value) },
-      (error) => { signal.removeEventListener('abort', onAbort); reject(error) },
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
     )
   })
 }

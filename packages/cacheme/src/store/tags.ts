@@ -37,9 +37,15 @@ export class StoreTags {
       for (const param of params) {
         if (placeholders.includes(param)) continue
         const near = closest(param, placeholders)
-        const hint = near !== undefined ? `did you mean '<<${near}>>'?`
-          : placeholders.length === 0 ? 'the template has no placeholders' : `its placeholders are ${placeholders.map((p) => `'<<${p}>>'`).join(', ')}`
-        throw new TypeError(`cacheme: tag '${text}' of '${template}' has placeholder '<<${param}>>', which is not one of the template's; ${hint}`)
+        const hint =
+          near !== undefined
+            ? `did you mean '<<${near}>>'?`
+            : placeholders.length === 0
+              ? 'the template has no placeholders'
+              : `its placeholders are ${placeholders.map((p) => `'<<${p}>>'`).join(', ')}`
+        throw new TypeError(
+          `cacheme: tag '${text}' of '${template}' has placeholder '<<${param}>>', which is not one of the template's; ${hint}`,
+        )
       }
       return { literals, params, text }
     })
@@ -49,8 +55,10 @@ export class StoreTags {
   of(prefix: string, params: object): KeyTags {
     const head = tagHead(prefix)
     if (this.#static) {
-      const tags = this.#static.map(({ literals, params: names, text }): IndexName =>
-        ({ head, tail: names.length === 0 ? text : renderKeyPart(literals, names, params as Record<string, unknown>, text) }))
+      const tags = this.#static.map(({ literals, params: names, text }): IndexName => ({
+        head,
+        tail: names.length === 0 ? text : renderKeyPart(literals, names, params as Record<string, unknown>, text),
+      }))
       return { marker: tags, value: () => ({ tags }) }
     }
     const pending = pendingFills(prefix)
@@ -64,7 +72,12 @@ export class StoreTags {
   valueTags(prefix: string, params: object, value: unknown): IndexName[] {
     if (!this.#of) return this.of(prefix, params).value(value).tags.slice()
     const head = tagHead(prefix)
-    const tags = checkTagList(this.#of(params as never, value), `the tags function of '${this.#name}'`, 'an array of non-empty strings', 'return')
+    const tags = checkTagList(
+      this.#of(params as never, value),
+      `the tags function of '${this.#name}'`,
+      'an array of non-empty strings',
+      'return',
+    )
     return tags.map((tail) => ({ head, tail }))
   }
 }

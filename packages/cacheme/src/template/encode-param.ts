@@ -32,9 +32,7 @@ export function encodeParam(value: string | number, name: string, template: stri
   if (typeof value === 'string') text = value
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value)
   else {
-    throw new TypeError(
-      `cacheme: param '${name}' of '${template}' must be a string or a finite number, got ${describeValue(value)}`,
-    )
+    throw new TypeError(`cacheme: param '${name}' of '${template}' must be a string or a finite number, got ${describeValue(value)}`)
   }
   if (isPlainParam(text, next)) return text
   const wellFormed = isWellFormed(text)

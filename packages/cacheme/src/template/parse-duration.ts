@@ -31,8 +31,5 @@ export function parseTtl(value: unknown, what = 'ttl'): number {
     for (const [, amount, unit] of text.matchAll(PART)) ms += Number(amount) * UNIT_MS[unit!]!
     return Math.round(ms)
   }
-  throw new DurationError(
-    `cacheme: ${what} must be a number of seconds or a duration string like '5m', got ${describeValue(value)}`,
-    value,
-  )
+  throw new DurationError(`cacheme: ${what} must be a number of seconds or a duration string like '5m', got ${describeValue(value)}`, value)
 }

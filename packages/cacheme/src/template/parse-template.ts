@@ -41,17 +41,16 @@ export function parseTemplate(text: unknown): ParsedTemplate {
     const open = text.indexOf('<<', cursor)
     const strayClose = text.indexOf('>>', cursor)
     if (strayClose !== -1 && (open === -1 || strayClose < open)) {
-      throw new TemplateError(
-        `cacheme: template '${text}' has '>>' at offset ${strayClose} without a matching '<<'`,
-        text, strayClose, 2,
-      )
+      throw new TemplateError(`cacheme: template '${text}' has '>>' at offset ${strayClose} without a matching '<<'`, text, strayClose, 2)
     }
     if (open === -1) break
     const close = text.indexOf('>>', open + 2)
     if (close === -1) {
       throw new TemplateError(
         `cacheme: template '${text}' has an unclosed '<<' at offset ${open}; expected '<<name>>'`,
-        text, open, text.length - open,
+        text,
+        open,
+        text.length - open,
       )
     }
     const name = text.slice(open + 2, close)
@@ -59,19 +58,25 @@ export function parseTemplate(text: unknown): ParsedTemplate {
     if (nested !== -1) {
       throw new TemplateError(
         `cacheme: template '${text}' has an unclosed '<<' at offset ${open}; expected '<<name>>'`,
-        text, open, nested + 2,
+        text,
+        open,
+        nested + 2,
       )
     }
     if (name.length === 0) {
       throw new TemplateError(
         `cacheme: template '${text}' has an empty placeholder '<<>>' at offset ${open}; expected '<<name>>'`,
-        text, open, 4,
+        text,
+        open,
+        4,
       )
     }
     if (!IDENTIFIER.test(name)) {
       throw new TemplateError(
         `cacheme: template '${text}' has placeholder '<<${name}>>' at offset ${open} whose name is not a JavaScript identifier`,
-        text, open, close + 2 - open,
+        text,
+        open,
+        close + 2 - open,
       )
     }
     const placeholder: Placeholder = { name, start: open, end: close + 2 }
@@ -79,7 +84,9 @@ export function parseTemplate(text: unknown): ParsedTemplate {
     if (earlier) {
       throw new TemplateError(
         `cacheme: template '${text}' repeats placeholder '<<${name}>>' (offsets ${earlier.start} and ${open}); each name may appear once`,
-        text, open, close + 2 - open,
+        text,
+        open,
+        close + 2 - open,
       )
     }
     seen.set(name, placeholder)

@@ -24,6 +24,10 @@ const PREFIX = '__cacheme'
 const MAX_SLUG = 40
 
 export function storeBaseName(template: string): string {
-  const slug = template.replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '').slice(0, MAX_SLUG).replace(/_+$/, '')
+  const slug = template
+    .replace(/[^A-Za-z0-9_$]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_SLUG)
+    .replace(/_+$/, '')
   return `__cacheme_${slug || 'store'}`
 }

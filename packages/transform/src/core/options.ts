@@ -110,14 +110,24 @@ function isHoistableOption<N>(key: string, value: Value<N>, at: { template: stri
     case 'codec':
       return value.kind === 'literal' && typeof value.value === 'string' && CODECS.has(value.value)
     case 'lock':
-      return value.kind === 'literal' ? value.value === false : durationFields(value, ['ttl', 'wait'], `lock.%s of '${template}'`, problems, (field, ms) => field !== 'ttl' || ms > 0)
+      return value.kind === 'literal'
+        ? value.value === false
+        : durationFields(value, ['ttl', 'wait'], `lock.%s of '${template}'`, problems, (field, ms) => field !== 'ttl' || ms > 0)
     case 'local':
       return value.kind === 'literal' ? value.value === false : durationFields(value, ['ttl'], `local.%s of '${template}'`, problems)
     case 'fetchTimeout':
-      return value.kind === 'literal' ? durationOk(value, `fetchTimeout of '${template}'`, problems) : durationFields(value, ['soft', 'hard'], `fetchTimeout.%s of '${template}'`, problems)
+      return value.kind === 'literal'
+        ? durationOk(value, `fetchTimeout of '${template}'`, problems)
+        : durationFields(value, ['soft', 'hard'], `fetchTimeout.%s of '${template}'`, problems)
     case 'earlyRefresh':
       if (value.kind === 'literal') return typeof value.value === 'boolean'
-      return value.kind === 'object' && value.properties.length === 1 && value.properties[0]!.key === 'beta' && value.properties[0]!.value.kind === 'literal' && typeof value.properties[0]!.value.value === 'number'
+      return (
+        value.kind === 'object' &&
+        value.properties.length === 1 &&
+        value.properties[0]!.key === 'beta' &&
+        value.properties[0]!.value.kind === 'literal' &&
+        typeof value.properties[0]!.value.value === 'number'
+      )
     case 'tags':
       if (fn) return true
       if (value.kind !== 'array' || !value.elements.every((e) => e.kind === 'literal' && typeof e.value === 'string')) return false
@@ -138,7 +148,13 @@ function durationOk<N>(value: Value<N>, what: string, problems: OptionProblem[])
  * An object literal whose properties are all among `fields`, each a literal duration (checked,
  * and `valid(field, ms)` when given): it can go with the store.
  */
-function durationFields<N>(value: Value<N>, fields: string[], what: string, problems: OptionProblem[], valid: (field: string, ms: number) => boolean = () => true): boolean {
+function durationFields<N>(
+  value: Value<N>,
+  fields: string[],
+  what: string,
+  problems: OptionProblem[],
+  valid: (field: string, ms: number) => boolean = () => true,
+): boolean {
   if (value.kind !== 'object' || hasDuplicateKeys(value.properties)) return false
   let ok = true
   for (const { key, value: field } of value.properties) {
@@ -159,7 +175,11 @@ function placeholdersOf(template: string): string[] | undefined {
   }
 }
 
-function withDefaults<N>(facts: OptionFacts<N>, template: string, absent: { ttl?: boolean; name?: boolean; version?: boolean }): OptionFacts<N> {
+function withDefaults<N>(
+  facts: OptionFacts<N>,
+  template: string,
+  absent: { ttl?: boolean; name?: boolean; version?: boolean },
+): OptionFacts<N> {
   if (absent.ttl) facts.known.ttl = { value: 0, text: 'none (no expiry)' }
   if (absent.name) facts.known.name = { value: template, text: `'${template}' (the default)` }
   if (absent.version) facts.known.version = { value: '1', text: '1 (the default)' }

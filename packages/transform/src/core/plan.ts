@@ -66,7 +66,12 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
   for (const site of sites) {
     const { template } = site
     if (template.kind === 'dynamic') {
-      report('warning', `cacheme: the template of this cached() call is not a literal, so it is left to the runtime (no build-time checks or precomputed store); write it as a string literal like 'comment:<<id>>'`, template.start, template.end)
+      report(
+        'warning',
+        `cacheme: the template of this cached() call is not a literal, so it is left to the runtime (no build-time checks or precomputed store); write it as a string literal like 'comment:<<id>>'`,
+        template.start,
+        template.end,
+      )
       continue
     }
     const parsed = parseOrReport(template, context.code, report)
@@ -76,11 +81,19 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
     for (const problem of misfits) report('error', problem.message, problem.start, problem.end)
     if (!parsed || facts.problems.length > 0 || misfits.length > 0) continue
     const { line, column } = context.locate(site.start)
-    definitions.push({ site, definition: { template: template.text, ...facts.known, file: context.file, where: `${context.file}:${line}:${column}` } })
+    definitions.push({
+      site,
+      definition: { template: template.text, ...facts.known, file: context.file, where: `${context.file}:${line}:${column}` },
+    })
     if (site.leaveAsIs || !site.fetcher) continue
 
     const hoistAll = isModuleLevel(site.fetcher) && !facts.opaque && facts.dynamic.length === 0
-    const specKey = JSON.stringify([template.text, facts.ttlMs ?? 0, facts.name, facts.version === undefined ? undefined : String(facts.version)])
+    const specKey = JSON.stringify([
+      template.text,
+      facts.ttlMs ?? 0,
+      facts.name,
+      facts.version === undefined ? undefined : String(facts.version),
+    ])
     const same = variants.get(specKey) ?? []
     variants.set(specKey, same)
     const hoistKey = hoistAll ? hoistedKey(site, facts, context.code) : undefined
@@ -96,14 +109,22 @@ export function planModule<N>(sites: readonly CallSite<N>[], context: PlanContex
     if (donor) Object.assign(store, { hoistKey, facts, hoisted: site })
     plan.edits.push(
       hoistAll
-        ? { kind: 'store', site, store: store.id, moved: donor ? [site.fetcher, ...facts.hoistable.map((p) => p.value)].map(({ start, end }) => ({ start, end })) : [] }
+        ? {
+            kind: 'store',
+            site,
+            store: store.id,
+            moved: donor ? [site.fetcher, ...facts.hoistable.map((p) => p.value)].map(({ start, end }) => ({ start, end })) : [],
+          }
         : { kind: 'bind', site, store: store.id, fetcher: site.fetcher, options: boundOptions(site.options, facts) },
     )
   }
   plan.stores = pending.map((s) => ({ id: s.id, template: s.parsed.text, init: storeInit(s.parsed, s.facts, s.hoisted) }))
 
   const registry = context.registry ?? new DefinitionRegistry()
-  for (const conflict of registry.replace(context.file, definitions.map((d) => d.definition))) {
+  for (const conflict of registry.replace(
+    context.file,
+    definitions.map((d) => d.definition),
+  )) {
     const { site } = definitions.find((d) => d.definition === conflict.definition)!
     report('error', describeConflict(conflict), site.start, site.end)
   }
@@ -167,9 +188,16 @@ function storeInit<N>(parsed: ParsedTemplate, facts: OptionFacts<N>, hoisted: Ca
     const fetcher = hoisted.fetcher!
     const source: Emit<N> = { kind: 'source', node: fetcher.node, start: fetcher.start, end: fetcher.end }
     // A binding is read when a fetch runs, not where the store is defined: a `const` below is fine.
-    args.push(fetcher.kind === 'function' ? source : { kind: 'arrow', param: 'p', body: { kind: 'call', callee: source, args: [{ kind: 'identifier', name: 'p' }] } })
+    args.push(
+      fetcher.kind === 'function'
+        ? source
+        : { kind: 'arrow', param: 'p', body: { kind: 'call', callee: source, args: [{ kind: 'identifier', name: 'p' }] } },
+    )
     if (facts.hoistable.length > 0) {
-      args.push({ kind: 'object', properties: facts.hoistable.map((p) => [p.key, { kind: 'source', node: p.value.node, start: p.value.start, end: p.value.end }]) })
+      args.push({
+        kind: 'object',
+        properties: facts.hoistable.map((p) => [p.key, { kind: 'source', node: p.value.node, start: p.value.start, end: p.value.end }]),
+      })
     }
   }
   return { kind: 'call', callee: { kind: 'runtime', name: '__cachemeStore' }, args }
@@ -180,7 +208,11 @@ function renderBody<N>(parsed: ParsedTemplate): Emit<N> {
   const param = (name: string | null): Emit<N> => ({
     kind: 'call',
     callee: { kind: 'runtime', name: '__cachemeParam' },
-    args: [{ kind: 'identifier', name: 'p' }, name === null ? { kind: 'null' } : { kind: 'string', value: name }, { kind: 'string', value: parsed.text }],
+    args: [
+      { kind: 'identifier', name: 'p' },
+      name === null ? { kind: 'null' } : { kind: 'string', value: name },
+      { kind: 'string', value: parsed.text },
+    ],
   })
   const parts: Emit<N>[] = []
   parsed.literals.forEach((literal, i) => {

@@ -48,7 +48,10 @@ export class DefinitionRegistry {
     const conflicts: Conflict[] = []
     for (const definition of definitions) {
       const same = this.byTemplate.get(definition.template) ?? []
-      const conflict = firstConflict(definition, same.filter((other) => other.file === file || this.counts(other.file)))
+      const conflict = firstConflict(
+        definition,
+        same.filter((other) => other.file === file || this.counts(other.file)),
+      )
       if (conflict) conflicts.push(conflict)
       same.push(definition)
       this.byTemplate.set(definition.template, same)

@@ -9,7 +9,13 @@ import type { Value } from './site.js'
  * placeholders must be the store's own, since they are filled from the store's params. A
  * problem is reported at the placeholder in the source.
  */
-export function checkTags<N>(tags: Extract<Value<N>, { kind: 'array' }>, template: string, placeholders: readonly string[], code: string, problems: Problem[]): void {
+export function checkTags<N>(
+  tags: Extract<Value<N>, { kind: 'array' }>,
+  template: string,
+  placeholders: readonly string[],
+  code: string,
+  problems: Problem[],
+): void {
   for (const tag of tags.elements) {
     if (tag.kind !== 'literal' || typeof tag.value !== 'string') continue
     const text = tag.value
@@ -24,12 +30,25 @@ export function checkTags<N>(tags: Extract<Value<N>, { kind: 'array' }>, templat
         from = index + 1
         if (placeholders.includes(name)) continue
         const near = closest(name, placeholders)
-        const hint = near !== undefined ? `did you mean '<<${near}>>'?` : placeholders.length === 0 ? 'the template has no placeholders' : `its placeholders are ${placeholders.map((p) => `'<<${p}>>'`).join(', ')}`
-        problems.push({ message: `cacheme: tag '${text}' of '${template}' has placeholder '<<${name}>>', which is not one of the template's; ${hint}`, start: at(index), end: at(index + name.length + 4) })
+        const hint =
+          near !== undefined
+            ? `did you mean '<<${near}>>'?`
+            : placeholders.length === 0
+              ? 'the template has no placeholders'
+              : `its placeholders are ${placeholders.map((p) => `'<<${p}>>'`).join(', ')}`
+        problems.push({
+          message: `cacheme: tag '${text}' of '${template}' has placeholder '<<${name}>>', which is not one of the template's; ${hint}`,
+          start: at(index),
+          end: at(index + name.length + 4),
+        })
       }
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error
-      problems.push({ message: `cacheme: in a tag of '${template}': ${error.message.replace(/^cacheme: /, '')}`, start: at(error.offset), end: Math.max(at(error.offset + error.length), at(error.offset) + 1) })
+      problems.push({
+        message: `cacheme: in a tag of '${template}': ${error.message.replace(/^cacheme: /, '')}`,
+        start: at(error.offset),
+        end: Math.max(at(error.offset + error.length), at(error.offset) + 1),
+      })
     }
   }
 }

@@ -45,7 +45,12 @@ export function collectCallSites(program: Node, imports: CachemeImports, code: s
 
   const sites = candidates
     .filter(({ scope, callee }) => resolve(scope, callee) === 'module')
-    .map(({ call, scope }) => classifyCall({ node: call, start: call.start, end: call.end, args: call.arguments, optional: call.optional === true, use: uses.get(call) }, oxcSyntax(scope)))
+    .map(({ call, scope }) =>
+      classifyCall(
+        { node: call, start: call.start, end: call.end, args: call.arguments, optional: call.optional === true, use: uses.get(call) },
+        oxcSyntax(scope),
+      ),
+    )
   return { sites, afterImports }
 }
 

@@ -11,10 +11,11 @@ export function printEmit<N>(emit: Emit<N>, runtime: Record<RuntimeName, string>
     if (run.length > 0) out.push(run.join(''))
     run = []
   }
-  const list = (items: Emit<N>[], separator: string) => items.forEach((item, i) => {
-    if (i > 0) text(separator)
-    print(item)
-  })
+  const list = (items: Emit<N>[], separator: string) =>
+    items.forEach((item, i) => {
+      if (i > 0) text(separator)
+      print(item)
+    })
   const print = (e: Emit<N>): void => {
     switch (e.kind) {
       case 'string':

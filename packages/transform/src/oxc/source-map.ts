@@ -66,7 +66,10 @@ function mappingsOf(code: string, pieces: readonly Piece[]): string {
         if (mapped && (nl === -1 ? from < text.length : nl > from)) {
           if (n + SEGMENT_MAX > bytes.length) bytes = grow(bytes)
           n = segment(bytes, n, lineHasSegment, column - lastColumn, line - lastLine, originalColumn - lastOriginalColumn)
-          lastColumn = column; lastLine = line; lastOriginalColumn = originalColumn; lineHasSegment = true
+          lastColumn = column
+          lastLine = line
+          lastOriginalColumn = originalColumn
+          lineHasSegment = true
         }
         if (nl === -1) break
         if (n + 1 > bytes.length) bytes = grow(bytes)
@@ -101,7 +104,10 @@ function mappingsOf(code: string, pieces: readonly Piece[]): string {
       if (first || (word ? !previousWord : c !== 32 && c !== 9 && c !== 13)) {
         if (n + SEGMENT_MAX > bytes.length) bytes = grow(bytes)
         n = segment(bytes, n, lineHasSegment, column - lastColumn, line - lastLine, originalColumn - lastOriginalColumn)
-        lastColumn = column; lastLine = line; lastOriginalColumn = originalColumn; lineHasSegment = true
+        lastColumn = column
+        lastLine = line
+        lastOriginalColumn = originalColumn
+        lineHasSegment = true
       }
       previousWord = word
       first = false

@@ -13,14 +13,18 @@ function shapeOf(node: Node, scope: Scope): Shape<Node> {
     case 'ParenthesizedExpression':
       return { type: 'wrapped', inner: node.expression }
     case 'TSAsExpression':
-      return node.typeAnnotation?.type === 'TSTypeReference' && node.typeAnnotation.typeName?.name === 'const' ? { type: 'wrapped', inner: node.expression } : { type: 'other' }
+      return node.typeAnnotation?.type === 'TSTypeReference' && node.typeAnnotation.typeName?.name === 'const'
+        ? { type: 'wrapped', inner: node.expression }
+        : { type: 'other' }
     case 'Literal':
       if (typeof node.value === 'string') return { type: 'string', value: node.value, template: false }
       if (typeof node.value === 'number') return { type: 'number', value: node.value }
       if (typeof node.value === 'boolean') return { type: 'boolean', value: node.value }
       return { type: 'other' }
     case 'TemplateLiteral':
-      return node.expressions.length === 0 && typeof node.quasis[0].value.cooked === 'string' ? { type: 'string', value: node.quasis[0].value.cooked, template: true } : { type: 'other' }
+      return node.expressions.length === 0 && typeof node.quasis[0].value.cooked === 'string'
+        ? { type: 'string', value: node.quasis[0].value.cooked, template: true }
+        : { type: 'other' }
     case 'UnaryExpression':
       return node.operator === '-' ? { type: 'negative', operand: node.argument } : { type: 'other' }
     case 'Identifier':
@@ -31,7 +35,10 @@ function shapeOf(node: Node, scope: Scope): Shape<Node> {
     case 'ObjectExpression':
       return { type: 'object', members: (node.properties as Node[]).map(memberOf) }
     case 'ArrayExpression':
-      return { type: 'array', elements: (node.elements as (Node | null)[]).map((e) => (e === null || e.type === 'SpreadElement' ? null : e)) }
+      return {
+        type: 'array',
+        elements: (node.elements as (Node | null)[]).map((e) => (e === null || e.type === 'SpreadElement' ? null : e)),
+      }
     case 'SpreadElement':
       return { type: 'spread' }
     default:
@@ -43,5 +50,11 @@ function memberOf(property: Node) {
   if (property.type !== 'Property' || property.kind !== 'init' || property.method || property.computed) return null
   const { key } = property
   if (key.type !== 'Identifier' && !(key.type === 'Literal' && typeof key.value === 'string')) return null
-  return { key: key.type === 'Identifier' ? (key.name as string) : (key.value as string), value: property.value as Node, node: property, start: property.start, end: property.end }
+  return {
+    key: key.type === 'Identifier' ? (key.name as string) : (key.value as string),
+    value: property.value as Node,
+    node: property,
+    start: property.start,
+    end: property.end,
+  }
 }

@@ -72,7 +72,13 @@ export function walk(root: Node, scope: Scope, hooks: WalkHooks): void {
       declarePattern(inner, node.param)
     } else if (node.type === 'StaticBlock' || node.type === 'TSModuleBlock') {
       inner = createScope(scope, true)
-    } else if (node.type === 'BlockStatement' || node.type === 'SwitchStatement' || node.type === 'ForStatement' || node.type === 'ForInStatement' || node.type === 'ForOfStatement') {
+    } else if (
+      node.type === 'BlockStatement' ||
+      node.type === 'SwitchStatement' ||
+      node.type === 'ForStatement' ||
+      node.type === 'ForInStatement' ||
+      node.type === 'ForOfStatement'
+    ) {
       inner = createScope(scope, false)
     }
     for (const childKey of childKeys(node.type)) {

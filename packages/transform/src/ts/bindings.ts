@@ -12,7 +12,13 @@ type TS = typeof ts
 export function bindingOf(tsi: TS, sourceFile: ts.SourceFile, symbol: ts.Symbol | undefined): Binding {
   const declaration = symbol?.declarations?.[0]
   if (!declaration || declaration.getSourceFile() !== sourceFile) return 'global'
-  if (tsi.isImportSpecifier(declaration) || tsi.isImportClause(declaration) || tsi.isNamespaceImport(declaration) || tsi.isImportEqualsDeclaration(declaration)) return 'module'
+  if (
+    tsi.isImportSpecifier(declaration) ||
+    tsi.isImportClause(declaration) ||
+    tsi.isNamespaceImport(declaration) ||
+    tsi.isImportEqualsDeclaration(declaration)
+  )
+    return 'module'
   let node: ts.Node = declaration
   while (tsi.isBindingElement(node) || tsi.isObjectBindingPattern(node) || tsi.isArrayBindingPattern(node)) node = node.parent
   if (tsi.isVariableDeclaration(node)) {

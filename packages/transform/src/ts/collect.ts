@@ -15,7 +15,14 @@ export function collectCallSites(tsi: TS, sourceFile: ts.SourceFile, checker: ts
   const sites: CallSite<ts.Node>[] = []
   const visit = (node: ts.Node): void => {
     if (tsi.isCallExpression(node) && isCachemeCached(tsi, checker, node.expression)) {
-      const call: CallSyntax<ts.Node> = { node, start: node.getStart(sourceFile), end: node.end, args: [...node.arguments], optional: !!node.questionDotToken, use: useOf(tsi, node) }
+      const call: CallSyntax<ts.Node> = {
+        node,
+        start: node.getStart(sourceFile),
+        end: node.end,
+        args: [...node.arguments],
+        optional: !!node.questionDotToken,
+        use: useOf(tsi, node),
+      }
       sites.push(classifyCall(call, syntax))
     }
     tsi.forEachChild(node, visit)
@@ -37,11 +44,23 @@ function isCachemeCached(tsi: TS, checker: ts.TypeChecker, callee: ts.Expression
   while (tsi.isParenthesizedExpression(target)) target = target.expression
   if (tsi.isIdentifier(target)) {
     const declaration = aliasDeclaration(checker, target)
-    return !!declaration && tsi.isImportSpecifier(declaration) && (declaration.propertyName ?? declaration.name).text === 'cached' && fromCacheme(tsi, declaration)
+    return (
+      !!declaration &&
+      tsi.isImportSpecifier(declaration) &&
+      (declaration.propertyName ?? declaration.name).text === 'cached' &&
+      fromCacheme(tsi, declaration)
+    )
   }
-  const namespace = tsi.isPropertyAccessExpression(target) ? target.expression : tsi.isElementAccessExpression(target) ? target.expression : undefined
-  const property = tsi.isPropertyAccessExpression(target) ? target.name.text
-    : tsi.isElementAccessExpression(target) && tsi.isStringLiteral(target.argumentExpression) ? target.argumentExpression.text : undefined
+  const namespace = tsi.isPropertyAccessExpression(target)
+    ? target.expression
+    : tsi.isElementAccessExpression(target)
+      ? target.expression
+      : undefined
+  const property = tsi.isPropertyAccessExpression(target)
+    ? target.name.text
+    : tsi.isElementAccessExpression(target) && tsi.isStringLiteral(target.argumentExpression)
+      ? target.argumentExpression.text
+      : undefined
   if (!namespace || property !== 'cached' || !tsi.isIdentifier(namespace)) return false
   const declaration = aliasDeclaration(checker, namespace)
   return !!declaration && tsi.isNamespaceImport(declaration) && fromCacheme(tsi, declaration)

@@ -9,7 +9,9 @@ export function printEmit(tsi: typeof ts, emit: Emit<ts.Node>, runtime: ts.Ident
       case 'string':
         return f.createStringLiteral(e.value, true)
       case 'number':
-        return e.value < 0 ? f.createPrefixUnaryExpression(tsi.SyntaxKind.MinusToken, f.createNumericLiteral(-e.value)) : f.createNumericLiteral(e.value)
+        return e.value < 0
+          ? f.createPrefixUnaryExpression(tsi.SyntaxKind.MinusToken, f.createNumericLiteral(-e.value))
+          : f.createNumericLiteral(e.value)
       case 'null':
         return f.createNull()
       case 'identifier':
@@ -23,7 +25,14 @@ export function printEmit(tsi: typeof ts, emit: Emit<ts.Node>, runtime: ts.Ident
       case 'call':
         return f.createCallExpression(print(e.callee), undefined, e.args.map(print))
       case 'arrow':
-        return f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, e.param)], undefined, f.createToken(tsi.SyntaxKind.EqualsGreaterThanToken), print(e.body))
+        return f.createArrowFunction(
+          undefined,
+          undefined,
+          [f.createParameterDeclaration(undefined, undefined, e.param)],
+          undefined,
+          f.createToken(tsi.SyntaxKind.EqualsGreaterThanToken),
+          print(e.body),
+        )
       case 'concat':
         return e.parts.map(print).reduce((left, right) => f.createBinaryExpression(left, tsi.SyntaxKind.PlusToken, right))
       case 'source':

@@ -5,7 +5,12 @@ import { bindingOf } from './bindings.js'
 type TS = typeof ts
 
 /** What a function or arrow expression reads from the code around it, from the type checker's symbols. */
-export function functionReads(tsi: TS, sourceFile: ts.SourceFile, checker: ts.TypeChecker, fn: ts.ArrowFunction | ts.FunctionExpression): FunctionReads {
+export function functionReads(
+  tsi: TS,
+  sourceFile: ts.SourceFile,
+  checker: ts.TypeChecker,
+  fn: ts.ArrowFunction | ts.FunctionExpression,
+): FunctionReads {
   const K = tsi.SyntaxKind
   const outer: FunctionReads['outer'] = []
   const context = new Set<ContextUse>()
@@ -19,7 +24,9 @@ export function functionReads(tsi: TS, sourceFile: ts.SourceFile, checker: ts.Ty
     else if (node.kind === K.ThisKeyword && !ownThis) context.add('this')
     else if (tsi.isMetaProperty(node) && !ownThis) context.add('new.target')
     else if (tsi.isIdentifier(node) && isValueReference(tsi, node)) {
-      const symbol = tsi.isShorthandPropertyAssignment(node.parent) ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node)
+      const symbol = tsi.isShorthandPropertyAssignment(node.parent)
+        ? checker.getShorthandAssignmentValueSymbol(node.parent)
+        : checker.getSymbolAtLocation(node)
       const declaration = symbol?.declarations?.[0]
       if (!declaration && node.text === 'arguments') {
         if (!ownThis) context.add('arguments')
@@ -36,7 +43,14 @@ export function functionReads(tsi: TS, sourceFile: ts.SourceFile, checker: ts.Ty
 function isValueReference(tsi: TS, id: ts.Identifier): boolean {
   const parent = id.parent
   if (tsi.isPropertyAccessExpression(parent)) return parent.name !== id
-  if (tsi.isPropertyAssignment(parent) || tsi.isMethodDeclaration(parent) || tsi.isPropertyDeclaration(parent) || tsi.isGetAccessor(parent) || tsi.isSetAccessor(parent)) return parent.name !== id
+  if (
+    tsi.isPropertyAssignment(parent) ||
+    tsi.isMethodDeclaration(parent) ||
+    tsi.isPropertyDeclaration(parent) ||
+    tsi.isGetAccessor(parent) ||
+    tsi.isSetAccessor(parent)
+  )
+    return parent.name !== id
   if (tsi.isBindingElement(parent)) return parent.propertyName !== id
   if (tsi.isLabeledStatement(parent) || tsi.isBreakOrContinueStatement(parent)) return false
   return true

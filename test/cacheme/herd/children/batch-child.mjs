@@ -44,8 +44,18 @@ serve({
   },
   /** Starts a getMany of `ids` (settled) and returns at once; `finish` awaits it. */
   start({ ids, name }) {
-    const pending = store.getMany(ids.map((id) => ({ id })), { settle: true }).then((outcomes) => outcomes.map((o) =>
-      o.status === 'fulfilled' ? o : { status: 'rejected', name: o.reason?.name, code: o.reason?.code, message: String(o.reason?.message ?? o.reason) }))
+    const pending = store
+      .getMany(
+        ids.map((id) => ({ id })),
+        { settle: true },
+      )
+      .then((outcomes) =>
+        outcomes.map((o) =>
+          o.status === 'fulfilled'
+            ? o
+            : { status: 'rejected', name: o.reason?.name, code: o.reason?.code, message: String(o.reason?.message ?? o.reason) },
+        ),
+      )
     started.set(name, pending)
   },
   /**

@@ -27,14 +27,21 @@ const fetchMs = Number(env.FETCH_MS ?? 10)
 let gated = false
 let failWith
 let release
-const store = cached('fresh:<<id>>', async ({ id }) => {
-  const n = await counter.incr(`${env.PREFIX}:fetches`)
-  emit('fetching', { n, pid: process.pid })
-  if (gated) await new Promise((resolve) => { release = resolve })
-  else await delay(fetchMs)
-  if (failWith) throw new Error(failWith)
-  return { id, n }
-}, { ...JSON.parse(env.OPTIONS), client })
+const store = cached(
+  'fresh:<<id>>',
+  async ({ id }) => {
+    const n = await counter.incr(`${env.PREFIX}:fetches`)
+    emit('fetching', { n, pid: process.pid })
+    if (gated)
+      await new Promise((resolve) => {
+        release = resolve
+      })
+    else await delay(fetchMs)
+    if (failWith) throw new Error(failWith)
+    return { id, n }
+  },
+  { ...JSON.parse(env.OPTIONS), client },
+)
 
 serve({
   configure(options) {
@@ -64,12 +71,14 @@ serve({
     let slowest = 0
     const until = Date.now() + ms
     while (Date.now() < until) {
-      await Promise.all(Array.from({ length: n }, async () => {
-        const started = performance.now()
-        const value = await store.get({ id })
-        slowest = Math.max(slowest, performance.now() - started)
-        seen.add(value.n)
-      }))
+      await Promise.all(
+        Array.from({ length: n }, async () => {
+          const started = performance.now()
+          const value = await store.get({ id })
+          slowest = Math.max(slowest, performance.now() - started)
+          seen.add(value.n)
+        }),
+      )
       await delay(1)
     }
     return { seen: [...seen], slowest }

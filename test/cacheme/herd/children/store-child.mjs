@@ -26,7 +26,7 @@ const client = createClient({
 const { Redis, Cluster } = createRequire(import.meta.resolve('cacheme'))('ioredis')
 const counterConnection = env.COUNTER === 'local' ? undefined : seeds ? new Cluster(seeds) : new Redis(env.REDIS_URL)
 let localCount = 0
-const countFetch = () => counterConnection ? counterConnection.incr(`${env.PREFIX}:fetches`) : ++localCount
+const countFetch = () => (counterConnection ? counterConnection.incr(`${env.PREFIX}:fetches`) : ++localCount)
 
 let fetchMs = Number(env.FETCH_MS ?? 200)
 // Gated: a fetch goes on only when the parent sends 'release' for its id (an event, not a delay).
@@ -35,21 +35,25 @@ const releases = new Map()
 let failWith
 let padding = ''
 const lock = { ttl: env.LOCK_TTL ?? '5s', ...(env.LOCK_WAIT ? { wait: env.LOCK_WAIT } : {}) }
-const store = cached('item:<<id>>', async ({ id }) => {
-  const n = await countFetch()
-  emit('fetching', { id, n, pid: process.pid })
-  if (gated) {
-    emit('joined', { role: 'holder' })
-    await new Promise((resolve) => releases.set(id, resolve))
-  } else {
-    await delay(fetchMs)
-  }
-  if (failWith) {
-    emit('failing', { at: Date.now() })
-    throw new Error(failWith)
-  }
-  return { id, n, by: process.pid, padding }
-}, { ttl: 60, lock, client })
+const store = cached(
+  'item:<<id>>',
+  async ({ id }) => {
+    const n = await countFetch()
+    emit('fetching', { id, n, pid: process.pid })
+    if (gated) {
+      emit('joined', { role: 'holder' })
+      await new Promise((resolve) => releases.set(id, resolve))
+    } else {
+      await delay(fetchMs)
+    }
+    if (failWith) {
+      emit('failing', { at: Date.now() })
+      throw new Error(failWith)
+    }
+    return { id, n, by: process.pid, padding }
+  },
+  { ttl: 60, lock, client },
+)
 
 const started = new Map()
 
@@ -83,9 +87,8 @@ serve({
   },
   /** Starts a get (or a getMany / pipelined getP of `ids`) and returns at once; `finish` awaits it. */
   start({ id, ids, via = 'get', name }) {
-    const pending = via === 'getMany' ? store.getMany(ids.map((i) => ({ id: i })))
-      : via === 'pipeline' ? viaPipeline(ids)
-      : store.get({ id })
+    const pending =
+      via === 'getMany' ? store.getMany(ids.map((i) => ({ id: i }))) : via === 'pipeline' ? viaPipeline(ids) : store.get({ id })
     pending.catch(() => {})
     started.set(name, pending)
   },
