@@ -21,7 +21,7 @@ async function outcome(promise: Promise<unknown>): Promise<CacheUnavailableError
 }
 
 test('a connection failure skips the node for the cool-down, then lets exactly one probe through', async () => {
-  vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
   const health = new NodeHealth('127.0.0.1:7000', 1000, new Secrets())
   expect((await outcome(health.run(connectionLost))).outcome).toBe('not-applied')
   const skipped = await outcome(health.run(() => Promise.resolve(1)))
@@ -38,7 +38,7 @@ test('a connection failure skips the node for the cool-down, then lets exactly o
 })
 
 test('one slow command is not an outage: the breaker opens only after timeouts in a row', async () => {
-  vi.useFakeTimers({ now: 2_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ now: 2_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
   const health = new NodeHealth('n', 100, new Secrets())
   const first = health.run(never)
   vi.advanceTimersByTime(100)
@@ -51,7 +51,7 @@ test('one slow command is not an outage: the breaker opens only after timeouts i
 })
 
 test('a node still sending bytes is slow, not down: its timeouts do not open the breaker', async () => {
-  vi.useFakeTimers({ now: 3_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ now: 3_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
   const health = new NodeHealth('n', 100, new Secrets())
   // A big reply streams in: the commands behind it time out while its bytes keep arriving.
   const behind = [health.run(never), health.run(never), health.run(never)]
@@ -68,7 +68,7 @@ test('a node still sending bytes is slow, not down: its timeouts do not open the
 })
 
 test('runEach bounds many commands with one timer: each settles as it answers, the pending ones time out together', async () => {
-  vi.useFakeTimers({ now: 4_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ now: 4_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
   const health = new NodeHealth('n', 100, new Secrets())
   let release!: (v: string) => void
   const late = new Promise<string>((resolve) => {
@@ -115,4 +115,55 @@ test('a failure reports no secret: the cause is a redacted copy, not the origina
   expect(error.message).toBe('cacheme: Redis refused the credentials: WRONGPASS invalid password *** (node n)')
   expect(error.cause).not.toBe(original)
   expect(JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause))).not.toContain('pa/ss@word')
+})
+
+test('the bounds of one node share a timer, yet each falls due at its own time, and one settled meanwhile never does', async () => {
+  vi.useFakeTimers({ now: 5_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
+  const health = new NodeHealth('n', 100, new Secrets())
+  const timedOut: string[] = []
+  const watch = (name: string, p: Promise<unknown>) => p.catch((e: CacheUnavailableError) => timedOut.push(`${name}: ${e.message}`))
+  let answer!: (v: string) => void
+  const first = watch('first', health.run(never))
+  const answered = health.run(() => new Promise<string>((resolve) => (answer = resolve)))
+  vi.advanceTimersByTime(60)
+  const second = watch('second', health.run(never)) // due at 160
+  answer('in time')
+  expect(await answered).toBe('in time')
+  vi.advanceTimersByTime(40) // 100: the first is due, the second is not
+  await first
+  expect(timedOut).toEqual(['first: cacheme: Redis node n did not answer within 100 ms'])
+  vi.advanceTimersByTime(59)
+  await new Promise((resolve) => setImmediate(resolve))
+  expect(timedOut).toHaveLength(1) // 159: still not
+  vi.advanceTimersByTime(1)
+  await second
+  expect(timedOut).toEqual([
+    'first: cacheme: Redis node n did not answer within 100 ms',
+    'second: cacheme: Redis node n did not answer within 100 ms',
+  ])
+})
+
+test('an idle node holds no timer: a process whose commands all answered exits at once, a pending one is still timed out', async () => {
+  const { execFileSync } = await import('node:child_process')
+  const { pathToFileURL } = await import('node:url')
+  const { resolve } = await import('node:path')
+  const url = pathToFileURL(resolve('packages/cacheme/dist/backends/redis.js')).href
+  const secrets = pathToFileURL(resolve('packages/cacheme/dist/client/secrets.js')).href
+  const script = (body: string) =>
+    `import { NodeHealth } from '${url}'; import { Secrets } from '${secrets}';` +
+    `const health = new NodeHealth('n', ${'${TIMEOUT}'}, new Secrets()); const t0 = performance.now(); ${body}`
+  // Answered: the 60 s timeout's timer must not keep the process for a minute.
+  const answered = script(
+    `await health.run(() => Promise.resolve(1)); process.on('exit', () => console.log(Math.round(performance.now() - t0)))`,
+  )
+  const idleMs = Number(
+    execFileSync(process.execPath, ['--input-type=module', '-e', answered.replace('${TIMEOUT}', '60000')], { timeout: 20_000 }).toString(),
+  )
+  expect(idleMs).toBeLessThan(5000)
+  // Pending (the node never answers, nothing else keeps the process): timed out, not dropped at exit.
+  const pending = script(`health.run(() => new Promise(() => {})).catch((e) => console.log(e.message))`)
+  const said = execFileSync(process.execPath, ['--input-type=module', '-e', pending.replace('${TIMEOUT}', '200')], {
+    timeout: 20_000,
+  }).toString()
+  expect(said.trim()).toBe('cacheme: Redis node n did not answer within 200 ms')
 })

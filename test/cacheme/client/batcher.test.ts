@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cached, createClient, type Client } from 'cacheme'
-import { TickBatcher } from '../../../packages/cacheme/src/client/core.js'
+import { Flights, TickBatcher, type FlightOwner } from '../../../packages/cacheme/src/client/core.js'
 import { Redis } from '../../harness/ioredis.js'
 import { startRedisServer, type RedisServer } from '../../harness/redis-server.js'
 
@@ -156,5 +156,56 @@ describe('TickBatcher', () => {
         { status: 'rejected', reason: error },
       ])
     }
+  })
+})
+
+describe('Flights', () => {
+  // A getMany as Flights sees it: its keys, and the outcome of each.
+  const owner = (keys: string[]): FlightOwner & { joined: string[] } => {
+    const joined: string[] = []
+    return {
+      keys,
+      joined,
+      join: (key) => {
+        joined.push(key)
+        return Promise.resolve(`owner's ${key}`)
+      },
+    }
+  }
+
+  it('a getMany alone in the open batch is claimed whole; a later load of the batch still joins its key, not others', async () => {
+    const lookups = { batch: 0 }
+    const flights = new Flights(lookups)
+    const many = owner(['a', 'b', 'a'])
+    expect(flights.claimAlone(many)).toBe(true)
+    expect(await flights.run('b', () => Promise.resolve('own b'))).toBe("owner's b")
+    expect(await flights.run('c', () => Promise.resolve('own c'))).toBe('own c')
+    expect(many.joined).toEqual(['b'])
+    // A second getMany of the batch is not alone: it claims key by key and finds the first's keys.
+    expect(flights.claimAlone(owner(['a']))).toBe(false)
+    expect(flights.claim('a', owner(['a']))).toBe(many)
+  })
+
+  it('forget() cuts a lone getMany key from the batch: a later load starts afresh', async () => {
+    const lookups = { batch: 0 }
+    const flights = new Flights(lookups)
+    const many = owner(['a', 'b'])
+    expect(flights.claimAlone(many)).toBe(true)
+    flights.forget('a')
+    expect(await flights.run('a', () => Promise.resolve('own a'))).toBe('own a')
+    expect(await flights.run('b', () => Promise.resolve('own b'))).toBe("owner's b")
+    expect(many.joined).toEqual(['b'])
+  })
+
+  it('once the batch is sent nothing joins it: the next getMany is alone again', async () => {
+    const lookups = { batch: 0 }
+    const flights = new Flights(lookups)
+    const many = owner(['a'])
+    expect(flights.claimAlone(many)).toBe(true)
+    lookups.batch++
+    expect(await flights.run('a', () => Promise.resolve('own a'))).toBe('own a')
+    expect(many.joined).toEqual([])
+    lookups.batch++
+    expect(flights.claimAlone(owner(['a']))).toBe(true)
   })
 })

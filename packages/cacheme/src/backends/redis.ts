@@ -42,8 +42,8 @@ const REFRESH_INTERVAL_MS = 1000
 /**
  * The backend layer of the hit path (store → client core → backend → codec; the package README's
  * "life of a get"): Redis and Redis Cluster storage, and below it what every command runs under,
- * its node's health (`NodeHealth`: the time bound and the breaker) and the runtime's one time
- * bound (`bounded`).
+ * its node's health (`NodeHealth`: the time bound and the breaker) and the runtime's time bounds
+ * (`Deadlines`, `bounded`).
  *
  * Redis and Redis Cluster storage. Multi-key work goes out as one pipeline per master (cluster)
  * or one MGET/pipeline (standalone): one round trip per node. Every command runs under its
@@ -113,23 +113,20 @@ export class RedisBackend implements Backend {
     })
   }
 
-  async get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
+  get(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
+    if (keys.length === 0) return Promise.resolve([])
+    if (this.kind === 'cluster') return this.#getOnCluster(keys, deliver)
+    // Standalone: GET or MGET, whose reply is the answer as it is (a Buffer or null per key, in
+    // order); a failure is every key's. No async function: the answer is one promise hop away.
+    const redis = this.#redis as Redis
+    const failed = (error: Error) => new Array<Error>(keys.length).fill(error)
+    const health = this.#health('redis')
+    if (keys.length === 1) return health.run(() => redis.getBuffer(keys[0]!)).then((value) => [value], failed)
+    return health.run(() => redis.mgetBuffer(...(keys as string[]))).then(undefined, failed)
+  }
+
+  async #getOnCluster(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
     const out: (Buffer | null | Error)[] = new Array(keys.length).fill(null)
-    if (keys.length === 0) return out
-    if (this.kind === 'redis') {
-      const redis = this.#redis as Redis
-      try {
-        if (keys.length === 1) {
-          out[0] = await this.#health('redis').run(() => redis.getBuffer(keys[0]!))
-          return out
-        }
-        const values = await this.#health('redis').run(() => redis.mgetBuffer(...(keys as string[])))
-        for (let i = 0; i < keys.length; i++) out[i] = values[i] ?? null
-      } catch (error) {
-        out.fill(error as Error)
-      }
-      return out
-    }
     // A cluster: one GET per key, not a pipeline per node. They still leave in one write burst
     // per node (one round trip), and each follows its own MOVED / ASK: ioredis retries a
     // read-only pipeline with one ASK error *whole* on the ASK target, where the other keys
@@ -667,9 +664,10 @@ export class NodeHealth {
   #openUntil = 0
   #probing = false
   #timeouts = 0
-  /** When the node's connection last received bytes (0: not known). */
-  #heardAt = 0
+  /** How many times bytes arrived on the node's connection: a bound remembers it when it starts. */
+  #heard = 0
   readonly #coolDownMs: number
+  readonly #deadlines: Deadlines
 
   constructor(
     readonly node: string,
@@ -681,6 +679,10 @@ export class NodeHealth {
     readonly lastConnectionError: () => unknown = () => undefined,
   ) {
     this.#coolDownMs = Math.max(timeoutMs, COOL_DOWN_MIN_MS)
+    this.#deadlines = new Deadlines(timeoutMs, (heard) => {
+      this.#timedOut(heard)
+      return this.#timeoutError()
+    })
   }
 
   /**
@@ -696,12 +698,7 @@ export class NodeHealth {
     } catch (error) {
       pending = Promise.reject(error)
     }
-    return bounded(pending, this.timeoutMs, this.#onTimeout, this.#hooks)
-  }
-
-  readonly #onTimeout = (): Error => {
-    this.#timedOut()
-    return this.#timeoutError()
+    return this.#deadlines.bound(pending, this.#heard, this.#hooks)
   }
 
   #timeoutError(): CacheUnavailableError {
@@ -724,6 +721,7 @@ export class NodeHealth {
       for (let j = 0; j < count; j++) settle(j, skipped)
       return Promise.resolve()
     }
+    const heard = this.#heard
     const settled = new Uint8Array(count)
     let left = count
     let allSettled!: () => void
@@ -759,7 +757,7 @@ export class NodeHealth {
       // As many timeouts as commands that were still pending, as one bound per command counted.
       for (let j = 0; j < count; j++) {
         if (settled[j]) continue
-        this.#timedOut()
+        this.#timedOut(heard)
         finish(j, timeout)
       }
     })
@@ -836,7 +834,7 @@ export class NodeHealth {
    * way): a timeout soon after is a slow reply, not a silent node.
    */
   heard(): void {
-    this.#heardAt = Date.now()
+    this.#heard++
   }
 
   /** The node answered (any reply, or its connection's ready check): it is up, the breaker closes. */
@@ -846,11 +844,13 @@ export class NodeHealth {
     this.#timeouts = 0
   }
 
-  #timedOut(): void {
+  /** A command timed out; `heard` is what `#heard` was when it was sent. */
+  #timedOut(heard: number): void {
     this.onTrouble()
     // Replies are in order on a connection: the commands behind a big value time out too while
-    // its bytes stream in. A node that sent something within the timeout is slow, not down.
-    if (!this.#probing && Date.now() - this.#heardAt < this.timeoutMs) return
+    // its bytes stream in. A node that sent something since the command (within the timeout) is
+    // slow, not down. A count, not a clock: a 'data' event costs an increment.
+    if (!this.#probing && this.#heard !== heard) return
     if (++this.#timeouts >= TIMEOUTS_TO_OPEN || this.#probing) this.#open()
   }
 
@@ -880,6 +880,107 @@ export function afterIo(ms: number, then: () => void): NodeJS.Timeout {
   return setTimeout(() => setImmediate(then), ms)
 }
 
+/** A pending bound of `Deadlines`; `reject` is dropped once it settled. */
+interface Deadline {
+  readonly at: number
+  readonly mark: number
+  reject: ((error: unknown) => void) | undefined
+}
+
+/**
+ * The time bounds of one node's commands, `bounded` for many works of the same length. They all
+ * last `ms`, so they fall due in the order they began, and one timer, armed for the oldest one
+ * still pending, serves them all: a timer per command cost a setTimeout and a clearTimeout each,
+ * a microsecond, a tenth of this library's own CPU in a warm getMany(20) (bench/ab.mjs pattern
+ * w); this costs a push, and a `ref()` when the node goes from idle to busy. As with `afterIo`,
+ * due bounds are judged after the I/O that arrived meanwhile; the timer holds the process open
+ * only while a bound is pending. Monotonic time (`performance.now()`), so a clock step moves none.
+ */
+class Deadlines {
+  readonly #ms: number
+  /** The error of a bound that fell due, given the `mark` it began with. */
+  readonly #expire: (mark: number) => Error
+  /** In the order they began (so of their deadlines); settled ones are skipped, the head drops them. */
+  #queue: Deadline[] = []
+  #head = 0
+  #pending = 0
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(ms: number, expire: (mark: number) => Error) {
+    this.#ms = ms
+    this.#expire = expire
+  }
+
+  /** `work`'s outcome, or `expire(mark)` once `ms` have passed; `hooks` as for `bounded`. */
+  bound<T>(work: Promise<T>, mark: number, hooks: BoundHooks): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const deadline: Deadline = { at: performance.now() + this.#ms, mark, reject }
+      this.#queue.push(deadline)
+      if (this.#pending++ === 0) this.#busy()
+      work.then(
+        (value) => {
+          hooks.outcome?.(undefined)
+          if (this.#settle(deadline)) resolve(value)
+        },
+        (error: unknown) => {
+          hooks.outcome?.(error)
+          if (this.#settle(deadline)) reject(hooks.error ? hooks.error(error) : error)
+        },
+      )
+    })
+  }
+
+  /** Marks `deadline` settled: false if it was already (it fell due). */
+  #settle(deadline: Deadline): boolean {
+    if (deadline.reject === undefined) return false
+    deadline.reject = undefined
+    if (--this.#pending === 0) this.#timer?.unref()
+    // Replies come in order on a connection: the head settles first, and the queue stays short.
+    const queue = this.#queue
+    let head = this.#head
+    while (head < queue.length && queue[head]!.reject === undefined) head++
+    if (head === queue.length) {
+      queue.length = 0
+      head = 0
+    }
+    this.#head = head
+    return true
+  }
+
+  #busy(): void {
+    if (this.#timer === undefined) this.#timer = setTimeout(this.#due, this.#ms)
+    else this.#timer.ref()
+  }
+
+  readonly #due = (): void => {
+    setImmediate(this.#check)
+  }
+
+  /** Rejects the bounds that fell due, then arms the timer for the oldest one left. */
+  readonly #check = (): void => {
+    this.#timer = undefined
+    const now = performance.now()
+    const queue = this.#queue
+    const due: Deadline[] = []
+    let head = this.#head
+    for (; head < queue.length; head++) {
+      const deadline = queue[head]!
+      if (deadline.reject === undefined) continue
+      if (deadline.at > now) break
+      due.push(deadline)
+    }
+    this.#queue = queue.slice(head)
+    this.#head = 0
+    if (this.#queue.length > 0) this.#timer = setTimeout(this.#due, Math.max(1, this.#queue[0]!.at - now))
+    for (const deadline of due) {
+      const reject = deadline.reject!
+      deadline.reject = undefined
+      if (--this.#pending === 0) this.#timer?.unref()
+      reject(this.#expire(deadline.mark))
+    }
+  }
+}
+
 /** What a bound's owner learns of `work`, without a promise of its own (NodeHealth). */
 export interface BoundHooks {
   /** Every outcome of `work`, even one after the bound (undefined: it fulfilled). */
@@ -890,8 +991,9 @@ export interface BoundHooks {
 
 /**
  * `work`'s outcome, or the error `onTimeout()` makes once `ms` have passed (after pending I/O,
- * see `afterIo`). The one time bound of the runtime: a node's commands, a call's budget, a
- * subscribe. A late outcome of `work` is handled, never an unhandled rejection.
+ * see `afterIo`). The time bound of a call's budget, a subscribe, a cluster node's group of GETs
+ * (a node's single commands, all of one length, share a timer: `Deadlines`). A late outcome of
+ * `work` is handled, never an unhandled rejection.
  */
 export function bounded<T>(work: Promise<T>, ms: number, onTimeout: () => Error, hooks?: BoundHooks): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -56,21 +56,28 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
     })
   }
 
-  /** Sends the lookups (into this tick's batch), joining loads of `flights` when given (singleflight). */
+  get keys(): readonly string[] {
+    return this.#keys
+  }
+
+  /**
+   * Sends the lookups (into this tick's batch), joining loads of `flights` when given
+   * (singleflight). Alone in the open batch (the common case), or without singleflight, there is
+   * nothing to join: only this getMany's own repeats are copied.
+   */
   start(core: ClientCore, flights: Flights | undefined): void {
+    if (flights === undefined || flights.claimAlone(this)) return this.#lookUpOwn(core)
     const keys = this.#keys
     const lookups: string[] = []
     const slots: number[] = []
-    // With singleflight the open batch's flights tell repeated keys too (this getMany owns
-    // them): one map operation per key, and a repeat's first slot is looked for only then.
-    // Without singleflight, the first slot of each key (a repeated key's later slots copy it).
-    const firstOf = flights ? undefined : new Map<string, number>()
+    // The open batch's flights tell repeated keys too (this getMany owns them): one map
+    // operation per key, and a repeat's first slot is looked for only then.
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
-      // With singleflight, claimed at once where no other load has the key (it is looked up below).
-      const existing = flights ? flights.claim(key, this) : firstOf!.get(key)
-      if (existing === this || typeof existing === 'number') {
-        ;(this.#copies ??= new Array(keys.length).fill(-1))[i] = typeof existing === 'number' ? existing : keys.indexOf(key)
+      // Claimed at once where no other load has the key (it is looked up below).
+      const existing = flights.claim(key, this)
+      if (existing === this) {
+        ;(this.#copies ??= new Array(keys.length).fill(-1))[i] = keys.indexOf(key)
         continue
       }
       this.#left++
@@ -83,12 +90,38 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
         )
         continue
       }
-      if (!flights) firstOf!.set(key, i)
       lookups.push(key)
       slots.push(i)
     }
     if (this.#left === 0) this.#finish()
     else if (lookups.length > 0) core.getMany(lookups, slots, this)
+  }
+
+  /** Every key looked up, a repeated key's later slots copying its first. */
+  #lookUpOwn(core: ClientCore): void {
+    const keys = this.#keys
+    if (keys.length === 0) return this.#finish()
+    // Most lists repeat no key, which a Set (built natively) tells without a map operation per key.
+    if (new Set(keys).size === keys.length) {
+      this.#left = keys.length
+      return core.getMany(keys, undefined, this)
+    }
+    const lookups: string[] = []
+    const slots: number[] = []
+    const firstOf = new Map<string, number>()
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const first = firstOf.get(key)
+      if (first !== undefined) {
+        ;(this.#copies ??= new Array(keys.length).fill(-1))[i] = first
+        continue
+      }
+      firstOf.set(key, i)
+      this.#left++
+      lookups.push(key)
+      slots.push(i)
+    }
+    core.getMany(lookups, slots, this)
   }
 
   deliver(slot: number, found: Buffer | null | Error): void {
