@@ -900,7 +900,11 @@ class Deadlines {
   readonly #ms: number
   /** The error of a bound that fell due, given the `mark` it began with. */
   readonly #expire: (mark: number) => Error
-  /** In the order they began (so of their deadlines); settled ones are skipped, the head drops them. */
+  /**
+   * In the order they began (so of their deadlines); settled ones are skipped, the head drops
+   * them. A bound stuck at the head keeps the settled ones behind it here until it falls due: at
+   * most `ms` of the node's commands, a few small objects each.
+   */
   #queue: Deadline[] = []
   #head = 0
   #pending = 0

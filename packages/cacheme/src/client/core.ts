@@ -86,7 +86,10 @@ export class ClientCore implements HerdContext {
     return this.lookups.add(key)
   }
 
-  /** The stored bytes of many keys, into `sink` by their `slots` (undefined: their indexes) as each node answers: one batch entry per key, no promise per key. */
+  /**
+   * The stored bytes of many keys, into `sink` by their `slots` (undefined: their indexes) as
+   * each node answers: one batch entry per key, no promise per key.
+   */
   getMany(keys: readonly string[], slots: readonly number[] | undefined, sink: Sink<Buffer | null | Error>): void {
     this.lookups.addMany(keys, slots, sink)
   }
@@ -214,10 +217,9 @@ export class TickBatcher<I, O> {
   }
 
   /**
-   * Requests `inputs` in this batch; `sink` gets each output as `deliver(slots[j], output)` (slot `j`
-   * without `slots`) as
-   * soon as it is known (once per request), or `fail(slot, error)`. No promise per request: a
-   * batch of lookups (getMany) takes its answers into one array.
+   * Requests `inputs` in this batch; `sink` gets each output as `deliver(slots[j], output)` (slot
+   * `j` without `slots`) as soon as it is known (once per request), or `fail(slot, error)`. No
+   * promise per request: a batch of lookups (getMany) takes its answers into one array.
    */
   addMany(inputs: readonly I[], slots: readonly number[] | undefined, sink: Sink<O>): void {
     for (let j = 0; j < inputs.length; j++) this.#push(inputs[j]!, sink, slots === undefined ? j : slots[j]!)
