@@ -65,8 +65,8 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
    * (singleflight). Alone in the open batch (the common case), or without singleflight, there is
    * nothing to join: only this getMany's own repeats are copied.
    */
-  start(core: ClientCore, flights: Flights | undefined): void {
-    if (flights === undefined || flights.claimAlone(this)) return this.#lookUpOwn(core)
+  start(core: ClientCore, flights: Flights | undefined, repeats?: boolean): void {
+    if (flights === undefined || flights.claimAlone(this)) return this.#lookUpOwn(core, repeats)
     const keys = this.#keys
     const lookups: string[] = []
     const slots: number[] = []
@@ -97,12 +97,15 @@ export class ManyGet<T> implements Sink<Buffer | null | Error>, FlightOwner {
     else if (lookups.length > 0) core.getMany(lookups, slots, this)
   }
 
-  /** Every key looked up, a repeated key's later slots copying its first. */
-  #lookUpOwn(core: ClientCore): void {
+  /**
+   * Every key looked up, a repeated key's later slots copying its first. `repeats`: whether a key
+   * repeats, if the store knows (its key memo saw every key).
+   */
+  #lookUpOwn(core: ClientCore, repeats: boolean | undefined): void {
     const keys = this.#keys
     if (keys.length === 0) return this.#finish()
     // Most lists repeat no key, which a Set (built natively) tells without a map operation per key.
-    if (new Set(keys).size === keys.length) {
+    if (repeats === false || (repeats === undefined && new Set(keys).size === keys.length)) {
       this.#left = keys.length
       return core.getMany(keys, undefined, this)
     }
