@@ -122,7 +122,7 @@ export class RedisBackend implements Backend {
     const failed = (error: Error) => new Array<Error>(keys.length).fill(error)
     const health = this.#health('redis')
     if (keys.length === 1) return health.run(() => redis.getBuffer(keys[0]!)).then((value) => [value], failed)
-    return health.run(() => redis.mgetBuffer(...(keys as string[]))).then(undefined, failed)
+    return health.run(() => redis.mgetBuffer(keys as string[])).then(undefined, failed)
   }
 
   async #getOnCluster(keys: readonly string[], deliver?: Deliver<Buffer | null | Error>): Promise<(Buffer | null | Error)[]> {
