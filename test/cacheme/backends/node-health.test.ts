@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, expect, test, vi } from 'vitest'
 import { NodeHealth } from '../../../packages/cacheme/dist/backends/redis.js'
 import { Secrets } from '../../../packages/cacheme/dist/client/secrets.js'
@@ -143,27 +146,29 @@ test('the bounds of one node share a timer, yet each falls due at its own time, 
   ])
 })
 
-test('an idle node holds no timer: a process whose commands all answered exits at once, a pending one is still timed out', async () => {
-  const { execFileSync } = await import('node:child_process')
-  const { pathToFileURL } = await import('node:url')
-  const { resolve } = await import('node:path')
-  const url = pathToFileURL(resolve('packages/cacheme/dist/backends/redis.js')).href
-  const secrets = pathToFileURL(resolve('packages/cacheme/dist/client/secrets.js')).href
-  const script = (body: string) =>
-    `import { NodeHealth } from '${url}'; import { Secrets } from '${secrets}';` +
-    `const health = new NodeHealth('n', ${'${TIMEOUT}'}, new Secrets()); const t0 = performance.now(); ${body}`
+test('an idle node holds no timer: a process whose commands all answered exits at once, a pending one is still timed out', () => {
+  const url = (file: string) => pathToFileURL(resolve('packages/cacheme/dist', file)).href
+  // Runs `body` in a child process beside a NodeHealth of `timeoutMs`; what it printed.
+  const child = (timeoutMs: number, body: string) =>
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { NodeHealth } from '${url('backends/redis.js')}'; import { Secrets } from '${url('client/secrets.js')}';` +
+          `const health = new NodeHealth('n', ${timeoutMs}, new Secrets()); const t0 = performance.now(); ${body}`,
+      ],
+      { timeout: 20_000 },
+    )
+      .toString()
+      .trim()
   // Answered: the 60 s timeout's timer must not keep the process for a minute.
-  const answered = script(
-    `await health.run(() => Promise.resolve(1)); process.on('exit', () => console.log(Math.round(performance.now() - t0)))`,
-  )
   const idleMs = Number(
-    execFileSync(process.execPath, ['--input-type=module', '-e', answered.replace('${TIMEOUT}', '60000')], { timeout: 20_000 }).toString(),
+    child(60_000, `await health.run(() => Promise.resolve(1)); process.on('exit', () => console.log(Math.round(performance.now() - t0)))`),
   )
   expect(idleMs).toBeLessThan(5000)
   // Pending (the node never answers, nothing else keeps the process): timed out, not dropped at exit.
-  const pending = script(`health.run(() => new Promise(() => {})).catch((e) => console.log(e.message))`)
-  const said = execFileSync(process.execPath, ['--input-type=module', '-e', pending.replace('${TIMEOUT}', '200')], {
-    timeout: 20_000,
-  }).toString()
-  expect(said.trim()).toBe('cacheme: Redis node n did not answer within 200 ms')
+  expect(child(200, `health.run(() => new Promise(() => {})).catch((e) => console.log(e.message))`)).toBe(
+    'cacheme: Redis node n did not answer within 200 ms',
+  )
 })
